@@ -1,0 +1,47 @@
+"""vendorcheck: vendor security due diligence for medical practices."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask
+
+from vendorcheck import db
+from vendorcheck.config import load_settings
+from vendorcheck.resources import templates_dir
+
+__all__ = ["create_app"]
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app from validated settings; ``config`` overrides them (tests pass one).
+
+    Raises ``vendorcheck.config.ConfigError`` with a message saying what to run when the instance
+    is missing, unreadable or its database is unreachable or not migrated.
+    """
+    settings = load_settings(config)
+    app = Flask(__name__, template_folder=str(templates_dir()), instance_path=str(settings.home))
+    app.config.update(
+        VENDORCHECK_SETTINGS=settings,
+        DATABASE_URL=settings.database_url,
+        SECRET_KEY=settings.secret_key or secrets.token_urlsafe(48),  # dev/test only: prod refuses above
+        TESTING=settings.env == "test",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_NAME="vendorcheck_session",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_lifetime_hours),
+        MAX_FORM_MEMORY_SIZE=512 * 1024,
+    )
+
+    db.init_app(app)
+    if settings.env != "test":  # the test suite builds its own schema
+        db.require_current_schema(db.engine(app))
+
+    from vendorcheck import web
+
+    web.init_app(app)
+    return app

@@ -1,0 +1,211 @@
+"""The ``vendorcheck`` command: a thin layer of Click over the services.
+
+Errors a user can fix print one line on stderr (``vendorcheck: error: ...``) and exit 2; nothing is
+half-written because every command that writes does so in one transaction.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import sys
+from collections.abc import Callable, Sequence
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+from vendorcheck import accounts, db, demo
+from vendorcheck.config import ConfigError, Settings, default_home, load_settings
+from vendorcheck.instance import InitReport, initialize
+from vendorcheck.models import Role
+
+EXIT_USAGE = 2
+EXIT_BUG = 70
+
+
+def _fail(message: str) -> None:
+    click.echo(f"vendorcheck: error: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn the errors a user can fix into one clear line and a non-zero exit."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except (ConfigError, accounts.AccountError) as exc:
+            _fail(str(exc))
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="vendorcheck")
+def cli() -> None:
+    """vendorcheck: vendor security due diligence for medical practices.
+
+    \b
+    First time here? Run `vendorcheck demo` and open http://127.0.0.1:5000
+    To set up your own instance: `vendorcheck init --admin-email you@practice.example`
+
+    Every command uses the instance folder in VENDORCHECK_HOME (database, keys, evidence);
+    `vendorcheck init` creates it.
+    """
+
+
+def _print_report(report: InitReport) -> None:
+    for line in report.created:
+        click.echo(f"  created  {line}")
+    for line in report.kept:
+        click.echo(f"  kept     {line}")
+
+
+@cli.command()
+@click.option("--admin-email", metavar="EMAIL", help="Create the first administrator with this email.")
+@click.option(
+    "--organization",
+    metavar="NAME",
+    default="My practice",
+    show_default=True,
+    help="Name of the first organization (used with --admin-email).",
+)
+@friendly_errors
+def init(admin_email: str | None, organization: str) -> None:
+    """Create the instance folder, its secrets, the database and the first admin.
+
+    Safe to run again: existing secrets and data are never overwritten. The admin's one-time
+    password is printed once; they choose their own at first sign-in.
+    """
+    settings = load_settings(require_instance=False)
+    click.echo(f"Instance folder: {settings.home}")
+    _print_report(initialize(settings))
+    if admin_email:
+        password = _create_first_admin(settings, admin_email, organization)
+        if password:
+            click.echo(f"\nAdministrator {accounts.normalize_email(admin_email)} of {organization!r} created.")
+            click.echo(f"One-time password (shown once, change it at first sign-in): {password}")
+        else:
+            click.echo(f"\nAdministrator {accounts.normalize_email(admin_email)} already exists: left unchanged.")
+    click.echo("\nNext: `vendorcheck serve`, then open http://127.0.0.1:5000")
+
+
+def _create_first_admin(settings: Settings, email: str, organization: str) -> str | None:
+    from vendorcheck.passwords import generate_password
+
+    engine = db.make_engine(settings.database_url)
+    with db.transaction(engine) as session:
+        if accounts.find_user(session, email) is not None:
+            return None
+        org, _ = accounts.get_or_create_organization(session, organization)
+        password = generate_password()
+        accounts.create_user(session, org, email, Role.ADMIN, password, must_change_password=True)
+    engine.dispose()
+    return password
+
+
+def demo_home() -> Path:
+    """Where the demo lives: VENDORCHECK_HOME if set, else a folder of its own beside the default home."""
+    if os.environ.get("VENDORCHECK_HOME"):
+        return load_settings(require_instance=False).home
+    return default_home().with_name("vendorcheck-demo")
+
+
+@cli.command("demo")
+@click.option("--no-serve", is_flag=True, help="Create the demo data and exit without starting the server.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="Port to serve on.")
+@friendly_errors
+def demo_command(no_serve: bool, host: str, port: int) -> None:
+    """Set up a demo practice with sample vendors and serve it.
+
+    Creates (or reuses) a demo instance: one practice, a user for each role and four shortlisted
+    billing companies. Running it again duplicates nothing and prints the same sign-in details.
+    """
+    home = demo_home()
+    settings = load_settings({"home": home}, require_instance=False)
+    click.echo(f"Demo instance: {home}")
+    _print_report(initialize(settings))
+    settings = load_settings({"home": home})
+    passwords = demo.load_or_create_credentials(home)
+    engine = db.make_engine(settings.database_url)
+    with db.transaction(engine) as session:
+        logins = demo.seed(session, passwords)
+    engine.dispose()
+    click.echo(f"\nSign in to {demo.ORGANIZATION} as any of these demo users:")
+    for login in logins:
+        click.echo(f"  {login.role.value:<9} {login.email:<32} {login.password}")
+    if not no_serve:
+        _serve(settings, host, port)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="Port to serve on.")
+@friendly_errors
+def serve(host: str, port: int) -> None:
+    """Run the app with the built-in server (one machine; for production use gunicorn).
+
+    \b
+    Production: gunicorn "vendorcheck:create_app()" behind a TLS-terminating proxy.
+    """
+    _serve(load_settings(), host, port)
+
+
+def _serve(settings: Settings, host: str, port: int) -> None:
+    from werkzeug.serving import run_simple
+
+    from vendorcheck import create_app
+
+    app = create_app({"home": settings.home})
+    if not _is_loopback(host):
+        click.echo("warning: serving beyond this machine without TLS; put a TLS proxy in front.", err=True)
+    click.echo(f"\nvendorcheck is running at http://{host}:{port}  (Ctrl+C to stop)")
+    try:
+        run_simple(host, port, app, threaded=True)
+    except OSError as exc:
+        _fail(f"cannot listen on {host}:{port} ({exc.strerror}); choose another --port")
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+@cli.group("db")
+def db_group() -> None:
+    """Database schema commands."""
+
+
+@db_group.command("upgrade")
+@friendly_errors
+def db_upgrade() -> None:
+    """Apply migrations to bring the database up to this version of vendorcheck."""
+    settings = load_settings(require_instance=False)
+    engine = db.make_engine(settings.database_url)
+    current, head = db.schema_state(engine)
+    if current == head:
+        click.echo(f"Database {db.safe_url(engine)} is up to date (revision {head}).")
+    else:
+        db.upgrade(engine)
+        click.echo(f"Database {db.safe_url(engine)} upgraded from {current or 'empty'} to {head}.")
+    engine.dispose()
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console-script entry point: unexpected errors become one line, never a stack trace."""
+    os.umask(0o077)  # the database, keys and evidence blobs are for this account's eyes only
+    try:
+        cli.main(args=argv, prog_name="vendorcheck", standalone_mode=True)
+    except Exception as exc:  # a bug: say so in one line
+        click.echo(
+            f"vendorcheck: unexpected error: {type(exc).__name__}: {exc}. "
+            "This is a bug; please report it with the command you ran.",
+            err=True,
+        )
+        sys.exit(EXIT_BUG)

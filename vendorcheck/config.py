@@ -1,0 +1,194 @@
+"""Settings: defaults, then the instance file, then the environment, then an explicit mapping.
+
+Nothing is read at import time. ``load_settings`` validates every value and raises ``ConfigError``
+with one sentence that says what to do; the CLI prints it as one line and exits non-zero.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+ENVIRONMENTS = ("production", "development", "test")
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
+INSTANCE_FILE = "vendorcheck.toml"
+MIN_SECRET_LENGTH = 32
+
+
+class ConfigError(Exception):
+    """A setting is missing, unknown or malformed; the message says how to fix it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Validated settings for one vendorcheck instance."""
+
+    home: Path
+    env: str = "production"
+    database_url: str = ""
+    secret_key: str | None = None
+    session_idle_minutes: int = 15
+    session_lifetime_hours: int = 12
+    secure_cookies: bool = True
+
+    @property
+    def is_production(self) -> bool:
+        """True unless running in development or under the test suite."""
+        return self.env == "production"
+
+
+# name -> (environment variable, parser). The instance file uses the same names in lower case.
+def _parse_bool(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError("expected true or false")
+
+
+def _parse_positive_int(value: str) -> int:
+    number = int(value)
+    if number <= 0:
+        raise ValueError("expected a whole number above zero")
+    return number
+
+
+def _parse_env(value: str) -> str:
+    if value not in ENVIRONMENTS:
+        raise ValueError(f"expected one of {', '.join(ENVIRONMENTS)}")
+    return value
+
+
+SETTINGS = {
+    "home": ("VENDORCHECK_HOME", lambda v: Path(v).expanduser()),
+    "env": ("VENDORCHECK_ENV", _parse_env),
+    "database_url": ("DATABASE_URL", str),
+    "secret_key": ("VENDORCHECK_SECRET_KEY", str),
+    "session_idle_minutes": ("VENDORCHECK_SESSION_IDLE_MINUTES", _parse_positive_int),
+    "session_lifetime_hours": ("VENDORCHECK_SESSION_LIFETIME_HOURS", _parse_positive_int),
+    "secure_cookies": ("VENDORCHECK_SECURE_COOKIES", _parse_bool),
+}
+assert set(SETTINGS) == {f.name for f in fields(Settings)}
+
+
+def default_home(environ: Mapping[str, str] | None = None) -> Path:
+    """The instance folder when VENDORCHECK_HOME is unset: $XDG_DATA_HOME/vendorcheck."""
+    environ = os.environ if environ is None else environ
+    data_home = environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home) / "vendorcheck"
+
+
+def _parse(name: str, raw: Any, source: str) -> Any:
+    env_name, parser = SETTINGS[name]
+    if isinstance(raw, bool | int) and name != "secret_key":
+        raw = str(raw).lower()
+    if not isinstance(raw, str):
+        raise ConfigError(f"{source}: {name} must be text, got {type(raw).__name__}")
+    try:
+        return parser(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{source}: {env_name}={raw!r} is not valid ({exc})") from None
+
+
+def _read_instance_file(home: Path) -> dict[str, Any]:
+    path = home / INSTANCE_FILE
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc}); fix or remove the file") from None
+    allowed = set(SETTINGS) - {"home"}  # the file lives in the home folder, so it cannot move it
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        known = ", ".join(sorted(allowed))
+        raise ConfigError(f"{path}: unknown setting {unknown[0]!r} (known: {known})")
+    return data
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+    *,
+    require_instance: bool = True,
+) -> Settings:
+    """Build validated settings from defaults < instance file < environment < overrides.
+
+    ``require_instance=False`` is for the commands that create the instance (``init``, ``demo``).
+    """
+    environ = os.environ if environ is None else environ
+    overrides = dict(overrides or {})
+    env_names = {env_name: name for name, (env_name, _) in SETTINGS.items()}
+    for key in environ:
+        if key.startswith("VENDORCHECK_") and key not in env_names:
+            known = ", ".join(sorted(n for n in env_names if n.startswith("VENDORCHECK_")))
+            raise ConfigError(f"unknown environment variable {key} (known: {known})")
+    unknown = sorted(set(overrides) - set(SETTINGS))
+    if unknown:
+        raise ConfigError(f"unknown setting {unknown[0]!r} passed to create_app")
+
+    if "home" in overrides:
+        home = Path(overrides["home"]).expanduser()
+    elif environ.get("VENDORCHECK_HOME"):
+        home = _parse("home", environ["VENDORCHECK_HOME"], "environment")
+    else:
+        home = default_home(environ)
+
+    values: dict[str, Any] = {"home": home}
+    for name, raw in _read_instance_file(home).items():
+        values[name] = _parse(name, raw, str(home / INSTANCE_FILE))
+    for name, (env_name, _) in SETTINGS.items():
+        if name != "home" and environ.get(env_name):
+            values[name] = _parse(name, environ[env_name], "environment")
+    for name, raw in overrides.items():
+        if name != "home":
+            values[name] = raw if not isinstance(raw, str) else _parse(name, raw, "create_app")
+
+    if not values.get("database_url"):
+        values["database_url"] = f"sqlite:///{home / 'vendorcheck.db'}"
+    if not values.get("secret_key"):
+        values["secret_key"] = read_secret_key(home)
+    settings = Settings(**values)
+    _check(settings, require_instance)
+    return settings
+
+
+def read_secret_key(home: Path) -> str | None:
+    """The session key that ``vendorcheck init`` wrote into the instance folder, if any."""
+    path = home / SECRET_KEY_FILE
+    try:
+        return path.read_text(encoding="ascii").strip() or None
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read {path} ({exc}); check its permissions or run `vendorcheck init`") from None
+
+
+def _check(settings: Settings, require_instance: bool) -> None:
+    """Refuse settings that would run insecurely or could never work."""
+    if not settings.database_url.startswith(("sqlite://", "postgresql://", "postgresql+psycopg://")):
+        raise ConfigError(
+            "DATABASE_URL must start with sqlite:// or postgresql:// "
+            "(for example postgresql://user:password@localhost/vendorcheck)"
+        )
+    if settings.is_production and require_instance:
+        if not settings.home.is_dir():
+            raise ConfigError(
+                f"instance folder {settings.home} does not exist: run `vendorcheck init` "
+                "(or set VENDORCHECK_HOME to an existing instance)"
+            )
+        if not settings.secret_key:
+            raise ConfigError(
+                f"no session secret in {settings.home / SECRET_KEY_FILE}: run `vendorcheck init` "
+                "or set VENDORCHECK_SECRET_KEY"
+            )
+    if settings.secret_key is not None and len(settings.secret_key) < MIN_SECRET_LENGTH:
+        raise ConfigError(
+            f"the session secret is shorter than {MIN_SECRET_LENGTH} characters: "
+            "generate a new one with `vendorcheck init` or a longer VENDORCHECK_SECRET_KEY"
+        )

@@ -1,0 +1,129 @@
+"""Database engine, sessions and migrations.
+
+The engine and session factory are plain SQLAlchemy so the CLI and the pure core use them without Flask;
+``init_app`` adds the one session per request that views share, closed when the request ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import Flask, current_app, g
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from vendorcheck.config import ConfigError
+
+
+def make_engine(database_url: str) -> Engine:
+    """An engine for ``database_url`` with the settings vendorcheck relies on."""
+    try:
+        url = make_url(database_url)
+    except ArgumentError:
+        raise ConfigError("DATABASE_URL is not a valid database URL") from None
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    if url.drivername.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        # Let SQLAlchemy, not pysqlite, begin transactions, so BEGIN IMMEDIATE can serialize writers.
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        return engine
+    return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """Enforce foreign keys and let readers run beside one writer."""
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+def safe_url(engine: Engine) -> str:
+    """The database URL with any password hidden, for messages."""
+    return engine.url.render_as_string(hide_password=True)
+
+
+def alembic_config(engine: Engine) -> Config:
+    """Alembic configuration pointing at the migrations shipped inside the package."""
+    config = Config()
+    config.set_main_option("script_location", "vendorcheck:migrations")
+    config.attributes["engine"] = engine
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Apply migrations up to ``revision``."""
+    command.upgrade(alembic_config(engine), revision)
+
+
+def schema_state(engine: Engine) -> tuple[str | None, str]:
+    """(current revision of the database, newest revision shipped); raises ConfigError if unreachable."""
+    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    try:
+        with engine.connect() as connection:
+            current = MigrationContext.configure(connection).get_current_revision()
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "connection failed"
+        raise ConfigError(
+            f"cannot reach the database at {safe_url(engine)} ({reason}); "
+            "check DATABASE_URL and that the server is running"
+        ) from None
+    assert head is not None
+    return current, head
+
+
+def require_current_schema(engine: Engine) -> None:
+    """Refuse to serve a database that is missing or behind the code."""
+    current, head = schema_state(engine)
+    if current is None:
+        raise ConfigError(f"the database at {safe_url(engine)} is empty: run `vendorcheck init`")
+    if current != head:
+        raise ConfigError(
+            f"the database at {safe_url(engine)} is at revision {current}, the code needs {head}: "
+            "run `vendorcheck db upgrade`"
+        )
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Session]:
+    """A session that commits on success and rolls back on any error (for CLI commands)."""
+    factory = sessionmaker(engine, expire_on_commit=False)
+    with factory.begin() as session:
+        yield session
+
+
+def init_app(app: Flask) -> None:
+    """Give the app an engine and a request-scoped session (``vendorcheck.db.session()``)."""
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions["vendorcheck.engine"] = engine
+    app.extensions["vendorcheck.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
+    app.teardown_appcontext(_close_session)
+
+
+def session() -> Session:
+    """The session of the current request or app context, opened on first use."""
+    if "db_session" not in g:
+        g.db_session = current_app.extensions["vendorcheck.sessionmaker"]()
+    return g.db_session
+
+
+def engine(app: Flask | None = None) -> Engine:
+    """The engine of ``app``, or of the current app."""
+    return (app or current_app).extensions["vendorcheck.engine"]
+
+
+def _close_session(_exc: BaseException | None) -> None:
+    db_session = g.pop("db_session", None)
+    if db_session is not None:
+        db_session.close()

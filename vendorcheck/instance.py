@@ -1,0 +1,61 @@
+"""Creating an instance folder: its secrets and its database. Never overwrites what exists."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from vendorcheck import db
+from vendorcheck.config import SECRET_KEY_FILE, ConfigError, Settings
+
+
+@dataclass
+class InitReport:
+    """What ``initialize`` created and what it found already there."""
+
+    created: list[str]
+    kept: list[str]
+
+
+def write_secret_file(path: Path, value: str) -> bool:
+    """Write a secret readable by the owner only; False if the file exists (never overwritten)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(value + "\n")
+    return True
+
+
+def initialize(settings: Settings) -> InitReport:
+    """Create the instance folder, its session secret and an up-to-date database schema."""
+    report = InitReport(created=[], kept=[])
+    home = settings.home
+    if home.exists() and not home.is_dir():
+        raise ConfigError(f"{home} exists and is not a folder: choose another VENDORCHECK_HOME")
+    if not home.exists():
+        home.mkdir(mode=0o700, parents=True)
+        report.created.append(f"instance folder {home}")
+    secret_path = home / SECRET_KEY_FILE
+    if os.environ.get("VENDORCHECK_SECRET_KEY"):
+        report.kept.append("session secret (from VENDORCHECK_SECRET_KEY)")
+    elif write_secret_file(secret_path, secrets.token_urlsafe(48)):
+        report.created.append(f"session secret {secret_path}")
+    else:
+        report.kept.append(f"session secret {secret_path}")
+
+    engine = db.make_engine(settings.database_url)
+    try:
+        current, head = db.schema_state(engine)
+        db.upgrade(engine)
+    finally:
+        engine.dispose()
+    where = db.safe_url(engine)
+    if current == head:
+        report.kept.append(f"database {where} (schema up to date)")
+    else:
+        report.created.append(f"database schema {head} at {where}")
+    return report

@@ -1,0 +1,54 @@
+"""Who may do what: named capabilities mapped to roles, in this one place.
+
+Views declare the capability they need (``vendorcheck.web.access.requires``); nothing else in the code
+checks a role by name.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from vendorcheck.models import Role
+
+
+class Capability(enum.StrEnum):
+    """One thing a person may do, named for the action."""
+
+    VENDOR_READ = "vendor.read"
+    VENDOR_EDIT = "vendor.edit"
+    ASSESSMENT_SEND = "assessment.send"
+    ANSWER_REVIEW = "answer.review"
+    EVIDENCE_READ = "evidence.read"
+    EVIDENCE_REVIEW = "evidence.review"
+    SCORE_READ = "score.read"
+    DECISION_RECORD = "decision.record"
+    AUDIT_READ = "audit.read"
+    PACKET_EXPORT = "packet.export"
+    USER_MANAGE = "user.manage"
+    PROFILE_EDIT = "profile.edit"
+    KEYS_MANAGE = "keys.manage"
+    ACCOUNT_SELF = "account.self"  # change one's own password and MFA
+
+
+_READ = {Capability.VENDOR_READ, Capability.SCORE_READ, Capability.ACCOUNT_SELF}
+
+ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
+    Role.ADMIN: frozenset(Capability),
+    Role.ASSESSOR: frozenset(
+        _READ
+        | {
+            Capability.VENDOR_EDIT,
+            Capability.ASSESSMENT_SEND,
+            Capability.ANSWER_REVIEW,
+            Capability.EVIDENCE_READ,
+            Capability.EVIDENCE_REVIEW,
+        }
+    ),
+    Role.VIEWER: frozenset(_READ | {Capability.DECISION_RECORD}),
+    Role.AUDITOR: frozenset(_READ | {Capability.EVIDENCE_READ, Capability.AUDIT_READ, Capability.PACKET_EXPORT}),
+}
+
+
+def can(role: Role, capability: Capability) -> bool:
+    """True if ``role`` holds ``capability``."""
+    return capability in ROLE_CAPABILITIES[role]

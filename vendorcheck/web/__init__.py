@@ -1,0 +1,19 @@
+"""The web layer: thin blueprints over the services, with security set up in one place."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from vendorcheck.web import access, errors, labels, security
+from vendorcheck.web.auth import bp as auth_bp
+from vendorcheck.web.vendors import bp as vendors_bp
+
+
+def init_app(app: Flask) -> None:
+    """Register security, sign-in, blueprints and error pages."""
+    security.init_app(app)
+    access.init_app(app)
+    errors.init_app(app)
+    labels.init_app(app)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(vendors_bp)

@@ -1,0 +1,96 @@
+"""Sign-in state and the capability every view declares.
+
+``requires(Capability.X)`` or ``public`` decorates every view; a test walks ``app.url_map`` and fails on
+any endpoint without one. Organization-owned objects are fetched with ``get_or_404`` so another
+organization's object answers 404, never 403 and never data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Flask, abort, redirect, request, url_for
+from flask_login import LoginManager, current_user
+
+from vendorcheck import db
+from vendorcheck.models import OrgScoped, User
+from vendorcheck.permissions import Capability, can
+
+PUBLIC = "public"
+login_manager = LoginManager()
+T = TypeVar("T", bound=OrgScoped)
+View = Callable[..., Any]
+
+
+def init_app(app: Flask) -> None:
+    """Set up Flask-Login with session ids that die when the user's session_version moves."""
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(_load_user)
+
+
+class SignedInUser:
+    """The Flask-Login wrapper around a User row, identified by id and session version."""
+
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+
+    def get_id(self) -> str:
+        """'<user id>:<session version>': bumping the version signs every session out."""
+        return f"{self.user.id}:{self.user.session_version}"
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.user, name)
+
+
+def _load_user(user_key: str) -> SignedInUser | None:
+    user_id, _, version = user_key.partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
+    user = db.session().get(User, int(user_id))
+    if user is None or not user.is_active or user.session_version != int(version):
+        return None
+    return SignedInUser(user)
+
+
+def public(view: View) -> View:
+    """Declare a view open to everyone (sign-in page, health check)."""
+    view.required_capability = PUBLIC  # type: ignore[attr-defined]
+    return view
+
+
+def requires(capability: Capability) -> Callable[[View], View]:
+    """Declare and enforce the capability a view needs; anonymous users go to sign-in."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.must_change_password and request.endpoint != "auth.change_password":
+                return redirect(url_for("auth.change_password"))
+            if not can(current_user.role, capability):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapper.required_capability = capability  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorator
+
+
+def get_or_404(model: type[T], object_id: int) -> T:
+    """The signed-in user's organization's object with this id, or a 404."""
+    obj = model.get_for_org(db.session(), object_id, current_user.org_id)
+    if obj is None:
+        abort(404)
+    return obj

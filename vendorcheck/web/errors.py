@@ -1,0 +1,49 @@
+"""Friendly error pages: a message in plain words, never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: ("Something in that request was not right", "Go back, check what you entered and try again."),
+    403: ("You can't do that", "Your role does not allow this. Ask an administrator if you need it."),
+    404: ("Not found", "This page does not exist, or it belongs to another organization."),
+    405: ("Not allowed", "That kind of request is not accepted here."),
+    413: ("Too large", "What you sent is larger than this installation accepts."),
+    429: ("Too many attempts", "Wait a little and try again."),
+    500: ("Something went wrong on our side", "The error has been logged. Please try again in a moment."),
+}
+
+
+def init_app(app: Flask) -> None:
+    """Render every HTTP error, CSRF failure and unexpected exception as a page."""
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected)
+
+
+def render_error(status: int, detail: str | None = None) -> tuple[str, int]:
+    """The error page for ``status``, with an optional more specific explanation."""
+    title, advice = MESSAGES.get(status, MESSAGES[400 if status < 500 else 500])
+    return render_template("errors/error.html", status=status, title=title, advice=detail or advice), status
+
+
+def _csrf_error(error: CSRFError) -> tuple[str, int]:
+    return render_error(400, "The form expired or was sent from elsewhere. Reload the page and try again.")
+
+
+def _http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
+    if error.code is None or error.code < 400:
+        return error  # redirects and other non-errors pass through untouched
+    return render_error(error.code)
+
+
+def _unexpected(error: Exception) -> tuple[str, int]:
+    log.error("unhandled error on %s %r", request.method, request.path, exc_info=error)
+    return render_error(InternalServerError.code)

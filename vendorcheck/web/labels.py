@@ -1,0 +1,54 @@
+"""Plain words for stored values, for templates (``{{ vendor.phi_volume | label }}``)."""
+
+from __future__ import annotations
+
+import enum
+
+from flask import Flask
+
+from vendorcheck.models import AssessmentStatus, EvidenceKind, EvidenceReview, PhiVolume, Role, VendorStatus
+
+LABELS: dict[enum.Enum, str] = {
+    PhiVolume.NONE: "None",
+    PhiVolume.LOW: "Low (under 1,000 patients)",
+    PhiVolume.MODERATE: "Moderate (1,000 to 50,000 patients)",
+    PhiVolume.HIGH: "High (over 50,000 patients)",
+    VendorStatus.PROSPECT: "Prospect",
+    VendorStatus.SHORTLISTED: "Shortlisted",
+    VendorStatus.SELECTED: "Selected",
+    VendorStatus.REJECTED: "Rejected",
+    VendorStatus.ARCHIVED: "Archived",
+    AssessmentStatus.DRAFT: "Draft",
+    AssessmentStatus.SENT: "Sent to vendor",
+    AssessmentStatus.IN_PROGRESS: "Vendor answering",
+    AssessmentStatus.SUBMITTED: "Submitted",
+    AssessmentStatus.IN_REVIEW: "In review",
+    AssessmentStatus.COMPLETED: "Completed",
+    AssessmentStatus.CANCELLED: "Cancelled",
+    EvidenceKind.SOC2_REPORT: "SOC 2 report",
+    EvidenceKind.BAA: "Business associate agreement",
+    EvidenceKind.PENTEST_LETTER: "Penetration test letter",
+    EvidenceKind.POLICY: "Policy",
+    EvidenceKind.CERTIFICATE: "Certificate",
+    EvidenceKind.INSURANCE: "Insurance certificate",
+    EvidenceKind.OTHER: "Other document",
+    EvidenceReview.PENDING: "Awaiting review",
+    EvidenceReview.ACCEPTED: "Accepted",
+    EvidenceReview.REJECTED: "Rejected",
+    Role.ADMIN: "Administrator",
+    Role.ASSESSOR: "Compliance officer",
+    Role.VIEWER: "Practice owner",
+    Role.AUDITOR: "Auditor",
+}
+
+
+def label(value: object) -> str:
+    """The plain-words label of an enum member, or the value itself as text."""
+    if isinstance(value, enum.Enum):
+        return LABELS.get(value, str(value.value).replace("_", " ").capitalize())
+    return str(value)
+
+
+def init_app(app: Flask) -> None:
+    """Make ``label`` available as a template filter."""
+    app.add_template_filter(label, "label")
