@@ -34,6 +34,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_NAME="vendorcheck_session",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_lifetime_hours),
+        MAX_CONTENT_LENGTH=1024 * 1024,  # forms; evidence uploads set their own, larger limit
         MAX_FORM_MEMORY_SIZE=512 * 1024,
     )
 

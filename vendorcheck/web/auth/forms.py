@@ -22,7 +22,7 @@ class ChangePasswordForm(FlaskForm):
     current = PasswordField("Current password", validators=[DataRequired(), Length(max=MAX_LENGTH)])
     new = PasswordField(
         "New password",
-        validators=[DataRequired(), Length(min=MIN_LENGTH, max=MAX_LENGTH)],
+        validators=[DataRequired(), Length(max=MAX_LENGTH)],  # the rules live in vendorcheck.passwords
         description=f"At least {MIN_LENGTH} characters. A few unrelated words make a strong password.",
     )
     confirm = PasswordField(

@@ -1,0 +1,40 @@
+"""The demo data: realistic, complete and never duplicated."""
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from vendorcheck import demo
+from vendorcheck.models import AuditEvent, Organization, Role, User, Vendor
+
+
+def _counts(dbs: Session) -> tuple[int, ...]:
+    return tuple(dbs.scalar(select(func.count()).select_from(m)) for m in (Organization, User, Vendor, AuditEvent))
+
+
+def test_seed_creates_a_user_per_role_and_four_distinct_vendors(dbs: Session, tmp_path: Path) -> None:
+    logins = demo.seed(dbs, demo.load_or_create_credentials(tmp_path))
+    dbs.commit()
+    assert {login.role for login in logins} == set(Role)
+    vendors = dbs.scalars(select(Vendor)).all()
+    assert len(vendors) == 4
+    profiles = {(v.phi_volume, v.offshore, v.uses_subcontractors, v.stores_phi) for v in vendors}
+    assert len(profiles) >= 3, "demo vendors should differ where inherent risk differs"
+    assert all(v.contacts for v in vendors)
+
+
+def test_seeding_twice_duplicates_nothing(dbs: Session, tmp_path: Path) -> None:
+    passwords = demo.load_or_create_credentials(tmp_path)
+    demo.seed(dbs, passwords)
+    dbs.commit()
+    before = _counts(dbs)
+    demo.seed(dbs, demo.load_or_create_credentials(tmp_path))
+    dbs.commit()
+    assert _counts(dbs) == before
+
+
+def test_credentials_are_kept_private_and_stable(tmp_path: Path) -> None:
+    first = demo.load_or_create_credentials(tmp_path)
+    assert demo.load_or_create_credentials(tmp_path) == first
+    assert (tmp_path / demo.CREDENTIALS_FILE).stat().st_mode & 0o777 == 0o600
