@@ -139,6 +139,8 @@ def load_settings(
     else:
         home = default_home(environ)
 
+    if home.exists() and not home.is_dir():
+        raise ConfigError(f"{home} is not a folder: set VENDORCHECK_HOME to a folder for vendorcheck's data")
     values: dict[str, Any] = {"home": home}
     for name, raw in _read_instance_file(home).items():
         values[name] = _parse(name, raw, str(home / INSTANCE_FILE))

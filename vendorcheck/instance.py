@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vendorcheck import db
-from vendorcheck.config import SECRET_KEY_FILE, ConfigError, Settings
+from vendorcheck.config import SECRET_KEY_FILE, Settings
 
 
 @dataclass
@@ -34,8 +34,6 @@ def initialize(settings: Settings) -> InitReport:
     """Create the instance folder, its session secret and an up-to-date database schema."""
     report = InitReport(created=[], kept=[])
     home = settings.home
-    if home.exists() and not home.is_dir():
-        raise ConfigError(f"{home} exists and is not a folder: choose another VENDORCHECK_HOME")
     if not home.exists():
         home.mkdir(mode=0o700, parents=True)
         report.created.append(f"instance folder {home}")

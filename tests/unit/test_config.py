@@ -58,7 +58,7 @@ def test_production_refuses_a_missing_instance_folder(tmp_path: Path) -> None:
 
 
 def test_production_refuses_to_run_without_a_secret(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="no session secret .* run `vendorcheck init`"):
+    with pytest.raises(ConfigError, match=r"no session secret .* run `vendorcheck init`"):
         load_settings({"home": tmp_path}, environ={})
 
 

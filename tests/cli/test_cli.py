@@ -1,0 +1,113 @@
+"""The vendorcheck command as a newcomer and a script use it."""
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from vendorcheck import create_app
+from vendorcheck.cli import cli
+from vendorcheck.config import ConfigError
+
+
+def run(home: Path, *args: str, **env: str) -> Result:
+    """Run the CLI against ``home`` with a clean environment."""
+    environ = {"VENDORCHECK_HOME": str(home), "DATABASE_URL": None, "VENDORCHECK_SECRET_KEY": None, **env}
+    return CliRunner().invoke(cli, list(args), env=environ)
+
+
+def test_help_explains_where_to_start(tmp_path: Path) -> None:
+    result = run(tmp_path, "--help")
+    assert result.exit_code == 0
+    assert "vendorcheck demo" in result.output
+    for command in ("init", "demo", "serve", "db"):
+        assert command in result.output
+
+
+def test_init_creates_secret_and_database_readable_by_owner_only(tmp_path: Path) -> None:
+    home = tmp_path / "vc"
+    result = run(home, "init")
+    assert result.exit_code == 0, result.output
+    assert (home / "secret_key").stat().st_mode & 0o777 == 0o600
+    assert home.stat().st_mode & 0o777 == 0o700
+    assert (home / "vendorcheck.db").exists()
+
+
+def test_init_twice_keeps_secrets_and_admin(tmp_path: Path) -> None:
+    home = tmp_path / "vc"
+    first = run(home, "init", "--admin-email", "Boss@Practice.example")
+    assert "One-time password" in first.output
+    secret = (home / "secret_key").read_text()
+    second = run(home, "init", "--admin-email", "boss@practice.example")
+    assert second.exit_code == 0, second.output
+    assert (home / "secret_key").read_text() == secret
+    assert "already exists: left unchanged" in second.output
+    assert "One-time password" not in second.output
+
+
+def test_init_refuses_a_home_that_is_a_file(tmp_path: Path) -> None:
+    home = tmp_path / "file"
+    home.write_text("not a folder")
+    result = run(home, "init")
+    assert result.exit_code == 2
+    assert result.output.strip().startswith("vendorcheck: error:")
+    assert "is not a folder" in result.output
+
+
+def test_serve_without_an_instance_says_to_run_init(tmp_path: Path) -> None:
+    result = run(tmp_path / "missing", "serve")
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        f"vendorcheck: error: instance folder {tmp_path / 'missing'} does not exist: run `vendorcheck init` "
+        "(or set VENDORCHECK_HOME to an existing instance)"
+    ]
+
+
+def test_malformed_setting_is_one_line(tmp_path: Path) -> None:
+    result = run(tmp_path, "db", "upgrade", VENDORCHECK_SESSION_IDLE_MINUTES="soon")
+    assert result.exit_code == 2
+    assert len(result.output.strip().splitlines()) == 1
+    assert "VENDORCHECK_SESSION_IDLE_MINUTES='soon' is not valid" in result.output
+
+
+def test_unreachable_database_is_one_line(tmp_path: Path) -> None:
+    result = run(tmp_path, "db", "upgrade", DATABASE_URL="postgresql://nobody@127.0.0.1:1/none")
+    assert result.exit_code == 2
+    assert len(result.output.strip().splitlines()) == 1
+    assert "cannot reach the database at postgresql+psycopg://nobody@127.0.0.1:1/none" in result.output
+
+
+def test_password_in_database_url_is_never_printed(tmp_path: Path) -> None:
+    result = run(tmp_path, "db", "upgrade", DATABASE_URL="postgresql://u:hunter2secret@127.0.0.1:1/x")
+    assert "hunter2secret" not in result.output
+
+
+def test_db_upgrade_brings_an_empty_database_to_head(tmp_path: Path) -> None:
+    tmp_path.joinpath("home").mkdir()
+    first = run(tmp_path / "home", "db", "upgrade")
+    assert "upgraded from empty to" in first.output
+    assert "is up to date" in run(tmp_path / "home", "db", "upgrade").output
+
+
+def test_demo_twice_seeds_once_and_prints_the_same_logins(tmp_path: Path) -> None:
+    first = run(tmp_path / "demo", "demo", "--no-serve")
+    second = run(tmp_path / "demo", "demo", "--no-serve")
+    assert first.exit_code == second.exit_code == 0, first.output + second.output
+    logins = [line for line in first.output.splitlines() if "@riverside.example" in line]
+    assert len(logins) == 4
+    assert all(line in second.output for line in logins)
+    assert "kept     database" in second.output
+
+
+def test_app_refuses_an_unmigrated_database(tmp_path: Path) -> None:
+    run(tmp_path / "vc", "init")
+    (tmp_path / "vc" / "vendorcheck.db").unlink()
+    with pytest.raises(ConfigError, match="is empty: run `vendorcheck init`"):
+        create_app({"home": tmp_path / "vc"})
+
+
+def test_app_starts_on_an_initialized_instance(tmp_path: Path) -> None:
+    run(tmp_path / "vc", "init")
+    app = create_app({"home": tmp_path / "vc"})
+    with app.test_client() as client:
+        assert client.get("/login").status_code == 200
