@@ -1,0 +1,74 @@
+"""A real server on loopback with the demo data, and Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from werkzeug.serving import make_server
+
+from vendorcheck import create_app, demo
+from vendorcheck.cli import cli
+
+CHROMIUM = "/usr/bin/chromium"
+# Chromium's background services reach for the network, which is closed here; keep it quiet and local.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@dataclass
+class LiveDemo:
+    """The demo instance being served: its address and demo logins by email."""
+
+    url: str
+    home: Path
+    passwords: dict[str, str]
+
+
+@pytest.fixture(scope="module")
+def live_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveDemo]:
+    """`vendorcheck demo --no-serve` into a fresh home, then the app served on a free port."""
+    home = tmp_path_factory.mktemp("demo-home")
+    env = {"VENDORCHECK_HOME": str(home), "DATABASE_URL": None, "VENDORCHECK_SECRET_KEY": None}
+    result = CliRunner().invoke(cli, ["demo", "--no-serve"], env=env)
+    assert result.exit_code == 0, result.output
+    app = create_app({"home": home})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    passwords = json.loads((home / demo.CREDENTIALS_FILE).read_text())
+    yield LiveDemo(f"http://127.0.0.1:{server.port}", home, passwords)
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Headless Debian Chromium (Playwright cannot download browsers here)."""
+    playwright_sync = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/setup-system (installs Debian's chromium)")
+    with playwright_sync.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser) -> Iterator[object]:
+    """A fresh browser context (no cookies) and page, laptop-sized."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    yield context.new_page()
+    context.close()
