@@ -138,3 +138,40 @@ def test_changing_password_signs_out_other_sessions(app, auth: Auth, world: Worl
     auth.client.post("/account/password", data={"csrf_token": token, "current": PASSWORD, "new": new, "confirm": new})
     assert auth.client.get("/").status_code == 200
     assert other_client.get("/").status_code == 302
+
+
+def test_idle_sessions_are_signed_out(client: FlaskClient, auth: Auth, world: World) -> None:
+    auth.login_as(world.users[Role.VIEWER])
+    with client.session_transaction() as session:
+        session["last_seen"] -= 16 * 60
+    response = client.get("/vendors/7")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/login?next=/vendors/7"
+    assert "after 15 minutes without activity" in client.get("/login").get_data(as_text=True)
+    assert client.get("/").status_code == 302
+
+
+def test_activity_keeps_a_session_alive(client: FlaskClient, auth: Auth, world: World) -> None:
+    auth.login_as(world.users[Role.VIEWER])
+    with client.session_transaction() as session:
+        session["last_seen"] -= 14 * 60
+    assert client.get("/").status_code == 200
+    with client.session_transaction() as session:
+        session["last_seen"] -= 14 * 60
+    assert client.get("/").status_code == 200
+
+
+def test_sessions_end_after_their_absolute_lifetime(client: FlaskClient, auth: Auth, world: World) -> None:
+    auth.login_as(world.users[Role.VIEWER])
+    with client.session_transaction() as session:
+        session["signed_in_at"] -= 13 * 3600
+    assert client.get("/").status_code == 302
+    assert "after a long session" in client.get("/login").get_data(as_text=True)
+
+
+def test_sign_in_starts_a_new_session(client: FlaskClient, auth: Auth, world: World) -> None:
+    with client.session_transaction() as session:
+        session["planted"] = "by an attacker"
+    auth.login_as(world.users[Role.VIEWER])
+    with client.session_transaction() as session:
+        assert "planted" not in session

@@ -7,12 +7,14 @@ organization's object answers 404, never 403 and never data.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, abort, redirect, request, url_for
-from flask_login import LoginManager, current_user
+from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
+from flask_login import LoginManager, current_user, login_user, logout_user
+from werkzeug.wrappers import Response
 
 from vendorcheck import db
 from vendorcheck.models import OrgScoped, User
@@ -32,6 +34,34 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
     login_manager.user_loader(_load_user)
+    app.before_request(_enforce_session_limits)
+
+
+def start_session(user: User) -> None:
+    """Sign ``user`` in on a fresh session that remembers when it began (for the time limits)."""
+    session.clear()  # nothing carried over from before sign-in
+    session.permanent = True
+    login_user(SignedInUser(user))
+    now = int(time.time())
+    session["signed_in_at"] = session["last_seen"] = now
+
+
+def _enforce_session_limits() -> Response | None:
+    """Sign out after the idle timeout (HIPAA automatic logoff) or the absolute lifetime."""
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return None
+    settings = current_app.config["VENDORCHECK_SETTINGS"]
+    now = int(time.time())
+    idle = now - session.get("last_seen", 0) > settings.session_idle_minutes * 60
+    expired = now - session.get("signed_in_at", 0) > settings.session_lifetime_hours * 3600
+    if idle or expired:
+        logout_user()
+        session.clear()
+        reason = f"after {settings.session_idle_minutes} minutes without activity" if idle else "after a long session"
+        flash(f"You were signed out {reason}. Please sign in again.", "info")
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?") if request.method == "GET" else None))
+    session["last_seen"] = now
+    return None
 
 
 class SignedInUser:

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from vendorcheck import accounts, audit, db
 from vendorcheck.models import ActorKind
 from vendorcheck.permissions import Capability
-from vendorcheck.web.access import SignedInUser, public, requires
+from vendorcheck.web.access import SignedInUser, public, requires, start_session
 from vendorcheck.web.auth import bp
 from vendorcheck.web.auth.forms import ChangePasswordForm, LoginForm, SignOutForm
 from vendorcheck.web.security import is_local_path
@@ -48,9 +48,7 @@ def login() -> str | Response:
             source_ip=request.remote_addr,
         )
         dbs.commit()
-        session.clear()  # a fresh session at sign-in: nothing carried over from before
-        session.permanent = True
-        login_user(SignedInUser(user))
+        start_session(user)
         target = form.next.data
         return redirect(target if is_local_path(target) else url_for("vendors.dashboard"))
     return render_template("auth/login.html", form=form)
