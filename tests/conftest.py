@@ -20,7 +20,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from vendorcheck import accounts, create_app, db, passwords
+from vendorcheck import accounts, create_app, db, mfa, passwords
+from vendorcheck.audit import Actor
 from vendorcheck.models import Base, Organization, Role, User
 
 PASSWORD = "correct horse battery staple"
@@ -102,6 +103,26 @@ def dbs(app: Flask) -> Iterator[Session]:
     session.close()
 
 
+# Recovery codes of the users the fixtures enrolled in MFA, by email: Auth.login_as spends them.
+MFA_CODES: dict[str, list[str]] = {}
+
+
+@pytest.fixture(autouse=True)
+def _forget_mfa_codes() -> Iterator[None]:
+    yield
+    MFA_CODES.clear()
+
+
+def enroll_mfa(dbs: Session, user: User) -> str:
+    """Turn on MFA for ``user`` as the enrollment page would; returns the TOTP secret."""
+    import pyotp
+
+    secret = mfa.new_secret()
+    codes = accounts.confirm_mfa_enrollment(dbs, user, secret, pyotp.TOTP(secret).now(), Actor.cli("tests"))
+    MFA_CODES[user.email] = codes
+    return secret
+
+
 @dataclass
 class World:
     """Two organizations with a user of every role in each."""
@@ -119,6 +140,9 @@ def world(dbs: Session) -> World:
     other, _ = accounts.get_or_create_organization(dbs, "Elsewhere Clinic")
     users = {r: accounts.create_user(dbs, org, f"{r.value}@riverside.example", r, PASSWORD) for r in Role}
     others = {r: accounts.create_user(dbs, other, f"{r.value}@elsewhere.example", r, PASSWORD) for r in Role}
+    for user in (*users.values(), *others.values()):
+        if accounts.mfa_required(user):
+            enroll_mfa(dbs, user)
     dbs.commit()
     return World(org, other, users, others)
 
@@ -148,9 +172,14 @@ class Auth:
         )
 
     def login_as(self, user: User):
-        """Sign in as an existing user with the suite's password."""
+        """Sign in as an existing user with the suite's password (and a recovery code, if MFA is on)."""
         response = self.login(user.email)
         assert response.status_code == 302, response.get_data(as_text=True)
+        if response.headers["Location"] == "/login/verify":
+            code = MFA_CODES[user.email].pop()
+            token = csrf_token(self.client, "/login/verify")
+            response = self.client.post("/login/verify", data={"code": code, "csrf_token": token})
+            assert response.status_code == 302, response.get_data(as_text=True)
         return response
 
     def logout(self):

@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from vendorcheck import db
 from vendorcheck.config import load_settings
@@ -36,7 +37,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_lifetime_hours),
         MAX_CONTENT_LENGTH=1024 * 1024,  # forms; evidence uploads set their own, larger limit
         MAX_FORM_MEMORY_SIZE=512 * 1024,
+        RATELIMIT_STORAGE_URI=settings.ratelimit_storage_uri,
     )
+    if settings.proxy_hops:  # trust X-Forwarded-* from exactly this many proxies (client address, https)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops)  # type: ignore[method-assign]
 
     db.init_app(app)
     if settings.env != "test":  # the test suite builds its own schema

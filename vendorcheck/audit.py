@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +18,21 @@ from sqlalchemy.orm import Session
 from vendorcheck.models import ActorKind, AuditEvent, utcnow
 
 GENESIS_HASH = "0" * 64
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a signed-in user, a vendor link, the CLI or the system, and from where."""
+
+    kind: ActorKind
+    label: str
+    user_id: int | None = None
+    source_ip: str | None = None
+
+    @classmethod
+    def cli(cls, label: str = "vendorcheck CLI") -> Actor:
+        """The operator at the command line."""
+        return cls(ActorKind.CLI, label)
 
 
 def canonical_json(data: dict[str, Any]) -> bytes:
@@ -55,15 +71,12 @@ def _iso(moment: datetime) -> str:
 def record(
     session: Session,
     action: str,
+    actor: Actor,
     *,
-    actor_kind: ActorKind,
-    actor_label: str,
-    actor_user_id: int | None = None,
     org_id: int | None = None,
     vendor_id: int | None = None,
     target_type: str | None = None,
     target_id: str | int | None = None,
-    source_ip: str | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append an event in the caller's transaction (it commits with the action it records)."""
@@ -76,13 +89,13 @@ def record(
         occurred_at=utcnow(),
         org_id=org_id,
         vendor_id=vendor_id,
-        actor_kind=actor_kind,
-        actor_user_id=actor_user_id,
-        actor_label=actor_label,
+        actor_kind=actor.kind,
+        actor_user_id=actor.user_id,
+        actor_label=actor.label[:300],
         action=action,
         target_type=target_type,
         target_id=None if target_id is None else str(target_id),
-        source_ip=source_ip,
+        source_ip=actor.source_ip,
         details=details or {},
     )
     event.entry_hash = leaf_hash(canonical_json(entry_document(event)))

@@ -34,6 +34,8 @@ class Settings:
     session_idle_minutes: int = 15
     session_lifetime_hours: int = 12
     secure_cookies: bool = True
+    ratelimit_storage_uri: str = "memory://"
+    proxy_hops: int = 0
 
     @property
     def is_production(self) -> bool:
@@ -58,6 +60,19 @@ def _parse_positive_int(value: str) -> int:
     return number
 
 
+def _parse_hops(value: str) -> int:
+    number = int(value)
+    if not 0 <= number <= 5:
+        raise ValueError("expected the number of proxies in front of vendorcheck, 0 to 5")
+    return number
+
+
+def _parse_storage(value: str) -> str:
+    if not value.startswith(("memory://", "redis://", "rediss://")):
+        raise ValueError("expected memory:// or a redis:// URL")
+    return value
+
+
 def _parse_env(value: str) -> str:
     if value not in ENVIRONMENTS:
         raise ValueError(f"expected one of {', '.join(ENVIRONMENTS)}")
@@ -72,6 +87,8 @@ SETTINGS = {
     "session_idle_minutes": ("VENDORCHECK_SESSION_IDLE_MINUTES", _parse_positive_int),
     "session_lifetime_hours": ("VENDORCHECK_SESSION_LIFETIME_HOURS", _parse_positive_int),
     "secure_cookies": ("VENDORCHECK_SECURE_COOKIES", _parse_bool),
+    "ratelimit_storage_uri": ("VENDORCHECK_RATELIMIT_STORAGE_URI", _parse_storage),
+    "proxy_hops": ("VENDORCHECK_PROXY_HOPS", _parse_hops),
 }
 assert set(SETTINGS) == {f.name for f in fields(Settings)}
 

@@ -17,11 +17,12 @@ from sqlalchemy.orm import Session
 
 from vendorcheck import accounts, audit
 from vendorcheck.instance import write_secret_file
-from vendorcheck.models import ActorKind, PhiVolume, Role, Vendor, VendorContact, VendorStatus
+from vendorcheck.models import PhiVolume, Role, Vendor, VendorContact, VendorStatus
 from vendorcheck.passwords import generate_password
 
 ORGANIZATION = "Riverside Family Medicine"
 CREDENTIALS_FILE = "demo-credentials.json"
+DEMO_ACTOR = audit.Actor.cli("vendorcheck demo")
 
 USERS = [
     (Role.ADMIN, "admin@riverside.example", "Dana Admin"),
@@ -126,9 +127,7 @@ def seed(session: Session, passwords: dict[str, str]) -> list[DemoLogin]:
     logins = []
     for role, email, name in USERS:
         if accounts.find_user(session, email) is None:
-            accounts.create_user(
-                session, org, email, role, passwords[email], display_name=name, actor_label="vendorcheck demo"
-            )
+            accounts.create_user(session, org, email, role, passwords[email], display_name=name, actor=DEMO_ACTOR)
         logins.append(DemoLogin(role, email, passwords[email]))
     existing = set(session.scalars(select(Vendor.name).where(Vendor.org_id == org.id)))
     for spec in VENDORS:
@@ -145,8 +144,7 @@ def seed(session: Session, passwords: dict[str, str]) -> list[DemoLogin]:
         audit.record(
             session,
             "vendor.create",
-            actor_kind=ActorKind.CLI,
-            actor_label="vendorcheck demo",
+            DEMO_ACTOR,
             org_id=org.id,
             vendor_id=vendor.id,
             target_type="vendor",

@@ -8,7 +8,7 @@ from vendorcheck.models import ActorKind, AuditEvent
 
 
 def _record(dbs: Session, action: str, **details: str) -> AuditEvent:
-    return audit.record(dbs, action, actor_kind=ActorKind.SYSTEM, actor_label="test", details=details)
+    return audit.record(dbs, action, audit.Actor(ActorKind.SYSTEM, "test"), details=details)
 
 
 def test_canonical_json_sorts_keys_and_drops_whitespace() -> None:

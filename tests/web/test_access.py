@@ -24,4 +24,4 @@ def test_public_endpoints_are_few_and_known(app: Flask) -> None:
         for rule in app.url_map.iter_rules()
         if getattr(app.view_functions[rule.endpoint], "required_capability", None) == PUBLIC
     }
-    assert public == {"auth.login", "auth.logout"}
+    assert public == {"auth.login", "auth.verify", "auth.logout", "auth.invitation", "auth.reset"}

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from flask import Flask
 
-from vendorcheck.web import access, errors, labels, security
+from vendorcheck.web import access, errors, labels, ratelimit, security
+from vendorcheck.web.account import bp as account_bp
+from vendorcheck.web.admin import bp as admin_bp
 from vendorcheck.web.auth import bp as auth_bp
 from vendorcheck.web.vendors import bp as vendors_bp
 
 
 def init_app(app: Flask) -> None:
-    """Register security, sign-in, blueprints and error pages."""
+    """Register security, sign-in, throttling, blueprints and error pages."""
     security.init_app(app)
     access.init_app(app)
+    ratelimit.init_app(app)
     errors.init_app(app)
     labels.init_app(app)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(vendors_bp)
+    for blueprint in (auth_bp, account_bp, admin_bp, vendors_bp):
+        app.register_blueprint(blueprint)

@@ -17,10 +17,14 @@ from flask_login import LoginManager, current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from vendorcheck import db
-from vendorcheck.models import OrgScoped, User
+from vendorcheck.accounts import mfa_required
+from vendorcheck.audit import Actor
+from vendorcheck.models import ActorKind, OrgScoped, User
 from vendorcheck.permissions import Capability, can
 
 PUBLIC = "public"
+# Where a signed-in user may still go while a password change or MFA enrollment is owed.
+SETUP_ENDPOINTS = frozenset({"account.change_password", "account.mfa_setup", "auth.logout"})
 login_manager = LoginManager()
 T = TypeVar("T", bound=OrgScoped)
 View = Callable[..., Any]
@@ -35,6 +39,12 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "strong"
     login_manager.user_loader(_load_user)
     app.before_request(_enforce_session_limits)
+    app.context_processor(lambda: {"can": _can})
+
+
+def _can(capability: str) -> bool:
+    """For templates: may the signed-in user do ``capability``? (Shows or hides links; views still check.)"""
+    return bool(current_user.is_authenticated and can(current_user.role, Capability(capability)))
 
 
 def start_session(user: User) -> None:
@@ -106,8 +116,9 @@ def requires(capability: Capability) -> Callable[[View], View]:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
-            if current_user.must_change_password and request.endpoint != "auth.change_password":
-                return redirect(url_for("auth.change_password"))
+            owed = _setup_owed(current_user.user)
+            if owed and request.endpoint not in SETUP_ENDPOINTS:
+                return redirect(url_for(owed))
             if not can(current_user.role, capability):
                 abort(403)
             return view(*args, **kwargs)
@@ -116,6 +127,22 @@ def requires(capability: Capability) -> Callable[[View], View]:
         return wrapper
 
     return decorator
+
+
+def _setup_owed(user: User) -> str | None:
+    """The page a user must finish before anything else: a new password, then a second factor."""
+    if user.must_change_password:
+        return "account.change_password"
+    if mfa_required(user) and not user.has_mfa:
+        return "account.mfa_setup"
+    return None
+
+
+def current_actor() -> Actor:
+    """The signed-in user (or an anonymous visitor) and their address, for the audit trail."""
+    if current_user.is_authenticated:
+        return Actor(ActorKind.USER, current_user.email, current_user.id, request.remote_addr)
+    return Actor(ActorKind.USER, "anonymous", None, request.remote_addr)
 
 
 def get_or_404(model: type[T], object_id: int) -> T:

@@ -1,10 +1,12 @@
-"""Forms for signing in and changing a password."""
+"""Forms for signing in, the second factor, and the one-time links."""
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SubmitField
+from wtforms import EmailField, HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from vendorcheck.passwords import MAX_LENGTH, MIN_LENGTH
+
+NEW_PASSWORD_HELP = f"At least {MIN_LENGTH} characters. A few unrelated words make a strong password."
 
 
 class LoginForm(FlaskForm):
@@ -16,19 +18,35 @@ class LoginForm(FlaskForm):
     submit = SubmitField("Sign in")
 
 
-class ChangePasswordForm(FlaskForm):
-    """The current password, then the new one twice."""
+class VerifyForm(FlaskForm):
+    """The code from the authenticator app, or a recovery code."""
 
-    current = PasswordField("Current password", validators=[DataRequired(), Length(max=MAX_LENGTH)])
-    new = PasswordField(
-        "New password",
-        validators=[DataRequired(), Length(max=MAX_LENGTH)],  # the rules live in vendorcheck.passwords
-        description=f"At least {MIN_LENGTH} characters. A few unrelated words make a strong password.",
+    code = StringField(
+        "Code from your authenticator app",
+        validators=[DataRequired(), Length(max=20)],
+        description="Six digits. Lost your phone? Enter one of your recovery codes instead.",
+    )
+    submit = SubmitField("Verify")
+
+
+class NewPasswordForm(FlaskForm):
+    """A new password, twice (password reset)."""
+
+    password = PasswordField(
+        "New password", validators=[DataRequired(), Length(max=MAX_LENGTH)], description=NEW_PASSWORD_HELP
     )
     confirm = PasswordField(
-        "New password again", validators=[DataRequired(), EqualTo("new", message="The two passwords differ.")]
+        "New password again",
+        validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")],
     )
-    submit = SubmitField("Change password")
+    submit = SubmitField("Set password")
+
+
+class InvitationForm(NewPasswordForm):
+    """Joining an organization: one's name and a password."""
+
+    display_name = StringField("Your name", validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField("Create my account")
 
 
 class SignOutForm(FlaskForm):

@@ -1,62 +1,125 @@
-"""Sign-in, sign-out and password change views."""
+"""Sign-in (password, then the second factor), sign-out, and the one-time invitation and reset links."""
 
 from __future__ import annotations
 
+import time
+
 from flask import flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_limiter import RequestLimit
+from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
 from vendorcheck import accounts, audit, db
-from vendorcheck.models import ActorKind
-from vendorcheck.permissions import Capability
-from vendorcheck.web.access import SignedInUser, public, requires, start_session
+from vendorcheck.models import TokenPurpose, User
+from vendorcheck.web import ratelimit
+from vendorcheck.web.access import current_actor, public, start_session
 from vendorcheck.web.auth import bp
-from vendorcheck.web.auth.forms import ChangePasswordForm, LoginForm, SignOutForm
+from vendorcheck.web.auth.forms import InvitationForm, LoginForm, NewPasswordForm, SignOutForm, VerifyForm
+from vendorcheck.web.forms import apply_account_error
 from vendorcheck.web.security import is_local_path
+
+MFA_PENDING_SECONDS = 300
+
+
+def _throttled_login(limit: RequestLimit) -> Response:
+    form = LoginForm(formdata=None, email=request.form.get("email", ""), next=request.form.get("next", ""))
+    minutes = ratelimit.minutes_until_reset(limit)
+    flash(f"Too many sign-in attempts. Try again in {minutes} minute{'s' if minutes > 1 else ''}.", "error")
+    return Response(render_template("auth/login.html", form=form), status=429)
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-def login() -> str | Response:
+@ratelimit.limiter.limit(
+    ratelimit.PER_ACCOUNT,
+    key_func=ratelimit.submitted_account,
+    methods=["POST"],
+    deduct_when=ratelimit.failed,
+    on_breach=_throttled_login,
+)
+@ratelimit.limiter.limit(
+    ratelimit.PER_ADDRESS, methods=["POST"], deduct_when=ratelimit.failed, on_breach=_throttled_login
+)
+def login() -> str | Response | tuple[str, int]:
     """Sign in with email and password; a failure says only that the pair did not match."""
     if current_user.is_authenticated:
         return redirect(url_for("vendors.dashboard"))
     form = LoginForm(next=request.args.get("next", ""))
-    if form.validate_on_submit():
-        dbs = db.session()
-        user = accounts.authenticate(dbs, form.email.data or "", form.password.data or "")
-        if user is None:
-            audit.record(
-                dbs,
-                "auth.login_failed",
-                actor_kind=ActorKind.USER,
-                actor_label=_label(form.email.data),
-                source_ip=request.remote_addr,
-                details={"email": _label(form.email.data)},
-            )
-            dbs.commit()
-            flash("That email and password do not match an active account.", "error")
-            form.password.data = ""
-            return render_template("auth/login.html", form=form), 401
-        audit.record(
-            dbs,
-            "auth.login",
-            actor_kind=ActorKind.USER,
-            actor_label=user.email,
-            actor_user_id=user.id,
-            org_id=user.org_id,
-            source_ip=request.remote_addr,
-        )
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form)
+    dbs = db.session()
+    user = accounts.authenticate(dbs, form.email.data or "", form.password.data or "")
+    target = form.next.data if is_local_path(form.next.data) else url_for("vendors.dashboard")
+    if user is None:
+        email = (form.email.data or "").strip()[:254]
+        audit.record(dbs, "auth.login_failed", current_actor(), details={"email": email})
         dbs.commit()
-        start_session(user)
-        target = form.next.data
-        return redirect(target if is_local_path(target) else url_for("vendors.dashboard"))
-    return render_template("auth/login.html", form=form)
+        flash("That email and password do not match an active account.", "error")
+        return render_template("auth/login.html", form=form), 401
+    if user.has_mfa:
+        session.clear()
+        session["mfa_pending"] = {"uid": user.id, "sv": user.session_version, "at": int(time.time()), "next": target}
+        dbs.commit()  # a rehashed password, if any
+        return redirect(url_for("auth.verify"))
+    accounts.record_sign_in(dbs, user, current_actor())
+    dbs.commit()
+    start_session(user)
+    return redirect(target)
 
 
-def _label(email: str | None) -> str:
-    """An email as typed, shortened for the audit trail."""
-    return (email or "").strip()[:254]
+def _pending_user() -> User | None:
+    """The user who gave the right password moments ago and now owes the second factor."""
+    pending = session.get("mfa_pending")
+    if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > MFA_PENDING_SECONDS:
+        return None
+    user = db.session().get(User, pending.get("uid"))
+    if user is None or not user.is_active or user.session_version != pending.get("sv") or not user.has_mfa:
+        return None
+    return user
+
+
+def _mfa_key() -> str:
+    pending = session.get("mfa_pending")
+    return f"mfa:{pending.get('uid') if isinstance(pending, dict) else request.remote_addr}"
+
+
+def _throttled_verify(limit: RequestLimit) -> Response:
+    minutes = ratelimit.minutes_until_reset(limit)
+    flash(f"Too many wrong codes. Try again in {minutes} minute{'s' if minutes > 1 else ''}.", "error")
+    return Response(render_template("auth/verify.html", form=VerifyForm(formdata=None)), status=429)
+
+
+@bp.route("/login/verify", methods=["GET", "POST"])
+@public
+@ratelimit.limiter.limit(
+    ratelimit.PER_ACCOUNT,
+    key_func=_mfa_key,
+    methods=["POST"],
+    deduct_when=ratelimit.failed,
+    on_breach=_throttled_verify,
+)
+def verify() -> str | Response | tuple[str, int]:
+    """The second step of signing in: a code from the authenticator app or a recovery code."""
+    user = _pending_user()
+    if user is None:
+        session.pop("mfa_pending", None)
+        flash("Please sign in again.", "info")
+        return redirect(url_for("auth.login"))
+    form = VerifyForm()
+    if not form.validate_on_submit():
+        return render_template("auth/verify.html", form=form)
+    dbs = db.session()
+    actor = audit.Actor(audit.ActorKind.USER, user.email, user.id, request.remote_addr)
+    if not accounts.verify_second_factor(dbs, user, form.code.data or "", actor):
+        dbs.commit()
+        form.code.errors = ["That code is not right, or it was already used. Enter the newest code."]
+        form.code.data = ""
+        return render_template("auth/verify.html", form=form), 401
+    target = session["mfa_pending"]["next"]
+    accounts.record_sign_in(dbs, user, actor)
+    dbs.commit()
+    start_session(user)
+    return redirect(target if is_local_path(target) else url_for("vendors.dashboard"))
 
 
 @bp.route("/logout", methods=["POST"])
@@ -65,15 +128,7 @@ def logout() -> Response:
     """Sign out (a POST with a CSRF token, so no other site can sign you out)."""
     if SignOutForm().validate_on_submit() and current_user.is_authenticated:
         dbs = db.session()
-        audit.record(
-            dbs,
-            "auth.logout",
-            actor_kind=ActorKind.USER,
-            actor_label=current_user.email,
-            actor_user_id=current_user.id,
-            org_id=current_user.org_id,
-            source_ip=request.remote_addr,
-        )
+        audit.record(dbs, "auth.logout", current_actor(), org_id=current_user.org_id)
         dbs.commit()
     logout_user()
     session.clear()
@@ -81,33 +136,58 @@ def logout() -> Response:
     return redirect(url_for("auth.login"))
 
 
-@bp.route("/account/password", methods=["GET", "POST"])
-@requires(Capability.ACCOUNT_SELF)
-def change_password() -> str | Response:
-    """Change one's own password; required before anything else after a one-time password."""
-    form = ChangePasswordForm()
+def _link_error(error: accounts.AccountError) -> tuple[str, int]:
+    return render_template("auth/link_error.html", message=str(error)), 410
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@public
+@ratelimit.limiter.limit(ratelimit.PER_LINK_ADDRESS, deduct_when=ratelimit.failed)
+def invitation(token: str) -> str | Response | tuple[str, int]:
+    """Accept an invitation: choose a name and password, then sign in."""
+    dbs = db.session()
+    try:
+        link = accounts.find_link(dbs, token, TokenPurpose.INVITATION)
+    except accounts.AccountError as exc:
+        return _link_error(exc)
+    form = InvitationForm()
     if form.validate_on_submit():
-        dbs = db.session()
-        user = current_user.user
         try:
-            accounts.change_password(user, form.current.data or "", form.new.data or "")
-        except accounts.AccountError as exc:
-            field = form.current if exc.field == "current" else form.new
-            field.errors = [*field.errors, str(exc)]
-        else:
-            audit.record(
-                dbs,
-                "user.password_change",
-                actor_kind=ActorKind.USER,
-                actor_label=user.email,
-                actor_user_id=user.id,
-                org_id=user.org_id,
-                target_type="user",
-                target_id=user.id,
-                source_ip=request.remote_addr,
+            user = accounts.accept_invitation(
+                dbs, token, form.display_name.data or "", form.password.data or "", request.remote_addr
             )
+        except accounts.AccountError as exc:
+            apply_account_error(form, exc, default="password")
+        else:
+            accounts.record_sign_in(dbs, user, current_actor())
             dbs.commit()
-            login_user(SignedInUser(user))  # this session carries the new session version
-            flash("Your password has been changed. Other sessions were signed out.", "success")
+            logout_user()
+            start_session(user)
+            flash(f"Welcome to {user.organization.name}.", "success")
             return redirect(url_for("vendors.dashboard"))
-    return render_template("auth/change_password.html", form=form), (400 if form.errors else 200)
+    return render_template("auth/invitation.html", form=form, link=link), (400 if form.errors else 200)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@public
+@ratelimit.limiter.limit(ratelimit.PER_LINK_ADDRESS, deduct_when=ratelimit.failed)
+def reset(token: str) -> str | Response | tuple[str, int]:
+    """Set a new password through a reset link an administrator issued."""
+    dbs = db.session()
+    try:
+        link = accounts.find_link(dbs, token, TokenPurpose.PASSWORD_RESET)
+    except accounts.AccountError as exc:
+        return _link_error(exc)
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.reset_password(dbs, token, form.password.data or "", request.remote_addr)
+        except accounts.AccountError as exc:
+            apply_account_error(form, exc, default="password")
+        else:
+            dbs.commit()
+            logout_user()
+            session.clear()
+            flash("Your password has been set. Sign in with it now.", "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form, link=link), (400 if form.errors else 200)

@@ -1,0 +1,154 @@
+"""User management for admins: invite, change role, deactivate, reset MFA or password; the MFA policy."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from vendorcheck import accounts, db
+from vendorcheck.models import Role, User
+from vendorcheck.permissions import Capability
+from vendorcheck.web.access import current_actor, get_or_404, requires
+from vendorcheck.web.admin import bp
+from vendorcheck.web.admin.forms import InviteForm, PolicyForm, RoleForm
+from vendorcheck.web.forms import ActionForm, apply_account_error
+
+
+def _users_page(form: InviteForm, status: int = 200) -> tuple[str, int]:
+    users = accounts.org_users(db.session(), current_user.org_id)
+    return render_template(
+        "admin/users.html",
+        users=users,
+        form=form,
+        policy=PolicyForm(mfa_required=current_user.organization.mfa_required),
+    ), status
+
+
+@bp.route("/users")
+@requires(Capability.USER_MANAGE)
+def users() -> tuple[str, int]:
+    """The organization's users and the invitation form."""
+    return _users_page(InviteForm())
+
+
+@bp.route("/users/invite", methods=["POST"])
+@requires(Capability.USER_MANAGE)
+def invite() -> tuple[str, int]:
+    """Create a one-time invitation link, shown once."""
+    form = InviteForm()
+    if not form.validate_on_submit():
+        return _users_page(form, 400)
+    dbs = db.session()
+    try:
+        link, token = accounts.invite(
+            dbs, current_user.organization, form.email.data or "", Role(form.role.data), current_actor()
+        )
+    except accounts.AccountError as exc:
+        apply_account_error(form, exc, default="email")
+        return _users_page(form, 400)
+    dbs.commit()
+    url = url_for("auth.invitation", token=token, _external=True)
+    return render_template("admin/link_issued.html", link=link, url=url, kind="invitation"), 200
+
+
+@bp.route("/users/<int:user_id>")
+@requires(Capability.USER_MANAGE)
+def user(user_id: int) -> str:
+    """One user and what an admin can do about them."""
+    found = get_or_404(User, user_id)
+    return render_template(
+        "admin/user.html", user=found, role_form=RoleForm(role=found.role.value), action=ActionForm()
+    )
+
+
+def _act(user_id: int, change: str) -> Response:
+    """Apply one admin action to a user of this organization, then show their page with the outcome."""
+    found = get_or_404(User, user_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    dbs = db.session()
+    actions = {
+        "deactivate": (accounts.deactivate, "{} can no longer sign in; their sessions have ended."),
+        "reactivate": (accounts.reactivate, "{} can sign in again."),
+        "reset-mfa": (accounts.reset_mfa, "{}'s two-step sign-in was removed; they set it up again at next sign-in."),
+    }
+    action, message = actions[change]
+    try:
+        action(dbs, found, current_actor())
+    except accounts.AccountError as exc:
+        flash(str(exc), "error")
+    else:
+        dbs.commit()
+        flash(message.format(found.email), "success")
+    return redirect(url_for("admin.user", user_id=found.id))
+
+
+@bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
+@requires(Capability.USER_MANAGE)
+def deactivate(user_id: int) -> Response:
+    """Stop a user from signing in; their sessions end at once."""
+    return _act(user_id, "deactivate")
+
+
+@bp.route("/users/<int:user_id>/reactivate", methods=["POST"])
+@requires(Capability.USER_MANAGE)
+def reactivate(user_id: int) -> Response:
+    """Let a deactivated user sign in again."""
+    return _act(user_id, "reactivate")
+
+
+@bp.route("/users/<int:user_id>/reset-mfa", methods=["POST"])
+@requires(Capability.USER_MANAGE)
+def reset_mfa(user_id: int) -> Response:
+    """Remove a user's second factor (a lost phone)."""
+    return _act(user_id, "reset-mfa")
+
+
+@bp.route("/users/<int:user_id>/role", methods=["POST"])
+@requires(Capability.USER_MANAGE)
+def set_role(user_id: int) -> Response | tuple[str, int]:
+    """Change a user's role."""
+    found = get_or_404(User, user_id)
+    form = RoleForm()
+    if not form.validate_on_submit():
+        return render_template("admin/user.html", user=found, role_form=form, action=ActionForm()), 400
+    dbs = db.session()
+    try:
+        accounts.set_role(dbs, found, Role(form.role.data), current_actor())
+    except accounts.AccountError as exc:
+        flash(str(exc), "error")
+    else:
+        dbs.commit()
+        flash(f"{found.email} is now {found.role.value}.", "success")
+    return redirect(url_for("admin.user", user_id=found.id))
+
+
+@bp.route("/users/<int:user_id>/password-reset", methods=["POST"])
+@requires(Capability.USER_MANAGE)
+def password_reset(user_id: int) -> str:
+    """Issue a one-time password-reset link for a user, shown once."""
+    found = get_or_404(User, user_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    dbs = db.session()
+    link, token = accounts.issue_password_reset(dbs, found, current_actor())
+    dbs.commit()
+    url = url_for("auth.reset", token=token, _external=True)
+    return render_template("admin/link_issued.html", link=link, url=url, kind="password reset")
+
+
+@bp.route("/policy", methods=["POST"])
+@requires(Capability.USER_MANAGE)
+def policy() -> Response:
+    """Require two-step sign-in of everyone in the organization, or not."""
+    form = PolicyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    dbs = db.session()
+    org = current_user.organization
+    accounts.set_org_mfa_required(dbs, org, bool(form.mfa_required.data), current_actor())
+    dbs.commit()
+    state = "everyone" if org.mfa_required else "admins and auditors"
+    flash(f"Two-step sign-in is now required for {state}.", "success")
+    return redirect(url_for("admin.users"))
