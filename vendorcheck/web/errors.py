@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, Response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -38,9 +38,11 @@ def _csrf_error(error: CSRFError) -> tuple[str, int]:
     return render_error(400, "The form expired or was sent from elsewhere. Reload the page and try again.")
 
 
-def _http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
+def _http_error(error: HTTPException) -> tuple[str, int] | HTTPException | Response:
     if error.code is None or error.code < 400:
         return error  # redirects and other non-errors pass through untouched
+    if error.response is not None:
+        return error.response  # a page the view built itself (the throttled sign-in form)
     return render_error(error.code)
 
 

@@ -40,4 +40,4 @@ def submitted_account() -> str:
 
 def minutes_until_reset(limit: RequestLimit) -> int:
     """Whole minutes, at least one, until ``limit`` lets the next attempt through."""
-    return max(1, math.ceil((limit.reset_at - time.time()) / 60))
+    return max(1, math.ceil((limit.window.reset_time - time.time()) / 60))

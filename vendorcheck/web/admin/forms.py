@@ -2,12 +2,13 @@
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from vendorcheck.models import Role
 from vendorcheck.web.labels import label
 
-ROLE_CHOICES = [(role.value, f"{label(role)} ({role.value})") for role in Role]
+ROLE_CHOICES = [SelectChoice(role.value, f"{label(role)} ({role.value})") for role in Role]
 
 
 class InviteForm(FlaskForm):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import flash, make_response, redirect, render_template, request, session, url_for
 from flask_limiter import RequestLimit
 from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
@@ -25,7 +25,7 @@ def _throttled_login(limit: RequestLimit) -> Response:
     form = LoginForm(formdata=None, email=request.form.get("email", ""), next=request.form.get("next", ""))
     minutes = ratelimit.minutes_until_reset(limit)
     flash(f"Too many sign-in attempts. Try again in {minutes} minute{'s' if minutes > 1 else ''}.", "error")
-    return Response(render_template("auth/login.html", form=form), status=429)
+    return make_response(render_template("auth/login.html", form=form), 429)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -86,7 +86,7 @@ def _mfa_key() -> str:
 def _throttled_verify(limit: RequestLimit) -> Response:
     minutes = ratelimit.minutes_until_reset(limit)
     flash(f"Too many wrong codes. Try again in {minutes} minute{'s' if minutes > 1 else ''}.", "error")
-    return Response(render_template("auth/verify.html", form=VerifyForm(formdata=None)), status=429)
+    return make_response(render_template("auth/verify.html", form=VerifyForm(formdata=None)), 429)
 
 
 @bp.route("/login/verify", methods=["GET", "POST"])
