@@ -1,5 +1,6 @@
 """A practice owner signs in to the demo in Chromium and sees the shortlisted vendors."""
 
+import time
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,28 @@ def test_no_console_errors_from_csp(page, live_demo: LiveDemo) -> None:
     sign_in(page, live_demo, "owner@riverside.example")
     page.goto(live_demo.url + "/vendors/1")
     assert errors == []
+
+
+def test_admin_enrolls_an_authenticator_and_signs_in_with_it(page, live_demo: LiveDemo, tmp_path: Path) -> None:
+    pyotp = pytest.importorskip("pyotp")
+    sign_in(page, live_demo, "admin@riverside.example")
+    page.wait_for_url(live_demo.url + "/account/mfa")
+    assert page.get_by_text("Your role requires a code").is_visible()
+    assert page.locator(".qr svg").is_visible()
+    page.screenshot(path=str(tmp_path / "mfa-enroll.png"), full_page=True)
+    secret = page.locator("#mfa-secret").inner_text()
+    page.get_by_label("Code shown by the app").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Turn on two-step sign-in").click()
+    assert page.get_by_role("heading", name="Two-step sign-in is on").is_visible()
+    assert page.locator("ul.codes li").count() == 10
+    page.get_by_role("link", name="I have saved them: continue").click()
+    assert page.get_by_role("heading", name="Vendors").is_visible()
+
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, live_demo, "admin@riverside.example")
+    page.wait_for_url(live_demo.url + "/login/verify")
+    # The code used to enroll cannot be replayed; the app also accepts the next 30-second step.
+    page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(secret).at(time.time() + 30))
+    page.get_by_role("button", name="Verify").click()
+    assert page.get_by_role("heading", name="Vendors").is_visible()
+    assert page.get_by_role("link", name="Users").is_visible()
