@@ -11,7 +11,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from vendorcheck import db
-from vendorcheck.config import load_settings
+from vendorcheck.config import load_settings, secret_key_fallbacks
 from vendorcheck.resources import templates_dir
 
 __all__ = ["create_app"]
@@ -29,6 +29,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         VENDORCHECK_SETTINGS=settings,
         DATABASE_URL=settings.database_url,
         SECRET_KEY=settings.secret_key or secrets.token_urlsafe(48),  # dev/test only: prod refuses above
+        SECRET_KEY_FALLBACKS=secret_key_fallbacks(settings),  # sessions survive a key rotation
         TESTING=settings.env == "test",
         SESSION_COOKIE_SECURE=settings.secure_cookies,
         SESSION_COOKIE_HTTPONLY=True,

@@ -177,15 +177,28 @@ def load_settings(
     return settings
 
 
-def read_secret_key(home: Path) -> str | None:
-    """The session key that ``vendorcheck init`` wrote into the instance folder, if any."""
+def read_secret_keys(home: Path) -> list[str]:
+    """The session keys in the instance folder, newest first (older ones still verify cookies)."""
     path = home / SECRET_KEY_FILE
     try:
-        return path.read_text(encoding="ascii").strip() or None
+        text = path.read_text(encoding="ascii")
     except FileNotFoundError:
-        return None
+        return []
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read {path} ({exc}); check its permissions or run `vendorcheck init`") from None
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def read_secret_key(home: Path) -> str | None:
+    """The active session key that ``vendorcheck init`` wrote into the instance folder, if any."""
+    keys = read_secret_keys(home)
+    return keys[0] if keys else None
+
+
+def secret_key_fallbacks(settings: Settings) -> list[str]:
+    """Older session keys that still verify cookies after a rotation (when the key comes from the file)."""
+    keys = read_secret_keys(settings.home)
+    return keys[1:] if keys and keys[0] == settings.secret_key else []
 
 
 def _check(settings: Settings, require_instance: bool) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vendorcheck import db
-from vendorcheck.config import SECRET_KEY_FILE, Settings
+from vendorcheck.config import SECRET_KEY_FILE, ConfigError, Settings, read_secret_keys
 
 
 @dataclass
@@ -28,6 +28,22 @@ def write_secret_file(path: Path, value: str) -> bool:
     with os.fdopen(fd, "w", encoding="ascii") as handle:
         handle.write(value + "\n")
     return True
+
+
+def rotate_session_key(home: Path, keep: int = 1) -> int:
+    """Make a new session key active, keep the ``keep`` newest old ones for verifying; returns how many dropped.
+
+    Signed-in users stay signed in: their cookies verify with a kept key and are re-signed with the new one.
+    """
+    keys = read_secret_keys(home)
+    if not keys:
+        raise ConfigError(f"no session key in {home / SECRET_KEY_FILE}: run `vendorcheck init` first")
+    lines = [secrets.token_urlsafe(48), *keys[:keep]]
+    temporary = home / f".{SECRET_KEY_FILE}.new"
+    temporary.unlink(missing_ok=True)
+    write_secret_file(temporary, "\n".join(lines))
+    os.replace(temporary, home / SECRET_KEY_FILE)
+    return max(0, len(keys) - keep)
 
 
 def initialize(settings: Settings) -> InitReport:
