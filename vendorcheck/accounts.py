@@ -98,6 +98,11 @@ def find_user(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(func.lower(User.email) == normalize_email(email)))
 
 
+def all_users(session: Session) -> list[User]:
+    """Every user of the installation, by organization then email (for the operator's CLI)."""
+    return list(session.scalars(select(User).join(User.organization).order_by(Organization.name, User.email)))
+
+
 def org_users(session: Session, org_id: int) -> list[User]:
     """The organization's users, active first, then by email."""
     users = session.scalars(select(User).where(User.org_id == org_id).order_by(User.email)).all()

@@ -7,6 +7,7 @@ half-written because every command that writes does so in one transaction.
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -15,11 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import click
+from sqlalchemy import Engine
 
 from vendorcheck import accounts, db, demo
+from vendorcheck.audit import Actor
 from vendorcheck.config import ConfigError, Settings, default_home, load_settings
-from vendorcheck.instance import InitReport, initialize
+from vendorcheck.instance import InitReport, initialize, rotate_session_key
 from vendorcheck.models import Role
+from vendorcheck.passwords import generate_password
 
 EXIT_USAGE = 2
 EXIT_BUG = 70
@@ -94,8 +98,6 @@ def init(admin_email: str | None, organization: str) -> None:
 
 
 def _create_first_admin(settings: Settings, email: str, organization: str) -> str | None:
-    from vendorcheck.passwords import generate_password
-
     engine = db.make_engine(settings.database_url)
     with db.transaction(engine) as session:
         if accounts.find_user(session, email) is not None:
@@ -195,6 +197,111 @@ def db_upgrade() -> None:
         db.upgrade(engine)
         click.echo(f"Database {db.safe_url(engine)} upgraded from {current or 'empty'} to {head}.")
     engine.dispose()
+
+
+@cli.group()
+def users() -> None:
+    """Manage user accounts (the web's Users page does the same for admins)."""
+
+
+def _instance_engine() -> Engine:
+    """The engine of the instance in VENDORCHECK_HOME."""
+    return db.make_engine(load_settings().database_url)
+
+
+def _role(value: str) -> Role:
+    try:
+        return Role(value)
+    except ValueError:
+        raise accounts.AccountError(f"unknown role {value!r}: use one of {', '.join(r.value for r in Role)}") from None
+
+
+ROLE_HELP = "One of: " + ", ".join(r.value for r in Role) + "."
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--role", required=True, help=ROLE_HELP)
+@click.option("--organization", metavar="NAME", required=True, help="The user's organization (created if new).")
+@click.option("--name", "display_name", metavar="NAME", help="Display name (default: from the email).")
+@friendly_errors
+def users_create(email: str, role: str, organization: str, display_name: str | None) -> None:
+    """Create a user with a one-time password, printed once; they choose their own at first sign-in."""
+    password = generate_password()
+    engine = _instance_engine()
+    with db.transaction(engine) as session:
+        org, _ = accounts.get_or_create_organization(session, organization)
+        user = accounts.create_user(
+            session, org, email, _role(role), password, display_name=display_name, must_change_password=True
+        )
+        click.echo(f"Created {user.email} ({user.role.value}) in {org.name!r}.")
+    engine.dispose()
+    click.echo(f"One-time password (shown once, change it at first sign-in): {password}")
+
+
+@users.command("list")
+@click.option("--organization", metavar="NAME", help="Only this organization's users.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output (see docs/cli.md).")
+@friendly_errors
+def users_list(organization: str | None, as_json: bool) -> None:
+    """List users: email, role, organization, status, two-step sign-in."""
+    engine = _instance_engine()
+    with db.transaction(engine) as session:
+        rows = [
+            {
+                "email": u.email,
+                "name": u.display_name,
+                "role": u.role.value,
+                "organization": u.organization.name,
+                "active": u.is_active,
+                "mfa": u.has_mfa,
+                "last_login_at": u.last_login_at.isoformat() if u.last_login_at else None,
+            }
+            for u in accounts.all_users(session)
+            if organization is None or u.organization.name == organization
+        ]
+    engine.dispose()
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for row in rows:
+        status = "active" if row["active"] else "deactivated"
+        mfa_state = "mfa" if row["mfa"] else "no-mfa"
+        click.echo(f"{row['email']:<36} {row['role']:<9} {status:<12} {mfa_state:<7} {row['organization']}")
+
+
+@users.command("set-role")
+@click.argument("email")
+@click.argument("role")
+@friendly_errors
+def users_set_role(email: str, role: str) -> None:
+    """Change a user's role (ROLE: admin, assessor, viewer or auditor); their sessions end."""
+    engine = _instance_engine()
+    with db.transaction(engine) as session:
+        user = accounts.find_user(session, email)
+        if user is None:
+            raise accounts.AccountError(f"no user with the email {email}: see `vendorcheck users list`")
+        accounts.set_role(session, user, _role(role), Actor.cli())
+        click.echo(f"{user.email} is now {user.role.value}.")
+    engine.dispose()
+
+
+@cli.group()
+def sessions() -> None:
+    """Session signing key."""
+
+
+@sessions.command("rotate-key")
+@friendly_errors
+def sessions_rotate_key() -> None:
+    """Make a new session-signing key active; the previous one keeps verifying, so nobody is signed out.
+
+    Restart the app afterwards. A key rotated out twice stops working.
+    """
+    settings = load_settings()
+    dropped = rotate_session_key(settings.home)
+    click.echo(f"New session key active in {settings.home / 'secret_key'}; {dropped} old key(s) dropped.")
+    click.echo("Restart vendorcheck (or gunicorn) to use it.")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

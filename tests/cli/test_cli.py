@@ -1,5 +1,6 @@
 """The vendorcheck command as a newcomer and a script use it."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -111,3 +112,52 @@ def test_app_starts_on_an_initialized_instance(tmp_path: Path) -> None:
     app = create_app({"home": tmp_path / "vc"})
     with app.test_client() as client:
         assert client.get("/login").status_code == 200
+
+
+def test_users_create_list_and_set_role(tmp_path: Path) -> None:
+    home = tmp_path / "vc"
+    run(home, "init")
+    created = run(
+        home, "users", "create", "Carmen@Riverside.example", "--role", "assessor", "--organization", "Riverside"
+    )
+    assert created.exit_code == 0, created.output
+    assert "One-time password" in created.output
+    listed = run(home, "users", "list", "--json")
+    assert json.loads(listed.output) == [
+        {
+            "email": "carmen@riverside.example",
+            "name": "carmen",
+            "role": "assessor",
+            "organization": "Riverside",
+            "active": True,
+            "mfa": False,
+            "last_login_at": None,
+        }
+    ]
+    assert run(home, "users", "set-role", "carmen@riverside.example", "viewer").exit_code == 0
+    assert "viewer" in run(home, "users", "list").output
+
+
+def test_users_commands_explain_bad_input(tmp_path: Path) -> None:
+    home = tmp_path / "vc"
+    run(home, "init")
+    bad_role = run(home, "users", "create", "a@b.example", "--role", "boss", "--organization", "X")
+    assert bad_role.exit_code == 2
+    assert "unknown role 'boss': use one of admin, assessor, viewer, auditor" in bad_role.output
+    missing = run(home, "users", "set-role", "nobody@b.example", "viewer")
+    assert missing.exit_code == 2
+    assert "see `vendorcheck users list`" in missing.output
+    run(home, "users", "create", "a@b.example", "--role", "viewer", "--organization", "X")
+    duplicate = run(home, "users", "create", "A@b.example", "--role", "viewer", "--organization", "X")
+    assert duplicate.exit_code == 2
+    assert "already exists" in duplicate.output
+
+
+def test_sessions_rotate_key_keeps_the_old_key_for_verifying(tmp_path: Path) -> None:
+    home = tmp_path / "vc"
+    run(home, "init")
+    old = (home / "secret_key").read_text().strip()
+    result = run(home, "sessions", "rotate-key")
+    assert result.exit_code == 0, result.output
+    lines = (home / "secret_key").read_text().split()
+    assert len(lines) == 2 and lines[1] == old
