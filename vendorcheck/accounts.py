@@ -268,6 +268,39 @@ def invite(session: Session, org: Organization, email: str, role: Role, actor: A
     return link, token
 
 
+def pending_invitations(session: Session, org_id: int, now: datetime | None = None) -> list[AccountToken]:
+    """Invitations of ``org_id`` that can still be accepted, newest first."""
+    return list(
+        session.scalars(
+            select(AccountToken)
+            .where(
+                AccountToken.org_id == org_id,
+                AccountToken.purpose == TokenPurpose.INVITATION,
+                AccountToken.used_at.is_(None),
+                AccountToken.revoked_at.is_(None),
+                AccountToken.expires_at > (now or utcnow()),
+            )
+            .order_by(AccountToken.created_at.desc())
+        )
+    )
+
+
+def revoke_invitation(session: Session, link: AccountToken, actor: Actor) -> None:
+    """Withdraw an invitation before it is used."""
+    if link.purpose != TokenPurpose.INVITATION or link.used_at is not None:
+        raise AccountError("Only an invitation that has not been used can be withdrawn.")
+    link.revoked_at = utcnow()
+    audit.record(
+        session,
+        "user.invite_revoke",
+        actor,
+        org_id=link.org_id,
+        target_type="invitation",
+        target_id=link.id,
+        details={"email": link.email},
+    )
+
+
 def issue_password_reset(session: Session, user: User, actor: Actor) -> tuple[AccountToken, str]:
     """A password-reset link for ``user`` (an admin hands it over); earlier unused ones stop working."""
     for old in session.scalars(

@@ -210,3 +210,19 @@ def test_sign_out_everywhere_keeps_this_session(app, client: FlaskClient, auth: 
 
 def test_new_accounts_get_the_users_table_role(dbs: Session, world: World) -> None:
     assert dbs.scalar(select(User).where(User.email == "admin@riverside.example")).role == Role.ADMIN
+
+
+def test_withdrawn_invitation_stops_working(app, client: FlaskClient, auth: Auth, world: World, dbs: Session) -> None:
+    auth.login_as(world.users[Role.ADMIN])
+    link = _issued_link(
+        _post(client, "/admin/users/invite", "/admin/users", email="z@riverside.example", role="viewer")
+    )
+    page = client.get("/admin/users").get_data(as_text=True)
+    assert "z@riverside.example" in page and "Withdraw" in page
+    invitation = dbs.scalar(select(AccountToken))
+    _post(client, f"/admin/invitations/{invitation.id}/revoke", "/admin/users")
+    response = app.test_client().get(link)
+    assert response.status_code == 410
+    assert "withdrawn" in response.get_data(as_text=True)
+    client.get("/admin/users")  # the page that shows the flash message
+    assert "z@riverside.example" not in client.get("/admin/users").get_data(as_text=True)

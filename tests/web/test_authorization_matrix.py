@@ -20,6 +20,7 @@ from werkzeug.routing import Rule
 
 from tests.conftest import PASSWORD, World, csrf_token
 from vendorcheck import accounts
+from vendorcheck.audit import Actor
 from vendorcheck.models import Role, User, Vendor
 from vendorcheck.permissions import can
 from vendorcheck.web.access import PUBLIC
@@ -43,8 +44,9 @@ def targets(dbs: Session, world: World) -> Targets:
         vendor = Vendor(org_id=org.id, name=f"Vendor of {org.name}")
         dbs.add(vendor)
         spare = accounts.create_user(dbs, org, f"spare@{org.id}.example", Role.VIEWER, PASSWORD)
+        invitation, _ = accounts.invite(dbs, org, f"invited@{org.id}.example", Role.VIEWER, Actor.cli())
         dbs.flush()
-        ids.append({"vendor_id": vendor.id, "user_id": spare.id})
+        ids.append({"vendor_id": vendor.id, "user_id": spare.id, "invitation_id": invitation.id})
     dbs.commit()
     return Targets(*ids)
 
@@ -107,7 +109,7 @@ def test_every_endpoint_for_role(app: Flask, dbs: Session, world: World, targets
 
 def _expected(capability: str, role: Role | None, scope: str, rule: Rule):
     """What a cell must answer."""
-    has_object = bool(set(rule.arguments) & {"vendor_id", "user_id"})
+    has_object = bool(set(rule.arguments) & {"vendor_id", "user_id", "invitation_id"})
     if capability == PUBLIC:
         return _not_denied
     if role is None:

@@ -7,7 +7,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from vendorcheck import accounts, db
-from vendorcheck.models import Role, User
+from vendorcheck.models import AccountToken, Role, User
 from vendorcheck.permissions import Capability
 from vendorcheck.web.access import current_actor, get_or_404, requires
 from vendorcheck.web.admin import bp
@@ -16,12 +16,14 @@ from vendorcheck.web.forms import ActionForm, apply_account_error
 
 
 def _users_page(form: InviteForm, status: int = 200) -> tuple[str, int]:
-    users = accounts.org_users(db.session(), current_user.org_id)
+    dbs = db.session()
     return render_template(
         "admin/users.html",
-        users=users,
+        users=accounts.org_users(dbs, current_user.org_id),
+        invitations=accounts.pending_invitations(dbs, current_user.org_id),
         form=form,
         policy=PolicyForm(mfa_required=current_user.organization.mfa_required),
+        action=ActionForm(),
     ), status
 
 
@@ -50,6 +52,24 @@ def invite() -> tuple[str, int]:
     dbs.commit()
     url = url_for("auth.invitation", token=token, _external=True)
     return render_template("admin/link_issued.html", link=link, url=url, kind="invitation"), 200
+
+
+@bp.route("/invitations/<int:invitation_id>/revoke", methods=["POST"])
+@requires(Capability.USER_MANAGE)
+def revoke_invitation(invitation_id: int) -> Response:
+    """Withdraw a pending invitation: its link stops working."""
+    link = get_or_404(AccountToken, invitation_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    dbs = db.session()
+    try:
+        accounts.revoke_invitation(dbs, link, current_actor())
+    except accounts.AccountError as exc:
+        flash(str(exc), "error")
+    else:
+        dbs.commit()
+        flash(f"The invitation for {link.email} was withdrawn.", "success")
+    return redirect(url_for("admin.users"))
 
 
 @bp.route("/users/<int:user_id>")
