@@ -140,6 +140,7 @@ def demo_command(no_serve: bool, host: str, port: int) -> None:
     click.echo(f"\nSign in to {demo.ORGANIZATION} as any of these demo users:")
     for login in logins:
         click.echo(f"  {login.role.value:<9} {login.email:<32} {login.password}")
+    click.echo("The admin and the auditor set up two-step sign-in (an authenticator app) when they first sign in.")
     if not no_serve:
         _serve(settings, host, port)
 
