@@ -18,10 +18,10 @@ from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from vendorcheck import accounts, create_app, db, mfa, passwords
-from vendorcheck.audit import Actor
+from vendorcheck.audit import GENESIS_HASH, Actor
 from vendorcheck.models import Base, Organization, Role, User
 
 PASSWORD = "correct horse battery staple"
@@ -72,6 +72,10 @@ def database_url(database_template: str, tmp_path: Path) -> Iterator[str]:
         tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
         with engine.begin() as conn:
             conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            # The migration seeds the audit head row; an empty log starts from it again.
+            conn.execute(
+                text("INSERT INTO audit_head (id, seq, last_hash) VALUES (1, 0, :genesis)"), {"genesis": GENESIS_HASH}
+            )
         engine.dispose()
         return
     path = tmp_path / "vendorcheck.db"
@@ -98,9 +102,11 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def dbs(app: Flask) -> Iterator[Session]:
     """A database session of the test's own, apart from the sessions requests open."""
-    session = app.extensions["vendorcheck.sessionmaker"]()
+    engine = db.make_engine(app.config["DATABASE_URL"], sqlite_immediate=False)  # must not block requests
+    session = sessionmaker(engine, expire_on_commit=False)()
     yield session
     session.close()
+    engine.dispose()
 
 
 # Recovery codes of the users the fixtures enrolled in MFA, by email: Auth.login_as spends them.

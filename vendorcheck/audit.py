@@ -1,23 +1,31 @@
-"""The audit trail: append-only events, each hashed into a chain over canonical JSON.
+"""The audit trail: append-only events hashed into a chain, with signed checkpoints. Pure: no Flask.
 
 An entry's hash is RFC 6962's leaf hash, SHA-256(0x00 || canonical JSON), where the canonical JSON has
-sorted keys and includes the entry's sequence number and the previous entry's hash. Pure: no Flask.
+sorted keys and includes the entry's sequence number and the previous entry's hash. Appends lock the
+``audit_head`` row, so concurrent writers queue instead of forking the chain. A checkpoint signs the
+log's size and Merkle root with the instance's Ed25519 key; ``verify`` recomputes everything and names
+the first entry that does not fit.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from vendorcheck.models import ActorKind, AuditEvent, utcnow
+from vendorcheck import merkle, signing
+from vendorcheck.models import ActorKind, AuditCheckpoint, AuditEvent, AuditHead, utcnow
 
 GENESIS_HASH = "0" * 64
+CHECKPOINT_FORMAT = "vendorcheck-audit-checkpoint/v1"
 
 
 @dataclass(frozen=True)
@@ -64,8 +72,20 @@ def entry_document(event: AuditEvent) -> dict[str, Any]:
     }
 
 
+def event_hash(event: AuditEvent) -> str:
+    """The hash an event should carry, recomputed from its content."""
+    return leaf_hash(canonical_json(entry_document(event)))
+
+
 def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec="microseconds")
+
+
+def _lock_head(session: Session) -> AuditHead:
+    head = session.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update())
+    if head is None:
+        raise RuntimeError("the audit_head row is missing: run `vendorcheck db upgrade`")
+    return head
 
 
 def record(
@@ -79,14 +99,12 @@ def record(
     target_id: str | int | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append an event in the caller's transaction (it commits with the action it records)."""
-    last = session.execute(
-        select(AuditEvent.seq, AuditEvent.entry_hash).order_by(AuditEvent.seq.desc()).limit(1)
-    ).first()
+    """Append an event in the caller's transaction (it commits, or rolls back, with the action it records)."""
+    head = _lock_head(session)
     event = AuditEvent(
-        seq=(last.seq + 1) if last else 1,
-        prev_hash=last.entry_hash if last else GENESIS_HASH,
-        occurred_at=utcnow(),
+        seq=head.seq + 1,
+        prev_hash=head.last_hash,
+        occurred_at=utcnow(),  # taken under the lock, so time never runs backwards along the chain
         org_id=org_id,
         vendor_id=vendor_id,
         actor_kind=actor.kind,
@@ -98,7 +116,155 @@ def record(
         source_ip=actor.source_ip,
         details=details or {},
     )
-    event.entry_hash = leaf_hash(canonical_json(entry_document(event)))
+    event.entry_hash = event_hash(event)
+    head.seq, head.last_hash = event.seq, event.entry_hash
     session.add(event)
     session.flush()
     return event
+
+
+# Checkpoints
+
+
+def checkpoint_message(tree_size: int, root_hash: str, created_at: datetime) -> bytes:
+    """The exact bytes a checkpoint's signature covers."""
+    return f"{CHECKPOINT_FORMAT}\n{tree_size}\n{root_hash}\n{_iso(created_at)}\n".encode("ascii")
+
+
+def leaf_hashes(session: Session, up_to: int | None = None) -> list[bytes]:
+    """The stored entry hashes in sequence order (the Merkle tree's leaves)."""
+    query = select(AuditEvent.entry_hash).order_by(AuditEvent.seq)
+    if up_to is not None:
+        query = query.where(AuditEvent.seq <= up_to)
+    return [bytes.fromhex(h) for h in session.scalars(query)]
+
+
+def write_checkpoint(session: Session, signer: signing.Signer, reason: str) -> AuditCheckpoint:
+    """Sign the log's current size and root; the head lock keeps new entries out while it is computed."""
+    head = _lock_head(session)
+    leaves = leaf_hashes(session, up_to=head.seq)
+    created_at = utcnow()
+    root_hex = merkle.root(leaves).hex()
+    checkpoint = AuditCheckpoint(
+        tree_size=len(leaves),
+        root_hash=root_hex,
+        created_at=created_at,
+        key_id=signer.key_id,
+        signature=base64.b64encode(signer.sign(checkpoint_message(len(leaves), root_hex, created_at))).decode(),
+        reason=reason,
+    )
+    session.add(checkpoint)
+    session.flush()
+    return checkpoint
+
+
+def latest_checkpoint(session: Session) -> AuditCheckpoint | None:
+    """The newest checkpoint, if any."""
+    return session.scalar(select(AuditCheckpoint).order_by(AuditCheckpoint.id.desc()).limit(1))
+
+
+def checkpoint_signature_ok(checkpoint: AuditCheckpoint, keys: dict[str, Ed25519PublicKey]) -> bool:
+    """True if a known key made this checkpoint's signature."""
+    key = keys.get(checkpoint.key_id)
+    if key is None:
+        return False
+    message = checkpoint_message(checkpoint.tree_size, checkpoint.root_hash, checkpoint.created_at)
+    return signing.verify(key, base64.b64decode(checkpoint.signature), message)
+
+
+# Verification
+
+
+@dataclass
+class VerifyReport:
+    """What ``verify`` found: the first problem (None when the log is intact) and what it checked."""
+
+    entries: int = 0
+    checkpoints: int = 0
+    problems: list[str] = field(default_factory=list)
+    first_bad_seq: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing was wrong."""
+        return not self.problems
+
+
+def verify_events(events: Iterable[AuditEvent], report: VerifyReport) -> list[bytes]:
+    """Check sequence, links and hashes; stop at the first entry that does not fit. Returns the leaves."""
+    leaves: list[bytes] = []
+    previous_hash = GENESIS_HASH
+    expected_seq = 1
+    for event in events:
+        report.entries += 1
+        if event.seq != expected_seq:
+            what = "missing (deleted)" if event.seq > expected_seq else "out of order (inserted or reordered)"
+            report.problems.append(f"entry {expected_seq} is {what}: found entry {event.seq} in its place")
+            report.first_bad_seq = expected_seq
+            return leaves
+        if event_hash(event) != event.entry_hash:
+            report.problems.append(
+                f"entry {event.seq} ({event.action}) was edited: its content no longer matches its hash"
+            )
+            report.first_bad_seq = event.seq
+            return leaves
+        if event.prev_hash != previous_hash:
+            # The entry before it was rewritten (and re-hashed), or this one was moved or inserted here.
+            report.problems.append(
+                f"entry {event.seq} ({event.action}) no longer links to entry {event.seq - 1}: entry "
+                f"{event.seq - 1} was edited and re-hashed, or entry {event.seq} was inserted or moved"
+            )
+            report.first_bad_seq = max(1, event.seq - 1)
+            return leaves
+        leaves.append(bytes.fromhex(event.entry_hash))
+        previous_hash = event.entry_hash
+        expected_seq += 1
+    return leaves
+
+
+def verify_checkpoints(
+    checkpoints: Sequence[AuditCheckpoint],
+    leaves: Sequence[bytes],
+    keys: dict[str, Ed25519PublicKey],
+    report: VerifyReport,
+) -> None:
+    """Check each checkpoint's signature, and its root against the entries it covers."""
+    proven = 0  # entries covered by the newest checkpoint that matched
+    for checkpoint in checkpoints:
+        report.checkpoints += 1
+        when = _iso(checkpoint.created_at)
+        if checkpoint.key_id not in keys:
+            report.problems.append(f"checkpoint of {when} is signed by an unknown key {checkpoint.key_id}")
+            return
+        if not checkpoint_signature_ok(checkpoint, keys):
+            report.problems.append(f"checkpoint of {when} has a bad signature")
+            return
+        if checkpoint.tree_size > len(leaves):
+            report.problems.append(
+                f"checkpoint of {when} covers {checkpoint.tree_size} entries but only {len(leaves)} check out: "
+                "entries were deleted"
+            )
+            report.first_bad_seq = report.first_bad_seq or len(leaves) + 1
+            return
+        if merkle.root(leaves[: checkpoint.tree_size]).hex() != checkpoint.root_hash:
+            report.problems.append(
+                f"entries {proven + 1} to {checkpoint.tree_size} do not match the checkpoint signed {when}: "
+                f"one of them was rewritten (with every later hash) after it was signed"
+            )
+            report.first_bad_seq = proven + 1
+            return
+        proven = max(proven, checkpoint.tree_size)
+
+
+def verify(session: Session, keys: dict[str, Ed25519PublicKey]) -> VerifyReport:
+    """Recompute the whole chain and every checkpoint; the report names the first bad entry."""
+    report = VerifyReport()
+    events = session.scalars(select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=1000))
+    try:
+        leaves = verify_events(events, report)
+    finally:
+        events.close()  # verification may stop early; release the server-side cursor
+    if report.ok:
+        checkpoints = session.scalars(select(AuditCheckpoint).order_by(AuditCheckpoint.id)).all()
+        verify_checkpoints(checkpoints, leaves, keys, report)
+    return report

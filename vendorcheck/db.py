@@ -23,8 +23,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from vendorcheck.config import ConfigError
 
 
-def make_engine(database_url: str) -> Engine:
-    """An engine for ``database_url`` with the settings vendorcheck relies on."""
+def make_engine(database_url: str, *, sqlite_immediate: bool = True) -> Engine:
+    """An engine for ``database_url`` with the settings vendorcheck relies on.
+
+    On SQLite every transaction begins IMMEDIATE: it takes the write lock up front, so two writers queue
+    (busy timeout) instead of one failing on a stale snapshot, and audit appends never fork the chain.
+    ``sqlite_immediate=False`` is for a long-lived reader beside the app (the test suite's own session).
+    """
     try:
         url = make_url(database_url)
     except ArgumentError:
@@ -35,7 +40,8 @@ def make_engine(database_url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         # Let SQLAlchemy, not pysqlite, begin transactions, so BEGIN IMMEDIATE can serialize writers.
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        begin = "BEGIN IMMEDIATE" if sqlite_immediate else "BEGIN"
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(begin))
         return engine
     return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
 

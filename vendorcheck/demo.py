@@ -16,9 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vendorcheck import accounts, audit
-from vendorcheck.instance import write_secret_file
 from vendorcheck.models import PhiVolume, Role, Vendor, VendorContact, VendorStatus
 from vendorcheck.passwords import generate_password
+from vendorcheck.secretfiles import write_secret_file
 
 ORGANIZATION = "Riverside Family Medicine"
 CREDENTIALS_FILE = "demo-credentials.json"

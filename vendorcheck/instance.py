@@ -9,6 +9,8 @@ from pathlib import Path
 
 from vendorcheck import db
 from vendorcheck.config import SECRET_KEY_FILE, ConfigError, Settings, read_secret_keys
+from vendorcheck.secretfiles import replace_secret_file, write_secret_file
+from vendorcheck.signing import SIGNING_KEY_FILE, create_signing_key
 
 
 @dataclass
@@ -19,17 +21,6 @@ class InitReport:
     kept: list[str]
 
 
-def write_secret_file(path: Path, value: str) -> bool:
-    """Write a secret readable by the owner only; False if the file exists (never overwritten)."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return False
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(value + "\n")
-    return True
-
-
 def rotate_session_key(home: Path, keep: int = 1) -> int:
     """Make a new session key active, keep the ``keep`` newest old ones for verifying; returns how many dropped.
 
@@ -38,11 +29,7 @@ def rotate_session_key(home: Path, keep: int = 1) -> int:
     keys = read_secret_keys(home)
     if not keys:
         raise ConfigError(f"no session key in {home / SECRET_KEY_FILE}: run `vendorcheck init` first")
-    lines = [secrets.token_urlsafe(48), *keys[:keep]]
-    temporary = home / f".{SECRET_KEY_FILE}.new"
-    temporary.unlink(missing_ok=True)
-    write_secret_file(temporary, "\n".join(lines))
-    os.replace(temporary, home / SECRET_KEY_FILE)
+    replace_secret_file(home / SECRET_KEY_FILE, "\n".join([secrets.token_urlsafe(48), *keys[:keep]]))
     return max(0, len(keys) - keep)
 
 
@@ -60,6 +47,10 @@ def initialize(settings: Settings) -> InitReport:
         report.created.append(f"session secret {secret_path}")
     else:
         report.kept.append(f"session secret {secret_path}")
+    if create_signing_key(home):
+        report.created.append(f"signing key {home / SIGNING_KEY_FILE} (audit checkpoints, evidence packets)")
+    else:
+        report.kept.append(f"signing key {home / SIGNING_KEY_FILE}")
 
     engine = db.make_engine(settings.database_url)
     try:

@@ -469,6 +469,34 @@ class AuditEvent(Base):
     entry_hash: Mapped[str] = mapped_column(String(64))
 
 
+class AuditHead(Base):
+    """The one row that serializes audit appends: the newest sequence number and hash.
+
+    Appending locks this row (SELECT ... FOR UPDATE on PostgreSQL; SQLite transactions begin IMMEDIATE),
+    so concurrent writers queue instead of forking the chain.
+    """
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditCheckpoint(Base):
+    """A signed statement of the audit log's size and Merkle root at a moment."""
+
+    __tablename__ = "audit_checkpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tree_size: Mapped[int] = mapped_column(Integer)
+    root_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    key_id: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[str] = mapped_column(String(128))  # base64 Ed25519 signature
+    reason: Mapped[str] = mapped_column(String(50))  # "scheduled", "packet export", ...
+
+
 class ScoreSnapshot(OrgScoped, Base):
     """A computed risk score, kept with the method and profile versions that produced it."""
 

@@ -1,0 +1,172 @@
+"""Tampering with the audit log is detected and the first bad entry is named; appends never fork."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import delete, select, text, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from vendorcheck import audit, db, signing
+from vendorcheck.models import ActorKind, AuditCheckpoint, AuditEvent
+
+ACTOR = audit.Actor(ActorKind.SYSTEM, "test")
+
+
+@pytest.fixture
+def signer(tmp_path: Path) -> signing.Signer:
+    """A fresh instance signing key."""
+    signing.create_signing_key(tmp_path)
+    return signing.load_signer(tmp_path)
+
+
+@pytest.fixture
+def keys(signer: signing.Signer) -> dict:
+    """The verifier's known keys."""
+    return {signer.key_id: signer.public_key}
+
+
+def _log(dbs: Session, count: int) -> None:
+    for n in range(count):
+        audit.record(dbs, f"test.action{n}", ACTOR, details={"n": n})
+    dbs.commit()
+
+
+def _raw(dbs: Session, statement) -> None:
+    """Tamper with the table directly, as someone with database access could."""
+    dbs.execute(statement)
+    dbs.commit()
+    dbs.expire_all()
+
+
+def test_an_intact_log_verifies(dbs: Session, signer, keys) -> None:
+    _log(dbs, 5)
+    audit.write_checkpoint(dbs, signer, "test")
+    dbs.commit()
+    _log(dbs, 3)
+    report = audit.verify(dbs, keys)
+    assert report.ok, report.problems
+    assert (report.entries, report.checkpoints) == (8, 1)
+
+
+def test_an_edited_entry_is_named(dbs: Session, keys) -> None:
+    _log(dbs, 5)
+    _raw(dbs, update(AuditEvent).where(AuditEvent.seq == 3).values(actor_label="someone else"))
+    report = audit.verify(dbs, keys)
+    assert report.first_bad_seq == 3
+    assert "entry 3 (test.action2) was edited" in report.problems[0]
+
+
+def test_a_deleted_entry_is_named(dbs: Session, keys) -> None:
+    _log(dbs, 5)
+    _raw(dbs, delete(AuditEvent).where(AuditEvent.seq == 2))
+    report = audit.verify(dbs, keys)
+    assert report.first_bad_seq == 2
+    assert "entry 2 is missing (deleted)" in report.problems[0]
+
+
+def test_a_deleted_tail_is_caught_by_the_checkpoint(dbs: Session, signer, keys) -> None:
+    _log(dbs, 5)
+    audit.write_checkpoint(dbs, signer, "test")
+    dbs.commit()
+    _raw(dbs, delete(AuditEvent).where(AuditEvent.seq >= 4))
+    report = audit.verify(dbs, keys)
+    assert "covers 5 entries but only 3 check out" in report.problems[0]
+    assert report.first_bad_seq == 4
+
+
+def test_an_inserted_entry_is_named(dbs: Session, keys) -> None:
+    _log(dbs, 4)
+    # Make room after entry 2 and slip in a forged entry with a correct-looking hash of its own.
+    for seq in (4, 3):
+        _raw(dbs, update(AuditEvent).where(AuditEvent.seq == seq).values(seq=seq + 1))
+    forged = AuditEvent(
+        seq=3, prev_hash="f" * 64, actor_kind=ActorKind.SYSTEM, actor_label="x", action="forged", details={}
+    )
+    forged.occurred_at = dbs.scalar(select(AuditEvent.occurred_at).where(AuditEvent.seq == 2))
+    forged.entry_hash = audit.event_hash(forged)
+    dbs.add(forged)
+    dbs.commit()
+    report = audit.verify(dbs, keys)
+    assert report.first_bad_seq == 2
+    assert "entry 3 (forged) no longer links to entry 2" in report.problems[0]
+
+
+def test_reordered_entries_are_named(dbs: Session, keys) -> None:
+    _log(dbs, 4)
+    _raw(dbs, update(AuditEvent).where(AuditEvent.seq == 2).values(seq=99))
+    _raw(dbs, update(AuditEvent).where(AuditEvent.seq == 3).values(seq=2))
+    _raw(dbs, update(AuditEvent).where(AuditEvent.seq == 99).values(seq=3))
+    report = audit.verify(dbs, keys)
+    assert report.first_bad_seq == 2
+    assert "entry 2 (test.action2) was edited" in report.problems[0]
+
+
+def test_a_rewritten_and_rehashed_log_is_caught_by_the_signed_checkpoint(dbs: Session, signer, keys) -> None:
+    _log(dbs, 3)
+    audit.write_checkpoint(dbs, signer, "test")
+    dbs.commit()
+    _log(dbs, 3)
+    audit.write_checkpoint(dbs, signer, "test")
+    dbs.commit()
+    # Rewrite entry 5 and recompute every hash and link after it: the chain alone now looks fine.
+    events = dbs.scalars(select(AuditEvent).order_by(AuditEvent.seq)).all()
+    events[4].details = {"n": "rewritten"}
+    previous = events[3].entry_hash
+    for event in events[4:]:
+        event.prev_hash = previous
+        event.entry_hash = audit.event_hash(event)
+        previous = event.entry_hash
+    dbs.commit()
+    report = audit.verify(dbs, keys)
+    assert report.first_bad_seq == 4
+    assert "entries 4 to 6 do not match the checkpoint signed" in report.problems[0]
+
+
+def test_a_checkpoint_with_a_bad_signature_or_unknown_key_is_refused(dbs: Session, signer, keys, tmp_path) -> None:
+    _log(dbs, 2)
+    checkpoint = audit.write_checkpoint(dbs, signer, "test")
+    dbs.commit()
+    _raw(dbs, update(AuditCheckpoint).values(root_hash="0" * 64))
+    assert "has a bad signature" in audit.verify(dbs, keys).problems[0]
+    other = tmp_path / "other"
+    other.mkdir()
+    signing.create_signing_key(other)
+    stranger = signing.load_signer(other)
+    assert "unknown key" in audit.verify(dbs, {stranger.key_id: stranger.public_key}).problems[0]
+    assert checkpoint.key_id == signer.key_id
+
+
+@pytest.mark.parametrize("writers", [8])
+def test_concurrent_writers_never_fork_the_chain(app: Flask, keys, writers: int) -> None:
+    """Many threads append at once (each its own connection); the chain stays one line."""
+    factory = sessionmaker(db.engine(app), expire_on_commit=False)
+    per_writer = 15
+    errors: list[BaseException] = []
+    start = threading.Barrier(writers)
+
+    def write(worker: int) -> None:
+        try:
+            start.wait()
+            for n in range(per_writer):
+                with factory.begin() as session:
+                    audit.record(session, "test.concurrent", ACTOR, details={"worker": worker, "n": n})
+        except BaseException as exc:  # reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(w,)) for w in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with factory() as session:
+        report = audit.verify(session, keys)
+        assert report.ok, report.problems
+        assert report.entries == writers * per_writer
+        seqs = session.scalars(select(AuditEvent.seq).order_by(AuditEvent.seq)).all()
+        assert seqs == list(range(1, writers * per_writer + 1))
+        assert session.execute(text("SELECT seq FROM audit_head")).scalar() == writers * per_writer
