@@ -91,6 +91,7 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     )
     yield application
     db.engine(application).dispose()
+    application.extensions["vendorcheck.read_sessionmaker"].kw["bind"].dispose()
 
 
 @pytest.fixture

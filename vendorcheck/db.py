@@ -114,6 +114,11 @@ def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["vendorcheck.engine"] = engine
     app.extensions["vendorcheck.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
+    # Long reads (streamed exports, downloads) must not hold SQLite's write lock while a client downloads.
+    reader = (
+        engine if engine.dialect.name != "sqlite" else make_engine(app.config["DATABASE_URL"], sqlite_immediate=False)
+    )
+    app.extensions["vendorcheck.read_sessionmaker"] = sessionmaker(reader, expire_on_commit=False)
     app.teardown_appcontext(_close_session)
 
 
@@ -122,6 +127,16 @@ def session() -> Session:
     if "db_session" not in g:
         g.db_session = current_app.extensions["vendorcheck.sessionmaker"]()
     return g.db_session
+
+
+@contextmanager
+def read_session() -> Iterator[Session]:
+    """A session for a long read-only stream, apart from the request's session; closed on exit."""
+    session = current_app.extensions["vendorcheck.read_sessionmaker"]()
+    try:
+        yield session
+    finally:
+        session.close()
 
 
 def engine(app: Flask | None = None) -> Engine:

@@ -93,3 +93,12 @@ def load_signer(home: Path) -> Signer:
     if not isinstance(key, Ed25519PrivateKey):
         raise SigningKeyError(f"{path} is not an Ed25519 private key")
     return Signer(key)
+
+
+def verification_keys(home: Path) -> dict[str, Ed25519PublicKey]:
+    """The public keys that may have signed this instance's checkpoints (empty if there is no key yet)."""
+    try:
+        signer = load_signer(home)
+    except SigningKeyError:
+        return {}
+    return {signer.key_id: signer.public_key}

@@ -75,7 +75,8 @@ def _sign_in(client: FlaskClient, user: User) -> None:
 def _request(client: FlaskClient, method: str, url: str) -> int:
     """Send one request; a POST carries a valid CSRF token, so what is tested is authorization."""
     data = {"csrf_token": csrf_token(client, "/login")} if method == "POST" else {}
-    return client.open(url, method=method, data=data).status_code
+    with client.open(url, method=method, data=data) as response:  # closing ends a streamed response
+        return response.status_code
 
 
 def _methods(rule: Rule) -> list[str]:

@@ -1,0 +1,84 @@
+"""The auditor's view of the trail: own organization only, filters, chain status, CSV export."""
+
+import csv
+import io
+
+from flask.testing import FlaskClient
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from tests.conftest import Auth, World
+from vendorcheck import audit
+from vendorcheck.models import ActorKind, AuditEvent, Role, Vendor
+
+
+def _vendor_events(dbs: Session, world: World) -> Vendor:
+    vendor = Vendor(org_id=world.org.id, name="ClearPath")
+    dbs.add(vendor)
+    dbs.flush()
+    actor = audit.Actor(ActorKind.USER, "compliance@riverside.example", world.users[Role.ASSESSOR].id)
+    audit.record(dbs, "vendor.create", actor, org_id=world.org.id, vendor_id=vendor.id, details={"name": "ClearPath"})
+    audit.record(dbs, "vendor.note", actor, org_id=world.org.id, vendor_id=vendor.id, details={"note": "=HYPERLINK(1)"})
+    audit.record(dbs, "vendor.create", audit.Actor.cli(), org_id=world.other_org.id, details={"name": "Secret Co"})
+    dbs.commit()
+    return vendor
+
+
+def test_auditor_sees_own_organizations_events_and_chain_status(
+    client: FlaskClient, auth: Auth, world: World, dbs: Session
+) -> None:
+    _vendor_events(dbs, world)
+    auth.login_as(world.users[Role.AUDITOR])
+    page = client.get("/audit/").get_data(as_text=True)
+    assert "Chain intact." in page
+    assert "vendor.create" in page and "ClearPath" in page
+    assert "Secret Co" not in page
+
+
+def test_filters_narrow_the_events(client: FlaskClient, auth: Auth, world: World, dbs: Session) -> None:
+    vendor = _vendor_events(dbs, world)
+    auth.login_as(world.users[Role.AUDITOR])
+    page = client.get(f"/audit/?vendor={vendor.id}&action=vendor.note").get_data(as_text=True)
+    assert "=HYPERLINK(1)" in page
+    assert "name: ClearPath" not in page
+    user_page = client.get(f"/audit/?user={world.users[Role.ASSESSOR].id}").get_data(as_text=True)
+    assert "<code>vendor.note</code>" in user_page and "<code>auth.login</code>" not in user_page
+
+
+def test_a_bad_date_re_renders_with_a_message(client: FlaskClient, auth: Auth, world: World) -> None:
+    auth.login_as(world.users[Role.AUDITOR])
+    response = client.get("/audit/?since=yesterday")
+    assert response.status_code == 400
+    assert "Not a valid date value" in response.get_data(as_text=True)
+
+
+def test_csv_export_is_audited_and_defuses_formulas(client: FlaskClient, auth: Auth, world: World, dbs: Session):
+    vendor = _vendor_events(dbs, world)
+    auth.login_as(world.users[Role.AUDITOR])
+    with client.get(f"/audit/export.csv?vendor={vendor.id}") as response:
+        body = response.get_data(as_text=True)
+        assert response.headers["Content-Disposition"].startswith("attachment;")
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert [r["action"] for r in rows] == ["vendor.note", "vendor.create"]
+    assert rows[0]["details"] == '{"note": "=HYPERLINK(1)"}'
+    dbs.expire_all()
+    assert dbs.scalar(select(AuditEvent).where(AuditEvent.action == "audit.export")) is not None
+
+
+def test_a_tampered_chain_is_shown_as_failed(client: FlaskClient, auth: Auth, world: World, dbs: Session) -> None:
+    _vendor_events(dbs, world)
+    dbs.execute(update(AuditEvent).where(AuditEvent.action == "vendor.note").values(actor_label="nobody"))
+    dbs.commit()
+    auth.login_as(world.users[Role.AUDITOR])
+    page = client.get("/audit/").get_data(as_text=True)
+    assert "The audit trail failed verification." in page
+    assert "was edited" in page
+
+
+def test_formula_cells_are_prefixed() -> None:
+    from vendorcheck.auditlog import _cell
+
+    assert _cell("=1+1") == "'=1+1"
+    assert _cell("-2") == "'-2"
+    assert _cell("plain") == "plain"
+    assert _cell(None) == ""

@@ -1,0 +1,108 @@
+"""The auditor's view: the organization's events, filtered, with the chain's status; CSV export."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from flask import Response, current_app, render_template, request, stream_with_context
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import DateField, SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Optional
+
+from vendorcheck import audit, auditlog, db, signing
+from vendorcheck.models import User, Vendor
+from vendorcheck.permissions import Capability
+from vendorcheck.web.access import current_actor, requires
+from vendorcheck.web.auditing import bp
+
+PAGE_SIZE = 200
+
+
+class FilterForm(FlaskForm):
+    """Filters in the query string (a GET form: nothing changes, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    vendor = SelectField("Vendor", coerce=int, validators=[Optional()])
+    user = SelectField("User", coerce=int, validators=[Optional()])
+    action = SelectField("Action", validators=[Optional()])
+    since = DateField("From", validators=[Optional()])
+    until = DateField("To", validators=[Optional()])
+
+
+def _filter_form() -> FilterForm:
+    dbs = db.session()
+    org_id = current_user.org_id
+    form = FilterForm(request.args)
+    vendors = dbs.scalars(select(Vendor).where(Vendor.org_id == org_id).order_by(Vendor.name))
+    users = dbs.scalars(select(User).where(User.org_id == org_id).order_by(User.email))
+    form.vendor.choices = [SelectChoice(0, "All vendors"), *(SelectChoice(v.id, v.name) for v in vendors)]
+    form.user.choices = [SelectChoice(0, "Everyone"), *(SelectChoice(u.id, u.email) for u in users)]
+    form.action.choices = [SelectChoice("", "All actions"), *(SelectChoice(a) for a in auditlog.actions(dbs, org_id))]
+    return form
+
+
+def _event_filter(form: FilterForm) -> auditlog.EventFilter:
+    return auditlog.EventFilter(
+        vendor_id=form.vendor.data or None,
+        user_id=form.user.data or None,
+        action=form.action.data or None,
+        since=form.since.data,
+        until=form.until.data,
+    )
+
+
+@bp.route("/")
+@requires(Capability.AUDIT_READ)
+def index() -> tuple[str, int]:
+    """Events of this organization, newest first, and whether the whole chain verifies."""
+    form = _filter_form()
+    valid = form.validate() if request.args else True
+    dbs = db.session()
+    found = auditlog.events(dbs, current_user.org_id, _event_filter(form), PAGE_SIZE) if valid else []
+    settings = current_app.config["VENDORCHECK_SETTINGS"]
+    report = audit.verify(dbs, signing.verification_keys(settings.home))
+    vendors = {choice.value: choice.label for choice in form.vendor.choices}
+    return render_template(
+        "audit/index.html",
+        form=form,
+        events=found,
+        report=report,
+        page_size=PAGE_SIZE,
+        latest=audit.latest_checkpoint(dbs),
+        vendors=vendors,
+    ), (200 if valid else 400)
+
+
+@bp.route("/export.csv")
+@requires(Capability.AUDIT_READ)
+def export_csv() -> Response | tuple[str, int]:
+    """The filtered events as CSV (streamed); the export itself is an audit event."""
+    form = _filter_form()
+    if request.args and not form.validate():
+        return index()
+    event_filter = _event_filter(form)
+    dbs = db.session()
+    audit.record(
+        dbs,
+        "audit.export",
+        current_actor(),
+        org_id=current_user.org_id,
+        details={k: str(v) for k, v in vars(event_filter).items() if v},
+    )
+    dbs.commit()
+    org_id = current_user.org_id
+
+    def rows() -> Iterator[str]:
+        with db.read_session() as reader:
+            yield from auditlog.csv_rows(reader, org_id, event_filter)
+
+    return Response(
+        stream_with_context(rows()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="vendorcheck-audit-trail.csv"'},
+    )
