@@ -18,7 +18,7 @@ from typing import Any
 import click
 from sqlalchemy import Engine
 
-from vendorcheck import accounts, db, demo
+from vendorcheck import accounts, audit, db, demo, signing
 from vendorcheck.audit import Actor
 from vendorcheck.config import ConfigError, Settings, default_home, load_settings
 from vendorcheck.instance import InitReport, initialize, rotate_session_key
@@ -41,7 +41,7 @@ def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except (ConfigError, accounts.AccountError) as exc:
+        except (ConfigError, accounts.AccountError, signing.SigningKeyError) as exc:
             _fail(str(exc))
 
     return wrapper
@@ -136,6 +136,7 @@ def demo_command(no_serve: bool, host: str, port: int) -> None:
     engine = db.make_engine(settings.database_url)
     with db.transaction(engine) as session:
         logins = demo.seed(session, passwords)
+        audit.write_checkpoint(session, signing.load_signer(home), "demo setup")
     engine.dispose()
     click.echo(f"\nSign in to {demo.ORGANIZATION} as any of these demo users:")
     for login in logins:
@@ -284,6 +285,48 @@ def users_set_role(email: str, role: str) -> None:
             raise accounts.AccountError(f"no user with the email {email}: see `vendorcheck users list`")
         accounts.set_role(session, user, _role(role), Actor.cli())
         click.echo(f"{user.email} is now {user.role.value}.")
+    engine.dispose()
+
+
+@cli.group("audit")
+def audit_group() -> None:
+    """The tamper-evident audit trail."""
+
+
+@audit_group.command("verify")
+@friendly_errors
+def audit_verify() -> None:
+    """Recompute every entry's hash and link and every signed checkpoint; name the first bad entry.
+
+    Exits 0 when the trail is intact, 1 when it is not. Writes nothing.
+    """
+    settings = load_settings()
+    keys = signing.verification_keys(settings.home)
+    engine = db.make_engine(settings.database_url, sqlite_immediate=False)
+    with db.transaction(engine) as session:
+        report = audit.verify(session, keys)
+        latest = audit.latest_checkpoint(session)
+    engine.dispose()
+    if not report.ok:
+        click.echo(f"vendorcheck: audit trail FAILED verification: {report.problems[0]}", err=True)
+        sys.exit(1)
+    click.echo(f"Audit trail intact: {report.entries} entries and {report.checkpoints} signed checkpoint(s) verified.")
+    if latest is None:
+        click.echo("No checkpoint yet: run `vendorcheck audit checkpoint` (for example hourly, from cron).")
+    elif not keys:
+        click.echo("warning: no signing key in the instance folder, so checkpoint signatures were not checked.")
+
+
+@audit_group.command("checkpoint")
+@friendly_errors
+def audit_checkpoint() -> None:
+    """Sign the trail's current size and Merkle root (run it on a schedule, for example hourly from cron)."""
+    settings = load_settings()
+    signer = signing.load_signer(settings.home)
+    engine = db.make_engine(settings.database_url)
+    with db.transaction(engine) as session:
+        checkpoint = audit.write_checkpoint(session, signer, "scheduled")
+        click.echo(f"Checkpoint signed: {checkpoint.tree_size} entries, root {checkpoint.root_hash}.")
     engine.dispose()
 
 

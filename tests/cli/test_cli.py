@@ -1,6 +1,7 @@
 """The vendorcheck command as a newcomer and a script use it."""
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -161,3 +162,28 @@ def test_sessions_rotate_key_keeps_the_old_key_for_verifying(tmp_path: Path) -> 
     assert result.exit_code == 0, result.output
     lines = (home / "secret_key").read_text().split()
     assert len(lines) == 2 and lines[1] == old
+
+
+def test_audit_verify_passes_then_names_a_tampered_entry(tmp_path: Path) -> None:
+    home = tmp_path / "vc"
+    run(home, "init", "--admin-email", "boss@practice.example")
+    checkpoint = run(home, "audit", "checkpoint")
+    assert checkpoint.exit_code == 0, checkpoint.output
+    assert "Checkpoint signed: 2 entries" in checkpoint.output
+    verified = run(home, "audit", "verify")
+    assert verified.exit_code == 0, verified.output
+    assert "Audit trail intact: 2 entries and 1 signed checkpoint(s) verified." in verified.output
+    with sqlite3.connect(home / "vendorcheck.db") as conn:
+        conn.execute("UPDATE audit_events SET actor_label = 'someone else' WHERE seq = 2")
+    tampered = run(home, "audit", "verify")
+    assert tampered.exit_code == 1
+    assert "audit trail FAILED verification: entry 2 (user.create) was edited" in tampered.output
+
+
+def test_audit_checkpoint_without_a_signing_key_says_what_to_do(tmp_path: Path) -> None:
+    home = tmp_path / "vc"
+    run(home, "init")
+    (home / "signing_key.pem").unlink()
+    result = run(home, "audit", "checkpoint")
+    assert result.exit_code == 2
+    assert "no signing key at" in result.output and "run `vendorcheck init`" in result.output
