@@ -1,0 +1,80 @@
+"""Encrypted blobs on the local disk, under random names, complete or absent.
+
+A blob is written as ``<name>.partial`` and renamed only after it is fully written and fsynced, so a crash
+or an error at any point leaves no blob that looks complete. ``sweep`` removes partial leftovers and blobs
+that no evidence row refers to. (An S3-compatible store can implement the same four methods.)
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+from vendorcheck.vault.chunked import VaultError
+
+PARTIAL = ".partial"
+
+
+class LocalBlobStore:
+    """Blobs in ``root``, fanned out by the first two characters of their names."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _path(self, name: str) -> Path:
+        if len(name) != 32 or not all(ch in "0123456789abcdef" for ch in name):
+            raise VaultError(f"not a blob name: {name!r}")
+        return self.root / name[:2] / name
+
+    @contextmanager
+    def open_new(self) -> Iterator[tuple[str, BinaryIO]]:
+        """(name, file) for a new blob; it becomes visible only if the block completes without error."""
+        name = secrets.token_hex(16)
+        final = self._path(name)
+        final.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        partial = final.with_name(name + PARTIAL)
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                yield name, handle
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(partial, final)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+
+    def open(self, name: str) -> BinaryIO:
+        """Read a blob; VaultError if it is missing."""
+        try:
+            return self._path(name).open("rb")
+        except FileNotFoundError:
+            raise VaultError(f"blob {name} is missing from {self.root}") from None
+
+    def exists(self, name: str) -> bool:
+        """True if a complete blob of this name is stored."""
+        return self._path(name).is_file()
+
+    def delete(self, name: str) -> None:
+        """Remove a blob (used when the transaction that would have referred to it fails)."""
+        self._path(name).unlink(missing_ok=True)
+
+    def sweep(self, referenced: Iterable[str], older_than_seconds: float = 3600) -> list[str]:
+        """Remove partial files and unreferenced blobs older than the grace period; returns their names."""
+        keep = set(referenced)
+        cutoff = time.time() - older_than_seconds
+        removed = []
+        if not self.root.is_dir():
+            return removed
+        for path in self.root.glob("??/*"):
+            name = path.name.removesuffix(PARTIAL)
+            orphan = path.name.endswith(PARTIAL) or name not in keep
+            if orphan and path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+                removed.append(path.name)
+        return sorted(removed)
