@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from vendorcheck import accounts, create_app, db, mfa, passwords
 from vendorcheck.audit import GENESIS_HASH, Actor
 from vendorcheck.models import Base, Organization, Role, User
+from vendorcheck.vault.keyring import create_keyring
 
 PASSWORD = "correct horse battery staple"
 TEST_SECRET = "test-secret-" + "x" * 40
@@ -86,9 +87,10 @@ def database_url(database_template: str, tmp_path: Path) -> Iterator[str]:
 @pytest.fixture
 def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     """The app in test mode on an empty, migrated database."""
-    application = create_app(
-        {"env": "test", "home": tmp_path / "home", "database_url": database_url, "secret_key": TEST_SECRET}
-    )
+    home = tmp_path / "home"
+    home.mkdir()
+    create_keyring(home)
+    application = create_app({"env": "test", "home": home, "database_url": database_url, "secret_key": TEST_SECRET})
     yield application
     db.engine(application).dispose()
     application.extensions["vendorcheck.read_sessionmaker"].kw["bind"].dispose()

@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from vendorcheck import db
 from vendorcheck.config import load_settings, secret_key_fallbacks
+from vendorcheck.evidence import Vault
 from vendorcheck.resources import templates_dir
 
 __all__ = ["create_app"]
@@ -44,6 +45,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops)  # type: ignore[method-assign]
 
     db.init_app(app)
+    app.extensions["vendorcheck.vault"] = Vault.open(settings.home, settings.keyring)
     if settings.env != "test":  # the test suite builds its own schema
         db.require_current_schema(db.engine(app))
 

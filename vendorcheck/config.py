@@ -15,6 +15,7 @@ from typing import Any
 
 ENVIRONMENTS = ("production", "development", "test")
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
+KEYRING_FILE = "keyring.json"  # the evidence vault's key-encryption keys
 INSTANCE_FILE = "vendorcheck.toml"
 MIN_SECRET_LENGTH = 32
 
@@ -36,6 +37,8 @@ class Settings:
     secure_cookies: bool = True
     ratelimit_storage_uri: str = "memory://"
     proxy_hops: int = 0
+    keyring: str | None = None
+    max_upload_mib: int = 100
 
     @property
     def is_production(self) -> bool:
@@ -89,6 +92,8 @@ SETTINGS = {
     "secure_cookies": ("VENDORCHECK_SECURE_COOKIES", _parse_bool),
     "ratelimit_storage_uri": ("VENDORCHECK_RATELIMIT_STORAGE_URI", _parse_storage),
     "proxy_hops": ("VENDORCHECK_PROXY_HOPS", _parse_hops),
+    "keyring": ("VENDORCHECK_KEYRING", str),
+    "max_upload_mib": ("VENDORCHECK_MAX_UPLOAD_MIB", _parse_positive_int),
 }
 assert set(SETTINGS) == {f.name for f in fields(Settings)}
 
@@ -218,6 +223,11 @@ def _check(settings: Settings, require_instance: bool) -> None:
             raise ConfigError(
                 f"no session secret in {settings.home / SECRET_KEY_FILE}: run `vendorcheck init` "
                 "or set VENDORCHECK_SECRET_KEY"
+            )
+        if not settings.keyring and not (settings.home / KEYRING_FILE).is_file():
+            raise ConfigError(
+                f"no evidence key ring in {settings.home / KEYRING_FILE}: run `vendorcheck init` "
+                "or set VENDORCHECK_KEYRING"
             )
     if settings.secret_key is not None and len(settings.secret_key) < MIN_SECRET_LENGTH:
         raise ConfigError(

@@ -11,6 +11,7 @@ from vendorcheck import db
 from vendorcheck.config import SECRET_KEY_FILE, ConfigError, Settings, read_secret_keys
 from vendorcheck.secretfiles import replace_secret_file, write_secret_file
 from vendorcheck.signing import SIGNING_KEY_FILE, create_signing_key
+from vendorcheck.vault.keyring import KEYRING_FILE, create_keyring
 
 
 @dataclass
@@ -51,6 +52,13 @@ def initialize(settings: Settings) -> InitReport:
         report.created.append(f"signing key {home / SIGNING_KEY_FILE} (audit checkpoints, evidence packets)")
     else:
         report.kept.append(f"signing key {home / SIGNING_KEY_FILE}")
+
+    if settings.keyring:
+        report.kept.append("evidence key ring (from VENDORCHECK_KEYRING)")
+    elif create_keyring(home):
+        report.created.append(f"evidence key ring {home / KEYRING_FILE}")
+    else:
+        report.kept.append(f"evidence key ring {home / KEYRING_FILE}")
 
     engine = db.make_engine(settings.database_url)
     try:

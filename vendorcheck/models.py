@@ -13,6 +13,7 @@ from typing import Any, ClassVar, Self
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -434,7 +435,7 @@ class EvidenceVersion(Base):
     kek_version: Mapped[int] = mapped_column(Integer)
     wrapped_dek: Mapped[bytes] = mapped_column(LargeBinary)
     blob_name: Mapped[str] = mapped_column(String(64), unique=True)  # random, never the user's filename
-    size: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int] = mapped_column(BigInteger)  # plaintext bytes; files may pass 2 GiB
     plaintext_sha256: Mapped[str] = mapped_column(String(64))
     display_filename: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(100))

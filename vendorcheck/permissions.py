@@ -19,6 +19,7 @@ class Capability(enum.StrEnum):
     ASSESSMENT_SEND = "assessment.send"
     ANSWER_REVIEW = "answer.review"
     EVIDENCE_READ = "evidence.read"
+    EVIDENCE_UPLOAD = "evidence.upload"
     EVIDENCE_REVIEW = "evidence.review"
     SCORE_READ = "score.read"
     DECISION_RECORD = "decision.record"
@@ -41,6 +42,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.ASSESSMENT_SEND,
             Capability.ANSWER_REVIEW,
             Capability.EVIDENCE_READ,
+            Capability.EVIDENCE_UPLOAD,
             Capability.EVIDENCE_REVIEW,
         }
     ),

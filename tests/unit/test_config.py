@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from vendorcheck.config import ConfigError, default_home, load_settings
+from vendorcheck.vault.keyring import create_keyring
 
 SECRET = "s" * 40
 
@@ -31,7 +32,16 @@ def test_environment_overrides_instance_file(tmp_path: Path) -> None:
 
 def test_secret_key_is_read_from_the_instance_folder(tmp_path: Path) -> None:
     (tmp_path / "secret_key").write_text(SECRET + "\n")
+    create_keyring(tmp_path)
     assert load_settings({"home": tmp_path}, environ={}).secret_key == SECRET
+
+
+def test_production_refuses_to_start_without_a_key_ring(tmp_path: Path) -> None:
+    (tmp_path / "secret_key").write_text(SECRET + "\n")
+    with pytest.raises(ConfigError, match=r"no evidence key ring .* run `vendorcheck init` or set VENDORCHECK_KEYRING"):
+        load_settings({"home": tmp_path}, environ={})
+    ring = load_settings({"home": tmp_path}, environ={"VENDORCHECK_KEYRING": "{}"})
+    assert ring.keyring == "{}"
 
 
 @pytest.mark.parametrize(

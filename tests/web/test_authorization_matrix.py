@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 from werkzeug.routing import Rule
 
 from tests.conftest import PASSWORD, World, csrf_token
-from vendorcheck import accounts
+from vendorcheck import accounts, db, evidence
 from vendorcheck.audit import Actor
-from vendorcheck.models import Role, User, Vendor
+from vendorcheck.models import EvidenceKind, EvidenceVersion, Role, User, Vendor
 from vendorcheck.permissions import can
 from vendorcheck.web.access import PUBLIC
 
@@ -37,7 +37,7 @@ class Targets:
 
 
 @pytest.fixture
-def targets(dbs: Session, world: World) -> Targets:
+def targets(app: Flask, dbs: Session, world: World) -> Targets:
     """A vendor and a spare user in each organization (spare, so actions on them harm no signed-in user)."""
     ids: list[dict[str, int]] = []
     for org in (world.org, world.other_org):
@@ -46,8 +46,21 @@ def targets(dbs: Session, world: World) -> Targets:
         spare = accounts.create_user(dbs, org, f"spare@{org.id}.example", Role.VIEWER, PASSWORD)
         invitation, _ = accounts.invite(dbs, org, f"invited@{org.id}.example", Role.VIEWER, Actor.cli())
         dbs.flush()
-        ids.append({"vendor_id": vendor.id, "user_id": spare.id, "invitation_id": invitation.id})
+        ids.append({"vendor_id": vendor.id, "user_id": spare.id, "invitation_id": invitation.id, "version_no": 1})
     dbs.commit()
+    for org, found in zip((world.org, world.other_org), ids, strict=True):
+        version_id = evidence.store_bytes(
+            lambda: db.transaction(db.engine(app)),
+            app.extensions["vendorcheck.vault"],
+            Actor.cli(),
+            found["vendor_id"],
+            org.id,
+            "policy.txt",
+            iter([b"Access control policy\n"]),
+            details=evidence.EvidenceDetails(EvidenceKind.POLICY, "Access control policy"),
+        )
+        dbs.rollback()  # a fresh snapshot, after the upload committed
+        found["evidence_id"] = dbs.get(EvidenceVersion, version_id).evidence_id
     return Targets(*ids)
 
 
@@ -110,7 +123,7 @@ def test_every_endpoint_for_role(app: Flask, dbs: Session, world: World, targets
 
 def _expected(capability: str, role: Role | None, scope: str, rule: Rule):
     """What a cell must answer."""
-    has_object = bool(set(rule.arguments) & {"vendor_id", "user_id", "invitation_id"})
+    has_object = bool(set(rule.arguments) & {"vendor_id", "user_id", "invitation_id", "evidence_id"})
     if capability == PUBLIC:
         return _not_denied
     if role is None:

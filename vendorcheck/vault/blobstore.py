@@ -20,6 +20,11 @@ from vendorcheck.vault.chunked import VaultError
 PARTIAL = ".partial"
 
 
+def new_name() -> str:
+    """A random blob name: 128 bits as hex, never derived from anything the user gave."""
+    return secrets.token_hex(16)
+
+
 class LocalBlobStore:
     """Blobs in ``root``, fanned out by the first two characters of their names."""
 
@@ -32,9 +37,9 @@ class LocalBlobStore:
         return self.root / name[:2] / name
 
     @contextmanager
-    def open_new(self) -> Iterator[tuple[str, BinaryIO]]:
-        """(name, file) for a new blob; it becomes visible only if the block completes without error."""
-        name = secrets.token_hex(16)
+    def open_new(self, name: str | None = None) -> Iterator[tuple[str, BinaryIO]]:
+        """(name, file) for a new blob (``name`` from ``new_name``, or a fresh one); visible only on success."""
+        name = name or new_name()
         final = self._path(name)
         final.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         partial = final.with_name(name + PARTIAL)

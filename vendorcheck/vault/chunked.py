@@ -223,6 +223,11 @@ class RandomAccessReader(io.RawIOBase):
         self._position = 0
         self._cached: tuple[int, bytes] | None = None
 
+    def close(self) -> None:
+        """Close the ciphertext too."""
+        self._source.close()
+        super().close()
+
     @property
     def size(self) -> int:
         """The plaintext size."""

@@ -51,13 +51,13 @@ class Sealer:
 class Sealing:
     """A blob being written; ``result`` is set once the ``with`` block completes."""
 
-    def __init__(self, provider: KeyProvider, store: LocalBlobStore, context: bytes) -> None:
-        self.provider, self.store, self.context = provider, store, context
+    def __init__(self, provider: KeyProvider, store: LocalBlobStore, context: bytes, blob_name: str | None) -> None:
+        self.provider, self.store, self.context, self.blob_name = provider, store, context, blob_name
         self.result: SealedBlob | None = None
 
     def __enter__(self) -> Sealer:
         self._dek = os.urandom(chunked.KEY_SIZE)
-        self._blob = self.store.open_new()
+        self._blob = self.store.open_new(self.blob_name)
         self._name, handle = self._blob.__enter__()
         self._sealer = Sealer(Encryptor(self._dek, self.context, handle))
         return self._sealer
@@ -75,14 +75,16 @@ class Sealing:
             )
 
 
-def seal(provider: KeyProvider, store: LocalBlobStore, context: bytes) -> Sealing:
+def seal(provider: KeyProvider, store: LocalBlobStore, context: bytes, blob_name: str | None = None) -> Sealing:
     """``with seal(...) as sink: sink.write(...)``; afterwards ``.result`` describes the stored blob."""
-    return Sealing(provider, store, context)
+    return Sealing(provider, store, context, blob_name)
 
 
-def seal_stream(provider: KeyProvider, store: LocalBlobStore, context: bytes, source: BinaryIO) -> SealedBlob:
+def seal_stream(
+    provider: KeyProvider, store: LocalBlobStore, context: bytes, source: BinaryIO, blob_name: str | None = None
+) -> SealedBlob:
     """Seal everything ``source`` yields."""
-    sealing = seal(provider, store, context)
+    sealing = seal(provider, store, context, blob_name)
     with sealing as sink:
         while data := source.read(1 << 20):
             sink.write(data)
@@ -106,6 +108,14 @@ def open_sealed(provider: KeyProvider, store: LocalBlobStore, sealed: SealedBlob
             yield chunk
     if size != sealed.size or not hmac.compare_digest(digest.hexdigest(), sealed.plaintext_sha256):
         raise DecryptionError("the decrypted file does not match the size and hash recorded at upload")
+
+
+def random_access(
+    provider: KeyProvider, store: LocalBlobStore, sealed: SealedBlob, context: bytes
+) -> chunked.RandomAccessReader:
+    """A seekable plaintext view of a blob (each chunk authenticated as it is read); close it after use."""
+    dek = provider.unwrap(sealed.kek_version, sealed.wrapped_dek, context)
+    return chunked.RandomAccessReader(dek, context, store.open(sealed.blob_name))
 
 
 def verify(provider: KeyProvider, store: LocalBlobStore, sealed: SealedBlob, context: bytes) -> None:

@@ -19,11 +19,11 @@ from typing import Protocol
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from vendorcheck.config import KEYRING_FILE
 from vendorcheck.models import utcnow
 from vendorcheck.secretfiles import replace_secret_file, write_secret_file
 from vendorcheck.vault.chunked import KEY_SIZE, NONCE_SIZE, VaultError
 
-KEYRING_FILE = "keyring.json"
 WRAP_LABEL = b"vendorcheck-dek-wrap-v1"
 
 
@@ -151,3 +151,38 @@ def load_keyring(home: Path, from_environment: str | None = None) -> KeyRing:
     if from_environment:
         return KeyRing.from_json(from_environment, "VENDORCHECK_KEYRING")
     return LocalKeyRing.load(home / KEYRING_FILE)
+
+
+class WatchedKeyRing:
+    """The key ring file, re-read whenever it changes, so a running app follows ``keys rotate``/``rewrap``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._stamp: tuple[int, int] | None = None
+        self._ring: LocalKeyRing | None = None
+
+    def current(self) -> LocalKeyRing:
+        """The ring as the file holds it now."""
+        try:
+            info = self.path.stat()
+        except FileNotFoundError:
+            raise VaultError(f"no key ring at {self.path}: run `vendorcheck init`") from None
+        stamp = (info.st_mtime_ns, info.st_size)
+        if self._ring is None or stamp != self._stamp:
+            self._ring, self._stamp = LocalKeyRing.load(self.path), stamp
+        return self._ring
+
+    def wrap(self, dek: bytes, context: bytes) -> tuple[int, bytes]:
+        """Wrap under the active key of the current ring."""
+        return self.current().wrap(dek, context)
+
+    def unwrap(self, kek_version: int, wrapped: bytes, context: bytes) -> bytes:
+        """Unwrap with the current ring."""
+        return self.current().unwrap(kek_version, wrapped, context)
+
+
+def key_provider(home: Path, from_environment: str | None = None) -> KeyProvider:
+    """What the app and CLI wrap data keys with: VENDORCHECK_KEYRING's ring, or the watched file."""
+    if from_environment:
+        return KeyRing.from_json(from_environment, "VENDORCHECK_KEYRING")
+    return WatchedKeyRing(home / KEYRING_FILE)

@@ -7,6 +7,7 @@ import enum
 from flask import Flask
 
 from vendorcheck.models import AssessmentStatus, EvidenceKind, EvidenceReview, PhiVolume, Role, VendorStatus
+from vendorcheck.vault.filetypes import BY_MEDIA_TYPE
 
 LABELS: dict[enum.Enum, str] = {
     PhiVolume.NONE: "None",
@@ -49,6 +50,25 @@ def label(value: object) -> str:
     return str(value)
 
 
+def filesize(size: int) -> str:
+    """Bytes in the unit a person reads: 812 bytes, 4.2 MB."""
+    if size < 1000:
+        return f"{size} bytes"
+    for unit in ("kB", "MB", "GB"):
+        size /= 1000
+        if size < 1000 or unit == "GB":
+            return f"{size:.1f} {unit}"
+    raise AssertionError("unreachable")
+
+
+def file_type(media_type: str) -> str:
+    """'PDF document' for application/pdf, and so on."""
+    found = BY_MEDIA_TYPE.get(media_type.split(";")[0])
+    return found.label if found else media_type
+
+
 def init_app(app: Flask) -> None:
-    """Make ``label`` available as a template filter."""
+    """Make ``label``, ``filesize`` and ``file_type`` available as template filters."""
     app.add_template_filter(label, "label")
+    app.add_template_filter(filesize, "filesize")
+    app.add_template_filter(file_type, "file_type")

@@ -1,0 +1,219 @@
+"""Upload evidence (streamed into the vault), see it, review it, download it (every read audited)."""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import quote
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response as BaseResponse
+
+from vendorcheck import db
+from vendorcheck import evidence as service
+from vendorcheck.evidence import EvidenceDetails, EvidenceError, Upload, Vault
+from vendorcheck.models import Evidence, EvidenceKind, EvidenceVersion, Vendor
+from vendorcheck.permissions import Capability
+from vendorcheck.vault.chunked import VaultError
+from vendorcheck.vault.filetypes import ACCEPTED, ACCEPTED_TEXT
+from vendorcheck.web.access import current_actor, get_or_404, requires
+from vendorcheck.web.evidence import bp
+from vendorcheck.web.evidence.forms import EvidenceForm, NewVersionForm, ReviewForm
+from vendorcheck.web.security import csrf
+from vendorcheck.web.uploads import FormRefused, StreamedForm, stream_form
+
+DOWNLOAD_CSP = "default-src 'none'; sandbox"
+ACCEPT_ATTRIBUTE = ",".join(sorted({f".{t.extension}" for t in ACCEPTED} | {t.media_type for t in ACCEPTED}))
+
+
+def _vault() -> Vault:
+    return current_app.extensions["vendorcheck.vault"]
+
+
+def _max_upload() -> int:
+    return current_app.config["VENDORCHECK_SETTINGS"].max_upload_mib * 1024 * 1024
+
+
+def _upload_context() -> dict[str, object]:
+    return {"accept": ACCEPT_ATTRIBUTE, "accepted_text": ACCEPTED_TEXT, "max_mib": _max_upload() // (1024 * 1024)}
+
+
+class _Receiver:
+    """Starts the upload when the file part begins (fields validated, rows created) and feeds it."""
+
+    def __init__(self, vendor: Vendor, make_form: type, evidence: Evidence | None = None) -> None:
+        self.vendor, self.make_form, self.evidence = vendor, make_form, evidence
+        self.form: EvidenceForm | NewVersionForm | None = None
+        self.upload: Upload | None = None
+        self.version_id: int | None = None
+
+    def __call__(self, fields: MultiDict[str, str], filename: str | None) -> Upload:
+        self.form = self.make_form(formdata=fields)
+        if not self.form.validate():
+            if "csrf_token" in self.form.errors:
+                raise FormRefused("The form expired or was sent from elsewhere. Reload the page and try again.")
+            raise FormRefused("Correct the fields marked above, then choose the file again.")
+        if not filename:
+            raise FormRefused("Choose the document to upload.")
+        details = None
+        if isinstance(self.form, EvidenceForm):
+            details = EvidenceDetails(
+                EvidenceKind(self.form.kind.data),
+                self.form.title.data or "",
+                self.form.question_list(),
+                self.form.issued_on.data,
+                self.form.valid_until.data,
+            )
+        session = db.session()
+        version = service.start_upload(
+            session, current_actor(), self.vendor, filename, details=details, evidence=self.evidence
+        )
+        session.commit()  # the ids exist before any byte is encrypted under them
+        self.version_id = version.id
+        self.upload = Upload(_vault(), version, _max_upload())
+        return self.upload
+
+    def complete(self, streamed: StreamedForm) -> EvidenceVersion:
+        """Finish the upload, or abandon it and raise the error to show on the form."""
+        session = db.session()
+        try:
+            if streamed.error is not None:
+                raise streamed.error
+            if not streamed.file_seen or self.upload is None:
+                self.form = self.form or self.make_form(formdata=streamed.fields)
+                self.form.validate()
+                raise FormRefused("Choose the document to upload.")
+            sealed, file_type = self.upload.finish()
+            version = session.get(EvidenceVersion, self.version_id)
+            service.finish_upload(session, current_actor(), version, sealed, file_type)
+            session.commit()
+            return version
+        except BaseException as exc:
+            session.rollback()
+            if self.upload is not None:
+                self.upload.abort()
+            if self.version_id is not None:
+                service.abandon_upload(session, _vault(), self.version_id, current_actor(), str(exc))
+                session.commit()
+            raise
+
+
+def _receive(receiver: _Receiver) -> tuple[EvidenceVersion | None, str | None]:
+    """(version, None) on success, or (None, message for the form)."""
+    try:
+        streamed = stream_form(receiver, _max_upload())
+    except FormRefused as exc:
+        return None, str(exc)
+    try:
+        return receiver.complete(streamed), None
+    except (FormRefused, EvidenceError, VaultError) as exc:
+        return None, str(exc)
+
+
+@bp.route("/vendors/<int:vendor_id>/evidence/new", methods=["GET", "POST"])
+@requires(Capability.EVIDENCE_UPLOAD)
+@csrf.exempt  # the body is streamed; the form's own CSRF field is checked before any byte is stored
+def upload(vendor_id: int) -> str | tuple[str, int] | BaseResponse:
+    """Add a document to a vendor's evidence: the file is encrypted as it arrives."""
+    vendor = get_or_404(Vendor, vendor_id)
+    if request.method != "POST":
+        return render_template("evidence/new.html", vendor=vendor, form=EvidenceForm(), error=None, **_upload_context())
+    receiver = _Receiver(vendor, EvidenceForm)
+    version, error = _receive(receiver)
+    if version is None:
+        form = receiver.form or EvidenceForm(formdata=None)
+        return render_template("evidence/new.html", vendor=vendor, form=form, error=error, **_upload_context()), 400
+    flash(f"“{version.evidence.title}” was uploaded and encrypted. It now awaits review.", "success")
+    return redirect(url_for("evidence.show", evidence_id=version.evidence_id))
+
+
+def _evidence_page(item: Evidence, status: int = 200, **extra: object) -> tuple[str, int]:
+    context: dict[str, object] = {
+        "item": item,
+        "vendor": item.vendor,
+        "version_form": NewVersionForm(),
+        "review_form": ReviewForm(),
+        "upload_error": None,
+        "latest": service.latest_version(item),
+        "today": date.today(),
+        **_upload_context(),
+    }
+    context.update(extra)
+    return render_template("evidence/evidence.html", **context), status
+
+
+@bp.route("/evidence/<int:evidence_id>")
+@requires(Capability.VENDOR_READ)
+def show(evidence_id: int) -> tuple[str, int]:
+    """One document: what it proves, its versions, its review."""
+    return _evidence_page(get_or_404(Evidence, evidence_id))
+
+
+@bp.route("/evidence/<int:evidence_id>/versions", methods=["POST"])
+@requires(Capability.EVIDENCE_UPLOAD)
+@csrf.exempt  # streamed, as above
+def new_version(evidence_id: int) -> tuple[str, int] | BaseResponse:
+    """Upload a newer file; the old one stays, and the document goes back to awaiting review."""
+    item = get_or_404(Evidence, evidence_id)
+    version, error = _receive(_Receiver(item.vendor, NewVersionForm, evidence=item))
+    if version is None:
+        db.session().expire_all()
+        return _evidence_page(item, 400, upload_error=error)
+    flash(f"Version {version.version_no} was uploaded and encrypted. It now awaits review.", "success")
+    return redirect(url_for("evidence.show", evidence_id=item.id))
+
+
+@bp.route("/evidence/<int:evidence_id>/review", methods=["POST"])
+@requires(Capability.EVIDENCE_REVIEW)
+def review(evidence_id: int) -> tuple[str, int] | BaseResponse:
+    """Accept or reject the newest file."""
+    item = get_or_404(Evidence, evidence_id)
+    form = ReviewForm()
+    if form.validate_on_submit():
+        try:
+            service.review(
+                db.session(),
+                current_actor(),
+                item,
+                form.decision.data == "accept",
+                form.reason.data or "",
+                current_user.id,
+            )
+        except EvidenceError as exc:
+            form.reason.errors = [*form.reason.errors, str(exc)]
+        else:
+            db.session().commit()
+            flash("Your decision was recorded.", "success")
+            return redirect(url_for("evidence.show", evidence_id=item.id))
+    return _evidence_page(item, 400, review_form=form)
+
+
+@bp.route("/evidence/<int:evidence_id>/versions/<int:version_no>/download")
+@requires(Capability.EVIDENCE_READ)
+def download(evidence_id: int, version_no: int) -> Response | tuple[str, int]:
+    """The decrypted file as an attachment, checked whole before the first byte is sent; the read is audited."""
+    item = get_or_404(Evidence, evidence_id)
+    version = next((v for v in item.versions if v.version_no == version_no and v.complete), None)
+    if version is None:
+        abort(404)
+    session, vault = db.session(), _vault()
+    try:
+        service.verify_version(vault, version)  # never partial content: a bad blob fails before any byte goes out
+    except VaultError as exc:
+        service.record_failure(session, current_actor(), version, exc)
+        session.commit()
+        return render_template("evidence/integrity_error.html", item=item, version=version), 500
+    service.record_read(session, current_actor(), version)
+    session.commit()
+    # If the blob changes between the check and the stream, the stream stops short of Content-Length.
+    response = Response(service.open_version(vault, version), mimetype=version.content_type)
+    response.headers["Content-Length"] = str(version.size)
+    response.headers["Content-Disposition"] = _attachment(version.display_filename)
+    response.headers["Content-Security-Policy"] = DOWNLOAD_CSP
+    return response
+
+
+def _attachment(filename: str) -> str:
+    ascii_name = "".join(ch if 32 <= ord(ch) < 127 and ch not in '"\\;' else "_" for ch in filename)
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
