@@ -306,3 +306,20 @@ def test_viewer_sees_the_document_but_cannot_download(client, uploaded, auth, wo
     page = client.get(f"/evidence/{uploaded.id}").get_data(as_text=True)
     assert "SOC 2 Type II report 2026" in page and "Download" not in page and "Upload a newer version" not in page
     assert client.get(f"/evidence/{uploaded.id}/versions/1/download").status_code == 403
+
+
+def test_running_app_follows_rotation_and_downloads_work_during_rewrap(app, client, uploaded, vendor, dbs) -> None:
+    from vendorcheck import evidence as service
+    from vendorcheck.vault.keyring import KEYRING_FILE, LocalKeyRing
+
+    home = app.extensions["vendorcheck.vault"].blobs.root.parent
+    ring = LocalKeyRing.load(home / KEYRING_FILE)
+    ring.rotate()
+    ring.save()  # as `vendorcheck keys rotate` does, while the app runs
+    upload(client, vendor, pdf("after rotation"), title="BAA 2026")
+    dbs.rollback()
+    assert sorted(dbs.scalars(select(EvidenceVersion.kek_version)).all()) == [1, 2]
+    assert b"first" in client.get(f"/evidence/{uploaded.id}/versions/1/download").data  # not rewrapped yet
+    assert service.rewrap_batch(dbs, ring, 2, 10) == 1
+    dbs.commit()
+    assert b"first" in client.get(f"/evidence/{uploaded.id}/versions/1/download").data  # rewrapped
