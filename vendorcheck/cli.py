@@ -19,7 +19,7 @@ from typing import Any
 import click
 from sqlalchemy import Engine
 
-from vendorcheck import accounts, audit, db, demo, evidence, signing
+from vendorcheck import accounts, audit, db, demo, demo_evidence, evidence, signing
 from vendorcheck.audit import Actor
 from vendorcheck.config import KEYRING_FILE, ConfigError, Settings, default_home, load_settings
 from vendorcheck.evidence import Vault
@@ -128,8 +128,9 @@ def demo_home() -> Path:
 def demo_command(no_serve: bool, host: str, port: int) -> None:
     """Set up a demo practice with sample vendors and serve it.
 
-    Creates (or reuses) a demo instance: one practice, a user for each role and four shortlisted
-    billing companies. Running it again duplicates nothing and prints the same sign-in details.
+    Creates (or reuses) a demo instance: one practice, a user for each role, four shortlisted
+    billing companies and their evidence (generated PDFs, stored encrypted). Running it again
+    duplicates nothing and prints the same sign-in details.
     """
     home = demo_home()
     settings = load_settings({"home": home}, require_instance=False)
@@ -140,6 +141,11 @@ def demo_command(no_serve: bool, host: str, port: int) -> None:
     engine = db.make_engine(settings.database_url)
     with db.transaction(engine) as session:
         logins = demo.seed(session, passwords)
+    vault = Vault.open(home, settings.keyring)
+    added = demo_evidence.seed_evidence(lambda: db.transaction(engine), vault, demo.ORGANIZATION, demo.DEMO_ACTOR)
+    if added:
+        click.echo(f"Stored {added} demo evidence document(s), encrypted, in {vault.blobs.root}.")
+    with db.transaction(engine) as session:
         audit.write_checkpoint(session, signing.load_signer(home), "demo setup")
     engine.dispose()
     click.echo(f"\nSign in to {demo.ORGANIZATION} as any of these demo users:")

@@ -38,3 +38,29 @@ def test_credentials_are_kept_private_and_stable(tmp_path: Path) -> None:
     first = demo.load_or_create_credentials(tmp_path)
     assert demo.load_or_create_credentials(tmp_path) == first
     assert (tmp_path / demo.CREDENTIALS_FILE).stat().st_mode & 0o777 == 0o600
+
+
+def test_demo_evidence_is_real_encrypted_pdfs_and_not_duplicated(app, dbs) -> None:
+    from sqlalchemy import func, select
+
+    from vendorcheck import db, demo_evidence, evidence
+    from vendorcheck.models import Evidence, EvidenceReview, EvidenceVersion
+
+    demo.seed(dbs, demo.load_or_create_credentials(app.extensions["vendorcheck.vault"].blobs.root.parent))
+    dbs.commit()
+    vault = app.extensions["vendorcheck.vault"]
+
+    def transaction():
+        return db.transaction(db.engine(app))
+
+    added = demo_evidence.seed_evidence(transaction, vault, demo.ORGANIZATION, demo.DEMO_ACTOR)
+    assert added == len(demo_evidence.DOCUMENTS)
+    assert demo_evidence.seed_evidence(transaction, vault, demo.ORGANIZATION, demo.DEMO_ACTOR) == 0
+    dbs.rollback()
+    assert dbs.scalar(select(func.count()).select_from(Evidence)) == len(demo_evidence.DOCUMENTS)
+    states = set(dbs.scalars(select(Evidence.review_state)))
+    assert states == {EvidenceReview.ACCEPTED, EvidenceReview.REJECTED, EvidenceReview.PENDING}
+    for version in dbs.scalars(select(EvidenceVersion)):
+        data = b"".join(evidence.open_version(vault, version))
+        assert data.startswith(b"%PDF-") and b"%%EOF" in data[-64:]
+        assert version.content_type == "application/pdf"
