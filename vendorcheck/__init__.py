@@ -1,55 +1,22 @@
-"""vendorcheck: vendor security due diligence for medical practices."""
+"""vendorcheck: vendor security due diligence for medical practices.
+
+Importing the package is cheap (the pure core, such as ``vendorcheck.vault``, does not pull in Flask);
+``create_app`` builds the web application.
+"""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Mapping
-from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
-
-from vendorcheck import db
-from vendorcheck.config import load_settings, secret_key_fallbacks
-from vendorcheck.evidence import Vault
-from vendorcheck.resources import templates_dir
+if TYPE_CHECKING:
+    from flask import Flask
 
 __all__ = ["create_app"]
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app from validated settings; ``config`` overrides them (tests pass one).
+    """Build the app from validated settings; ``config`` overrides them (see ``vendorcheck.app``)."""
+    from vendorcheck.app import create_app as build
 
-    Raises ``vendorcheck.config.ConfigError`` with a message saying what to run when the instance
-    is missing, unreadable or its database is unreachable or not migrated.
-    """
-    settings = load_settings(config)
-    app = Flask(__name__, template_folder=str(templates_dir()), instance_path=str(settings.home))
-    app.config.update(
-        VENDORCHECK_SETTINGS=settings,
-        DATABASE_URL=settings.database_url,
-        SECRET_KEY=settings.secret_key or secrets.token_urlsafe(48),  # dev/test only: prod refuses above
-        SECRET_KEY_FALLBACKS=secret_key_fallbacks(settings),  # sessions survive a key rotation
-        TESTING=settings.env == "test",
-        SESSION_COOKIE_SECURE=settings.secure_cookies,
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_NAME="vendorcheck_session",
-        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_lifetime_hours),
-        MAX_CONTENT_LENGTH=1024 * 1024,  # forms; evidence uploads set their own, larger limit
-        MAX_FORM_MEMORY_SIZE=512 * 1024,
-        RATELIMIT_STORAGE_URI=settings.ratelimit_storage_uri,
-    )
-    if settings.proxy_hops:  # trust X-Forwarded-* from exactly this many proxies (client address, https)
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops)  # type: ignore[method-assign]
-
-    db.init_app(app)
-    app.extensions["vendorcheck.vault"] = Vault.open(settings.home, settings.keyring)
-    if settings.env != "test":  # the test suite builds its own schema
-        db.require_current_schema(db.engine(app))
-
-    from vendorcheck import web
-
-    web.init_app(app)
-    return app
+    return build(config)

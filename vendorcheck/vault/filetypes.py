@@ -10,6 +10,7 @@ that refuse zip bombs and macro-enabled documents.
 from __future__ import annotations
 
 import codecs
+import re
 import zipfile
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -22,6 +23,7 @@ TAIL_SIZE = 1024
 MAX_ZIP_ENTRIES = 5_000
 MAX_ZIP_UNCOMPRESSED = 512 * 1024 * 1024
 MAX_ZIP_RATIO = 200
+CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")  # not in text (tab, newlines, form feed are)
 SMALL_PART = 1024 * 1024  # parts this small may compress at any ratio
 
 
@@ -75,11 +77,11 @@ class Sniffer:
         del self._tail[:-TAIL_SIZE]
         if self._text_ok:
             try:
-                text = self._decoder.decode(data)
+                self._decoder.decode(data)
             except UnicodeDecodeError:
                 self._text_ok = False
             else:
-                self._text_ok = not any(ch < " " and ch not in "\t\r\n\f" for ch in text)
+                self._text_ok = CONTROL_BYTES.search(data) is None
 
     @property
     def hopeless(self) -> bool:

@@ -13,6 +13,7 @@ import base64
 import json
 import os
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -20,7 +21,6 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from vendorcheck.config import KEYRING_FILE
-from vendorcheck.models import utcnow
 from vendorcheck.secretfiles import replace_secret_file, write_secret_file
 from vendorcheck.vault.chunked import KEY_SIZE, NONCE_SIZE, VaultError
 
@@ -49,7 +49,7 @@ class KeyRing:
     @classmethod
     def new(cls) -> KeyRing:
         """A ring with one fresh key."""
-        return cls(keys={1: os.urandom(KEY_SIZE)}, created_at={1: utcnow().isoformat()})
+        return cls(keys={1: os.urandom(KEY_SIZE)}, created_at={1: datetime.now(UTC).isoformat()})
 
     @classmethod
     def from_json(cls, text: str, source: str) -> KeyRing:
@@ -104,7 +104,7 @@ class KeyRing:
         """Add a new key and make it active; returns its version."""
         version = max(self.keys) + 1
         self.keys[version] = os.urandom(KEY_SIZE)
-        self.created_at[version] = utcnow().isoformat()
+        self.created_at[version] = datetime.now(UTC).isoformat()
         self.active_version = version
         return version
 

@@ -58,7 +58,8 @@ def stream_form(on_file: Callable[[MultiDict[str, str], str | None], FileSink], 
     if request.content_length is not None and request.content_length > 4 * limit:
         raise RequestEntityTooLarge()
     request.max_content_length = 4 * limit  # Flask's default form limit would refuse any real document
-    decoder = MultipartDecoder(boundary.encode("latin-1"), MAX_FIELD_BYTES, max_parts=MAX_PARTS)
+    # The decoder's memory limit bounds its buffer (one read plus a boundary's worth); fields are capped below.
+    decoder = MultipartDecoder(boundary.encode("latin-1"), 4 * READ_SIZE, max_parts=MAX_PARTS)
     fields: MultiDict[str, str] = MultiDict()
     result = StreamedForm(fields, False, None)
     part: Field | File | None = None
@@ -87,9 +88,12 @@ def stream_form(on_file: Callable[[MultiDict[str, str], str | None], FileSink], 
                 elif isinstance(event, Data):
                     if isinstance(part, Field):
                         buffer.append(event.data)
-                        if not event.more_data:
+                        if sum(map(len, buffer)) > MAX_FIELD_BYTES:
+                            result.error = result.error or FormRefused("A field of the form is far too long.")
+                            part, buffer = None, []
+                        elif not event.more_data:
                             fields.add(part.name, b"".join(buffer).decode("utf-8", "replace"))
-                    elif sink is not None:
+                    elif isinstance(part, File) and sink is not None:
                         try:
                             sink.write(event.data)
                         except Exception as exc:
