@@ -10,7 +10,6 @@ that refuse zip bombs and macro-enabled documents.
 from __future__ import annotations
 
 import codecs
-import re
 import zipfile
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -23,7 +22,10 @@ TAIL_SIZE = 1024
 MAX_ZIP_ENTRIES = 5_000
 MAX_ZIP_UNCOMPRESSED = 512 * 1024 * 1024
 MAX_ZIP_RATIO = 200
-CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")  # not in text (tab, newlines, form feed are)
+# Bytes that never appear in text (tab, line feed, carriage return and form feed do): deleting every other
+# byte with bytes.translate leaves only these, at memory speed.
+CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
+NOT_CONTROL = bytes(b for b in range(256) if b not in CONTROL_BYTES)
 SMALL_PART = 1024 * 1024  # parts this small may compress at any ratio
 
 
@@ -69,7 +71,7 @@ class Sniffer:
 
     def feed(self, data: bytes | bytearray | memoryview) -> None:
         """Look at the next piece of the file."""
-        data = memoryview(data)
+        data = data if isinstance(data, bytes) else bytes(data)
         self.size += len(data)
         if len(self._head) < HEAD_SIZE:
             self._head += data[: HEAD_SIZE - len(self._head)]
@@ -81,7 +83,7 @@ class Sniffer:
             except UnicodeDecodeError:
                 self._text_ok = False
             else:
-                self._text_ok = CONTROL_BYTES.search(data) is None
+                self._text_ok = not data.translate(None, NOT_CONTROL)
 
     @property
     def hopeless(self) -> bool:

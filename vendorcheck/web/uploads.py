@@ -18,7 +18,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
 
-READ_SIZE = 64 * 1024
+READ_SIZE = 1024 * 1024
 MAX_FIELD_BYTES = 64 * 1024
 MAX_PARTS = 30
 FORM_OVERHEAD = 1024 * 1024  # room for the text fields and multipart framing beside the file
