@@ -19,9 +19,9 @@ def test_upload_review_and_download(page, live_demo: LiveDemo, tmp_path: Path) -
     page.get_by_role("link", name="BlueHarbor Claims Co.").click()
     page.get_by_role("link", name="Upload evidence").click()
     page.get_by_label("Kind of document").select_option(label="Penetration test letter")
-    page.get_by_label("Title").fill("Penetration test letter 2026")
+    page.get_by_label("Title", exact=True).fill("Penetration test letter 2026")
     page.get_by_label("Valid until (optional)").fill("2027-05-01")
-    page.get_by_label("Document").set_input_files(str(document))
+    page.get_by_label("Document", exact=True).set_input_files(str(document))
     page.get_by_role("button", name="Upload and encrypt").click()
     assert page.get_by_text("was uploaded and encrypted").is_visible()
     assert page.get_by_role("heading", name="Penetration test letter 2026").is_visible()
@@ -48,8 +48,8 @@ def test_a_wrong_file_type_is_refused_on_the_form(page, live_demo: LiveDemo, tmp
     sign_in(page, live_demo, "compliance@riverside.example")
     page.get_by_role("link", name="Apex RCM Solutions").click()
     page.get_by_role("link", name="Upload evidence").click()
-    page.get_by_label("Title").fill("Invoice")
-    page.get_by_label("Document").set_input_files(str(program))
+    page.get_by_label("Title", exact=True).fill("Invoice")
+    page.get_by_label("Document", exact=True).set_input_files(str(program))
     page.get_by_role("button", name="Upload and encrypt").click()
     assert page.get_by_text("This kind of file is not accepted").is_visible()
-    assert page.get_by_label("Title").input_value() == "Invoice"
+    assert page.get_by_label("Title", exact=True).input_value() == "Invoice"
