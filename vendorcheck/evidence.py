@@ -114,6 +114,19 @@ def sealed_of(version: EvidenceVersion) -> SealedBlob:
     )
 
 
+def _event(session: Session, action: str, actor: Actor, evidence: Evidence, details: dict[str, object]) -> None:
+    audit.record(
+        session,
+        action,
+        actor,
+        org_id=evidence.org_id,
+        vendor_id=evidence.vendor_id,
+        target_type="evidence",
+        target_id=evidence.id,
+        details=details,
+    )
+
+
 # Uploading
 
 
@@ -248,15 +261,12 @@ def finish_upload(
         evidence.review_state = EvidenceReview.PENDING
         evidence.rejection_reason = None
         evidence.reviewed_by_id = evidence.reviewed_at = None
-    audit.record(
+    _event(
         session,
         "evidence.uploaded",
         actor,
-        org_id=evidence.org_id,
-        vendor_id=evidence.vendor_id,
-        target_type="evidence",
-        target_id=evidence.id,
-        details={
+        evidence,
+        {
             "title": evidence.title,
             "kind": evidence.kind.value,
             "version": version.version_no,
@@ -343,30 +353,24 @@ def latest_version(evidence: Evidence) -> EvidenceVersion | None:
 def record_read(session: Session, actor: Actor, version: EvidenceVersion, purpose: str = "download") -> None:
     """Every read of evidence plaintext is an audit event."""
     evidence = version.evidence
-    audit.record(
+    _event(
         session,
         "evidence.read",
         actor,
-        org_id=evidence.org_id,
-        vendor_id=evidence.vendor_id,
-        target_type="evidence",
-        target_id=evidence.id,
-        details={"version": version.version_no, "purpose": purpose, "sha256": version.plaintext_sha256},
+        evidence,
+        {"version": version.version_no, "purpose": purpose, "sha256": version.plaintext_sha256},
     )
 
 
 def record_failure(session: Session, actor: Actor, version: EvidenceVersion, error: Exception) -> None:
     """A blob that failed to decrypt or verify is a security event."""
     evidence = version.evidence
-    audit.record(
+    _event(
         session,
         "evidence.integrity_failed",
         actor,
-        org_id=evidence.org_id,
-        vendor_id=evidence.vendor_id,
-        target_type="evidence",
-        target_id=evidence.id,
-        details={"version": version.version_no, "error": str(error)[:300]},
+        evidence,
+        {"version": version.version_no, "error": str(error)[:300]},
     )
 
 
@@ -396,15 +400,12 @@ def review(
     evidence.rejection_reason = None if accept else reason
     evidence.reviewed_by_id = reviewer_id
     evidence.reviewed_at = utcnow()
-    audit.record(
+    _event(
         session,
         "evidence.accepted" if accept else "evidence.rejected",
         actor,
-        org_id=evidence.org_id,
-        vendor_id=evidence.vendor_id,
-        target_type="evidence",
-        target_id=evidence.id,
-        details={"title": evidence.title, "reason": reason} if reason else {"title": evidence.title},
+        evidence,
+        {"title": evidence.title, "reason": reason} if reason else {"title": evidence.title},
     )
 
 

@@ -134,20 +134,24 @@ def _read_exactly(source: BinaryIO, size: int) -> bytes:
     return b"".join(parts)
 
 
-def decrypt_chunks(input_key: bytes, context: bytes, source: BinaryIO) -> Iterator[bytes]:
-    """Yield the plaintext chunk by chunk; each is authenticated before it is yielded.
-
-    Raises DecryptionError at the first chunk that fails, so a consumer that stops on the error never sees
-    unauthenticated plaintext. Truncation is detected when the stream ends without a final chunk.
-    """
+def _open_header(input_key: bytes, context: bytes, source: BinaryIO) -> tuple[AESGCM, int]:
+    """Read the header and check the key commitment: (the chunk cipher, the base nonce as an integer)."""
     header = _read_exactly(source, HEADER_SIZE)
     if len(header) != HEADER_SIZE:
         raise DecryptionError("ciphertext truncated: the header is incomplete")
     key, base_nonce, commitment = derive(input_key, header[:SALT_SIZE], context)
     if not hmac.compare_digest(commitment, header[SALT_SIZE:]):
         raise DecryptionError("key commitment mismatch: wrong key or context, or a modified header")
-    aead = AESGCM(key)
-    base = int.from_bytes(base_nonce, "big")
+    return AESGCM(key), int.from_bytes(base_nonce, "big")
+
+
+def decrypt_chunks(input_key: bytes, context: bytes, source: BinaryIO) -> Iterator[bytes]:
+    """Yield the plaintext chunk by chunk; each is authenticated before it is yielded.
+
+    Raises DecryptionError at the first chunk that fails, so a consumer that stops on the error never sees
+    unauthenticated plaintext. Truncation is detected when the stream ends without a final chunk.
+    """
+    aead, base = _open_header(input_key, context, source)
     index = 0
     while True:
         sealed = _read_exactly(source, SEALED_CHUNK_SIZE)
@@ -210,14 +214,7 @@ class RandomAccessReader(io.RawIOBase):
     def __init__(self, input_key: bytes, context: bytes, source: BinaryIO) -> None:
         super().__init__()
         self._source = source
-        header = _read_exactly(source, HEADER_SIZE)
-        if len(header) != HEADER_SIZE:
-            raise DecryptionError("ciphertext truncated: the header is incomplete")
-        key, base_nonce, commitment = derive(input_key, header[:SALT_SIZE], context)
-        if not hmac.compare_digest(commitment, header[SALT_SIZE:]):
-            raise DecryptionError("key commitment mismatch: wrong key or context, or a modified header")
-        self._aead = AESGCM(key)
-        self._base = int.from_bytes(base_nonce, "big")
+        self._aead, self._base = _open_header(input_key, context, source)
         self._size = plaintext_size(source.seek(0, io.SEEK_END))
         self._last_index = self._size // CHUNK_SIZE
         self._position = 0
