@@ -1,0 +1,1 @@
+"""Questionnaires: their format, validation and the condition language. Pure core, no Flask."""
