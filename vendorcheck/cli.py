@@ -26,6 +26,8 @@ from vendorcheck.evidence import Vault
 from vendorcheck.instance import InitReport, initialize, rotate_session_key
 from vendorcheck.models import Role
 from vendorcheck.passwords import generate_password
+from vendorcheck.questionnaire.loader import validate_paths
+from vendorcheck.resources import questionnaires_dir
 from vendorcheck.vault.chunked import VaultError
 from vendorcheck.vault.keyring import LocalKeyRing, load_keyring
 
@@ -508,6 +510,31 @@ def evidence_sweep(older_than_hours: float) -> None:
     for item in removed:
         click.echo(f"removed {item}")
     click.echo(f"Swept {len(removed)} leftover(s).")
+
+
+@cli.group("questionnaires")
+def questionnaires_group() -> None:
+    """Check the questionnaire files."""
+
+
+@questionnaires_group.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def questionnaires_validate(paths: tuple[Path, ...]) -> None:
+    """Check questionnaire files (default: the shipped library) and list every problem.
+
+    Each problem reads FILE:LINE: QUESTION: FIELD: MESSAGE. Exit status 1 when there is any.
+    """
+    loaded, problems = validate_paths(list(paths) or [questionnaires_dir()])
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    for questionnaire in loaded.values():
+        click.echo(
+            f"ok  {questionnaire.key} {questionnaire.version}: {len(questionnaire.questions)} questions, "
+            f"{sum(1 for q in questionnaire.questions if q.critical)} critical, hash {questionnaire.content_hash[:12]}"
+        )
+    if problems:
+        click.echo(f"{len(problems)} problem(s) found.", err=True)
+        sys.exit(1)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -337,22 +337,26 @@ class QuestionnaireVersion(Base):
 
 
 class Assessment(OrgScoped, Base):
-    """A questionnaire version sent to one vendor, answered through a link."""
+    """One or more pinned questionnaire versions sent to one vendor, answered through a link."""
 
     __tablename__ = "assessments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     vendor_id: Mapped[int] = mapped_column(ForeignKey("vendors.id"), index=True)
-    questionnaire_version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_versions.id"))
+    title: Mapped[str] = mapped_column(String(300), default="")
     status: Mapped[AssessmentStatus] = mapped_column(
         _enum(AssessmentStatus, "assessment_status"), default=AssessmentStatus.DRAFT
     )
     due_date: Mapped[date | None] = mapped_column(Date)
     # Only a hash of the vendor link's token is stored; the token itself is shown once.
     link_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    link_issued_at: Mapped[datetime | None]
     link_expires_at: Mapped[datetime | None]
     link_revoked_at: Mapped[datetime | None]
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    clarification_round: Mapped[int] = mapped_column(Integer, default=0)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
@@ -360,8 +364,29 @@ class Assessment(OrgScoped, Base):
     completed_at: Mapped[datetime | None]
 
     vendor: Mapped[Vendor] = relationship(back_populates="assessments")
-    questionnaire_version: Mapped[QuestionnaireVersion] = relationship()
+    parts: Mapped[list[AssessmentQuestionnaire]] = relationship(
+        back_populates="assessment", order_by="AssessmentQuestionnaire.position", cascade="all, delete-orphan"
+    )
     answers: Mapped[list[Answer]] = relationship(back_populates="assessment", order_by="Answer.id")
+
+
+class AssessmentQuestionnaire(Base):
+    """One pinned questionnaire version in an assessment, in the order the vendor sees them."""
+
+    __tablename__ = "assessment_questionnaires"
+    __table_args__ = (
+        UniqueConstraint(
+            "assessment_id", "questionnaire_version_id", name="uq_assessment_questionnaires_assessment_id_version"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
+    questionnaire_version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_versions.id"))
+    position: Mapped[int] = mapped_column(Integer)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="parts")
+    questionnaire_version: Mapped[QuestionnaireVersion] = relationship()
 
 
 class Answer(Base):
@@ -380,7 +405,8 @@ class Answer(Base):
     entered_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     entered_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     review_state: Mapped[ReviewState] = mapped_column(_enum(ReviewState, "review_state"), default=ReviewState.PENDING)
-    review_note: Mapped[str | None] = mapped_column(Text)
+    review_note: Mapped[str | None] = mapped_column(Text)  # the clarification asked, or the override's reason
+    override_value: Mapped[Any | None] = mapped_column(JSON)  # the assessor's corrected answer, when overridden
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reviewed_at: Mapped[datetime | None]
 

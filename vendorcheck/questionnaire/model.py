@@ -1,0 +1,242 @@
+"""A loaded questionnaire: sections and questions, how each type of answer is read and how much it complies.
+
+Built only by :mod:`vendorcheck.questionnaire.loader`, which validates first, so every object here is
+consistent: ids are unique, conditions parse and name earlier questions, choices exist.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from vendorcheck.questionnaire.expressions import Expression
+
+YES_NO = (("yes", "Yes", 1.0), ("no", "No", 0.0))
+YES_NO_PARTIAL = (("yes", "Yes", 1.0), ("partial", "Partly", 0.5), ("no", "No", 0.0))
+MAX_TEXT = 5000
+SCORED_TYPES = frozenset({"yes_no", "yes_no_partial", "single_choice", "multi_choice", "number", "percent", "date"})
+
+
+class AnswerError(ValueError):
+    """An answer that does not fit its question; the message is meant for the person who typed it."""
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    direction: str  # higher_is_better | lower_is_better
+    good: float
+    poor: float
+
+    def score(self, number: float) -> float:
+        """1 at or beyond ``good``, 0 at or beyond ``poor``, linear in between."""
+        span = self.good - self.poor
+        return min(1.0, max(0.0, (number - self.poor) / span))
+
+
+@dataclass(frozen=True)
+class EvidenceRule:
+    kind: str
+    required: bool = False
+    valid_days: int | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Critical:
+    fail_if: Expression
+    reason: str
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    text: str
+    help: str
+    type: str
+    domain: str
+    weight: int
+    controls: tuple[str, ...]
+    section_id: str
+    critical: Critical | None = None
+    evidence: EvidenceRule | None = None
+    when: Expression | None = None
+    na_allowed: bool = False
+    invert: bool = False
+    choices: tuple[Choice, ...] = ()
+    unit: str | None = None
+    min: float | None = None
+    max: float | None = None
+    thresholds: Thresholds | None = None
+    max_age_days: int | None = None
+
+    @property
+    def options(self) -> tuple[Choice, ...]:
+        """The choices a person picks from: the file's, or the implicit yes/no(/partly) ones."""
+        if self.type == "yes_no":
+            return tuple(Choice(v, label, _flip(score, self.invert)) for v, label, score in YES_NO)
+        if self.type == "yes_no_partial":
+            return tuple(Choice(v, label, _flip(score, self.invert)) for v, label, score in YES_NO_PARTIAL)
+        return self.choices
+
+    def label_of(self, value: str) -> str:
+        for choice in self.options:
+            if choice.value == value:
+                return choice.label
+        return value
+
+    def parse(self, raw: str | Sequence[str] | None) -> Any:
+        """The stored value for what someone typed or picked; ``None`` when left blank.
+
+        Raises :class:`AnswerError` with a message fit to show beside the field.
+        """
+        if self.type == "multi_choice":
+            picked = [raw] if isinstance(raw, str) else list(raw or [])
+            picked = [p.strip() for p in picked if p and p.strip()]
+            known = {c.value for c in self.choices}
+            for value in picked:
+                if value not in known:
+                    raise AnswerError(f"“{value}” is not one of the choices.")
+            ordered = [c.value for c in self.choices if c.value in picked]
+            return ordered or None
+        if raw is not None and not isinstance(raw, str):
+            raw = raw[0] if raw else None
+        text = (raw or "").strip()
+        if not text:
+            return None
+        if self.type in ("yes_no", "yes_no_partial", "single_choice"):
+            value = text.lower() if self.type != "single_choice" else text
+            if value not in {c.value for c in self.options}:
+                allowed = ", ".join(c.label for c in self.options)
+                raise AnswerError(f"Choose one of: {allowed}.")
+            return value
+        if self.type in ("number", "percent"):
+            return self._parse_number(text)
+        if self.type == "date":
+            try:
+                return date.fromisoformat(text).isoformat()
+            except ValueError:
+                raise AnswerError("Enter a date as YYYY-MM-DD, for example 2026-06-30.") from None
+        if self.type == "text":
+            if len(text) > MAX_TEXT:
+                raise AnswerError(f"Keep this under {MAX_TEXT:,} characters (it has {len(text):,}).")
+            return text
+        raise AnswerError("This question takes a document, not a typed answer.")
+
+    def _parse_number(self, text: str) -> int | float:
+        cleaned = text.replace(",", "").replace("$", "").replace("%", "").strip()
+        if self.unit:
+            cleaned = re.sub(rf"\s*{re.escape(self.unit)}$", "", cleaned, flags=re.IGNORECASE)
+        try:
+            number = Decimal(cleaned)
+        except InvalidOperation:
+            raise AnswerError("Enter a number, for example 12 or 12.5.") from None
+        if not number.is_finite():
+            raise AnswerError("Enter a number, for example 12 or 12.5.")
+        low, high = self.min, self.max
+        if self.type == "percent":
+            low = 0 if low is None else low
+            high = 100 if high is None else high
+        if low is not None and number < Decimal(str(low)):
+            raise AnswerError(f"Enter {_plain(low)} or more.")
+        if high is not None and number > Decimal(str(high)):
+            raise AnswerError(f"Enter {_plain(high)} or less.")
+        return int(number) if number == number.to_integral_value() else float(number)
+
+    def display(self, value: Any) -> str:
+        """How an answer reads on a page or in a spreadsheet."""
+        if value is None:
+            return ""
+        if self.type == "multi_choice":
+            return "; ".join(self.label_of(v) for v in value)
+        if self.type in ("yes_no", "yes_no_partial", "single_choice"):
+            return self.label_of(value)
+        if self.type == "percent":
+            return f"{_plain(value)}%"
+        if self.type == "number":
+            return f"{_plain(value)} {self.unit}".strip() if self.unit else _plain(value)
+        return str(value)
+
+    def compliance(self, value: Any, today: date | None = None) -> float | None:
+        """How far an answer meets the bar, 0..1; ``None`` when it is not scored (text, blank, no rule)."""
+        if value is None or self.type not in SCORED_TYPES:
+            return None
+        if self.type == "multi_choice":
+            scores = [c.score for c in self.choices if c.value in value]
+            return min(scores) if scores else None
+        if self.type in ("yes_no", "yes_no_partial", "single_choice"):
+            for choice in self.options:
+                if choice.value == value:
+                    return choice.score
+            return None
+        if self.type in ("number", "percent"):
+            return self.thresholds.score(float(value)) if self.thresholds else None
+        if self.max_age_days is None:
+            return None
+        age = ((today or date.today()) - date.fromisoformat(value)).days
+        return 1.0 if age <= self.max_age_days else 0.0
+
+    def fails(self, value: Any) -> bool:
+        """True when the answer trips this question's knock-out rule."""
+        return self.critical is not None and value is not None and self.critical.fail_if.evaluate({"answer": value})
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    intro: str
+    questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    key: str
+    version: str
+    title: str
+    description: str
+    sections: tuple[Section, ...]
+    content: Mapping[str, Any]  # the validated file, as data: what an assessment pins
+    content_hash: str
+    _by_id: dict[str, Question] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._by_id.update({q.id: q for s in self.sections for q in s.questions})
+
+    @property
+    def questions(self) -> list[Question]:
+        return [q for s in self.sections for q in s.questions]
+
+    def question(self, question_id: str) -> Question:
+        return self._by_id[question_id]
+
+    def __contains__(self, question_id: object) -> bool:
+        return question_id in self._by_id
+
+    def visible(self, answers: Mapping[str, Any]) -> list[Question]:
+        """The questions asked given these answers, in order; a hidden question counts as unanswered."""
+        seen: dict[str, Any] = {}
+        shown: list[Question] = []
+        for question in self.questions:
+            if question.when is None or question.when.evaluate(seen):
+                shown.append(question)
+                seen[question.id] = answers.get(question.id)
+        return shown
+
+
+def _flip(score: float, invert: bool) -> float:
+    return 1.0 - score if invert else score
+
+
+def _plain(number: float) -> str:
+    return f"{number:,.0f}" if float(number).is_integer() else f"{number:,}"
