@@ -11,9 +11,10 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from vendorcheck import db
-from vendorcheck.config import load_settings, secret_key_fallbacks
+from vendorcheck.config import ConfigError, load_settings, secret_key_fallbacks
 from vendorcheck.evidence import Vault
-from vendorcheck.resources import templates_dir
+from vendorcheck.questionnaire.loader import QuestionnaireError, load_library
+from vendorcheck.resources import questionnaires_dir, templates_dir
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -44,6 +45,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     app.extensions["vendorcheck.vault"] = Vault.open(settings.home, settings.keyring)
+    try:
+        app.extensions["vendorcheck.questionnaires"] = load_library(questionnaires_dir())
+    except QuestionnaireError as error:
+        raise ConfigError(f"the questionnaire library is invalid; fix these and start again:\n{error}") from None
     if settings.env != "test":  # the test suite builds its own schema
         db.require_current_schema(db.engine(app))
 

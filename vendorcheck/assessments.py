@@ -116,6 +116,9 @@ class Form:
                 return questionnaire.question(question_id)
         raise KeyError(question_id)
 
+    def questions_in_order(self) -> list[Question]:
+        return [q for questionnaire in self.questionnaires for q in questionnaire.questions]
+
     def values(self) -> dict[str, Any]:
         return {qid: a.value for qid, a in self.answers.items() if not a.not_applicable}
 

@@ -73,6 +73,7 @@ class EvidenceDetails:
     question_ids: list[str] = field(default_factory=list)
     issued_on: date | None = None
     valid_until: date | None = None
+    assessment_id: int | None = None  # set when the document was filed under an assessment's question
 
     def check(self) -> None:
         """EvidenceError naming the field, if something cannot be right."""
@@ -150,6 +151,7 @@ def start_upload(
             kind=details.kind,
             title=details.title.strip(),
             question_ids=details.question_ids,
+            assessment_id=details.assessment_id,
             issued_on=details.issued_on,
             valid_until=details.valid_until,
         )

@@ -7,9 +7,11 @@ from flask import Flask
 from vendorcheck.web import access, errors, labels, ratelimit, security
 from vendorcheck.web.account import bp as account_bp
 from vendorcheck.web.admin import bp as admin_bp
+from vendorcheck.web.assessments import bp as assessments_bp
 from vendorcheck.web.auditing import bp as audit_bp
 from vendorcheck.web.auth import bp as auth_bp
 from vendorcheck.web.evidence import bp as evidence_bp
+from vendorcheck.web.portal import bp as portal_bp
 from vendorcheck.web.vendors import bp as vendors_bp
 
 
@@ -20,5 +22,5 @@ def init_app(app: Flask) -> None:
     ratelimit.init_app(app)
     errors.init_app(app)
     labels.init_app(app)
-    for blueprint in (auth_bp, account_bp, admin_bp, audit_bp, vendors_bp, evidence_bp):
+    for blueprint in (auth_bp, account_bp, admin_bp, audit_bp, vendors_bp, evidence_bp, assessments_bp, portal_bp):
         app.register_blueprint(blueprint)

@@ -6,7 +6,15 @@ import enum
 
 from flask import Flask
 
-from vendorcheck.models import AssessmentStatus, EvidenceKind, EvidenceReview, PhiVolume, Role, VendorStatus
+from vendorcheck.models import (
+    AssessmentStatus,
+    EvidenceKind,
+    EvidenceReview,
+    PhiVolume,
+    ReviewState,
+    Role,
+    VendorStatus,
+)
 from vendorcheck.vault.filetypes import BY_MEDIA_TYPE
 
 LABELS: dict[enum.Enum, str] = {
@@ -26,6 +34,10 @@ LABELS: dict[enum.Enum, str] = {
     AssessmentStatus.IN_REVIEW: "In review",
     AssessmentStatus.COMPLETED: "Completed",
     AssessmentStatus.CANCELLED: "Cancelled",
+    ReviewState.PENDING: "Awaiting review",
+    ReviewState.ACCEPTED: "Accepted",
+    ReviewState.CLARIFICATION_REQUESTED: "Clarification requested",
+    ReviewState.OVERRIDDEN: "Overridden",
     EvidenceKind.SOC2_REPORT: "SOC 2 report",
     EvidenceKind.BAA: "Business associate agreement",
     EvidenceKind.PENTEST_LETTER: "Penetration test letter",

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from urllib.parse import quote
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as BaseResponse
 
 from vendorcheck import db
 from vendorcheck import evidence as service
+from vendorcheck.audit import Actor
 from vendorcheck.evidence import EvidenceDetails, EvidenceError, Upload, Vault
 from vendorcheck.models import Evidence, EvidenceKind, EvidenceVersion, Vendor
 from vendorcheck.permissions import Capability
@@ -35,16 +38,44 @@ def _max_upload() -> int:
     return current_app.config["VENDORCHECK_SETTINGS"].max_upload_mib * 1024 * 1024
 
 
-def _upload_context() -> dict[str, object]:
+def upload_context() -> dict[str, object]:
     return {"accept": ACCEPT_ATTRIBUTE, "accepted_text": ACCEPTED_TEXT, "max_mib": _max_upload() // (1024 * 1024)}
 
 
-class _Receiver:
-    """Starts the upload when the file part begins (fields validated, rows created) and feeds it."""
+DetailsOf = Callable[[FlaskForm], "EvidenceDetails | None"]
 
-    def __init__(self, vendor: Vendor, make_form: type, evidence: Evidence | None = None) -> None:
+
+def _details_from_evidence_form(form: FlaskForm) -> EvidenceDetails | None:
+    if not isinstance(form, EvidenceForm):
+        return None
+    return EvidenceDetails(
+        EvidenceKind(form.kind.data),
+        form.title.data or "",
+        form.question_list(),
+        form.issued_on.data,
+        form.valid_until.data,
+    )
+
+
+class Receiver:
+    """Starts the upload when the file part begins (fields validated, rows created) and feeds it.
+
+    ``details_of`` turns the validated form into what the document is (a new item), or None for a new
+    version of ``evidence``; ``actor`` is who uploads (the signed-in user unless given: a vendor link).
+    """
+
+    def __init__(
+        self,
+        vendor: Vendor,
+        make_form: Callable[..., FlaskForm],
+        evidence: Evidence | None = None,
+        *,
+        details_of: DetailsOf = _details_from_evidence_form,
+        actor: Actor | None = None,
+    ) -> None:
         self.vendor, self.make_form, self.evidence = vendor, make_form, evidence
-        self.form: EvidenceForm | NewVersionForm | None = None
+        self.details_of, self.actor = details_of, actor or current_actor()
+        self.form: FlaskForm | None = None
         self.upload: Upload | None = None
         self.version_id: int | None = None
 
@@ -56,18 +87,10 @@ class _Receiver:
             raise FormRefused("Correct the fields marked above, then choose the file again.")
         if not filename:
             raise FormRefused("Choose the document to upload.")
-        details = None
-        if isinstance(self.form, EvidenceForm):
-            details = EvidenceDetails(
-                EvidenceKind(self.form.kind.data),
-                self.form.title.data or "",
-                self.form.question_list(),
-                self.form.issued_on.data,
-                self.form.valid_until.data,
-            )
+        details = self.details_of(self.form)
         session = db.session()
         version = service.start_upload(
-            session, current_actor(), self.vendor, filename, details=details, evidence=self.evidence
+            session, self.actor, self.vendor, filename, details=details, evidence=self.evidence
         )
         session.commit()  # the ids exist before any byte is encrypted under them
         self.version_id = version.id
@@ -86,7 +109,7 @@ class _Receiver:
                 raise FormRefused("Choose the document to upload.")
             sealed, file_type = self.upload.finish()
             version = session.get(EvidenceVersion, self.version_id)
-            service.finish_upload(session, current_actor(), version, sealed, file_type)
+            service.finish_upload(session, self.actor, version, sealed, file_type)
             session.commit()
             return version
         except BaseException as exc:
@@ -94,12 +117,12 @@ class _Receiver:
             if self.upload is not None:
                 self.upload.abort()
             if self.version_id is not None:
-                service.abandon_upload(session, _vault(), self.version_id, current_actor(), str(exc))
+                service.abandon_upload(session, _vault(), self.version_id, self.actor, str(exc))
                 session.commit()
             raise
 
 
-def _receive(receiver: _Receiver) -> tuple[EvidenceVersion | None, str | None]:
+def receive(receiver: Receiver) -> tuple[EvidenceVersion | None, str | None]:
     """(version, None) on success, or (None, message for the form)."""
     try:
         streamed = stream_form(receiver, _max_upload())
@@ -118,12 +141,12 @@ def upload(vendor_id: int) -> str | tuple[str, int] | BaseResponse:
     """Add a document to a vendor's evidence: the file is encrypted as it arrives."""
     vendor = get_or_404(Vendor, vendor_id)
     if request.method != "POST":
-        return render_template("evidence/new.html", vendor=vendor, form=EvidenceForm(), error=None, **_upload_context())
-    receiver = _Receiver(vendor, EvidenceForm)
-    version, error = _receive(receiver)
+        return render_template("evidence/new.html", vendor=vendor, form=EvidenceForm(), error=None, **upload_context())
+    receiver = Receiver(vendor, EvidenceForm)
+    version, error = receive(receiver)
     if version is None:
         form = receiver.form or EvidenceForm(formdata=None)
-        return render_template("evidence/new.html", vendor=vendor, form=form, error=error, **_upload_context()), 400
+        return render_template("evidence/new.html", vendor=vendor, form=form, error=error, **upload_context()), 400
     flash(f"“{version.evidence.title}” was uploaded and encrypted. It now awaits review.", "success")
     return redirect(url_for("evidence.show", evidence_id=version.evidence_id))
 
@@ -137,7 +160,7 @@ def _evidence_page(item: Evidence, status: int = 200, **extra: object) -> tuple[
         "upload_error": None,
         "latest": service.latest_version(item),
         "today": date.today(),
-        **_upload_context(),
+        **upload_context(),
     }
     context.update(extra)
     return render_template("evidence/evidence.html", **context), status
@@ -156,7 +179,7 @@ def show(evidence_id: int) -> tuple[str, int]:
 def new_version(evidence_id: int) -> tuple[str, int] | BaseResponse:
     """Upload a newer file; the old one stays, and the document goes back to awaiting review."""
     item = get_or_404(Evidence, evidence_id)
-    version, error = _receive(_Receiver(item.vendor, NewVersionForm, evidence=item))
+    version, error = receive(Receiver(item.vendor, NewVersionForm, evidence=item))
     if version is None:
         db.session().expire_all()
         return _evidence_page(item, 400, upload_error=error)
