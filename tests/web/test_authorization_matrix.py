@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from werkzeug.routing import Rule
 
 from tests.conftest import PASSWORD, World, csrf_token
-from vendorcheck import accounts, db, evidence
+from vendorcheck import accounts, assessments, db, evidence
 from vendorcheck.audit import Actor
 from vendorcheck.models import EvidenceKind, EvidenceVersion, Role, User, Vendor
 from vendorcheck.permissions import can
@@ -61,6 +61,12 @@ def targets(app: Flask, dbs: Session, world: World) -> Targets:
         )
         dbs.rollback()  # a fresh snapshot, after the upload committed
         found["evidence_id"] = dbs.get(EvidenceVersion, version_id).evidence_id
+        library = app.extensions["vendorcheck.questionnaires"]
+        assessment = assessments.create(
+            dbs, Actor.cli(), dbs.get(Vendor, found["vendor_id"]), [library["hipaa-security"]]
+        )
+        dbs.commit()
+        found.update(assessment_id=assessment.id, number=1)
     return Targets(*ids)
 
 
@@ -70,6 +76,8 @@ def _rules(app: Flask) -> list[Rule]:
 
 def _url(rule: Rule, ids: dict[str, int]) -> str:
     values = {arg: ids.get(arg, "no-such-token") for arg in rule.arguments}
+    if "question_id" in values:
+        values["question_id"] = "baa_will_sign"
     return rule.build(values, append_unknown=False)[1]
 
 
@@ -123,7 +131,7 @@ def test_every_endpoint_for_role(app: Flask, dbs: Session, world: World, targets
 
 def _expected(capability: str, role: Role | None, scope: str, rule: Rule):
     """What a cell must answer."""
-    has_object = bool(set(rule.arguments) & {"vendor_id", "user_id", "invitation_id", "evidence_id"})
+    has_object = bool(set(rule.arguments) & {"vendor_id", "user_id", "invitation_id", "evidence_id", "assessment_id"})
     if capability == PUBLIC:
         return _not_denied
     if role is None:

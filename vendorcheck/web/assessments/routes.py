@@ -83,7 +83,7 @@ def new(vendor_id: int) -> tuple[str, int] | BaseResponse:
             session.commit()
             flash("Assessment created. Issue the vendor link when you are ready to send it.", "success")
             return redirect(url_for("assessments.show", assessment_id=assessment.id))
-    status = 422 if request.method == "POST" else 200
+    status = 400 if request.method == "POST" else 200
     return render_template("assessments/new.html", vendor=vendor, form=form), status
 
 
@@ -101,7 +101,7 @@ def issue_link(assessment_id: int) -> tuple[str, int] | BaseResponse:
     assessment = get_or_404(Assessment, assessment_id)
     form = LinkForm()
     if not form.validate_on_submit():
-        return _page(assessment, 422, link_form=form)
+        return _page(assessment, 400, link_form=form)
     session = db.session()
     try:
         token = service.issue_link(session, current_actor(), assessment, form.days.data)
@@ -135,7 +135,7 @@ def cancel(assessment_id: int) -> tuple[str, int] | BaseResponse:
     assessment = get_or_404(Assessment, assessment_id)
     form = CancelForm()
     if not form.validate_on_submit():
-        return _page(assessment, 422, cancel_form=form)
+        return _page(assessment, 400, cancel_form=form)
     session = db.session()
     try:
         service.cancel(session, current_actor(), assessment, form.reason.data or "")
@@ -174,7 +174,7 @@ def review(assessment_id: int, question_id: str) -> tuple[str, int] | BaseRespon
         )
     except AssessmentError as error:
         session.rollback()
-        return _page(assessment, 422, review_errors={question_id: str(error)}, review_kept=request.form)
+        return _page(assessment, 400, review_errors={question_id: str(error)}, review_kept=request.form)
     session.commit()
     return redirect(url_for("assessments.show", assessment_id=assessment.id) + f"#q-{question_id}")
 
@@ -255,7 +255,7 @@ def enter(assessment_id: int, number: int) -> tuple[str, int] | BaseResponse:
         locked=assessment.status in (AssessmentStatus.COMPLETED, AssessmentStatus.CANCELLED),
         answered=form.progress()[0],
         asked=form.progress()[1],
-    ), (422 if errors else 200)
+    ), (400 if errors else 200)
 
 
 # Spreadsheet round trip
@@ -289,7 +289,7 @@ def import_preview(assessment_id: int) -> tuple[str, int]:
     upload = ImportForm()
     form: Form = service.form_of(db.session(), assessment)
     if not upload.validate_on_submit() or not upload.sheet.data:
-        return _page(assessment, 422, import_errors=["Choose the filled .xlsx or .json file."])
+        return _page(assessment, 400, import_errors=["Choose the filled .xlsx or .json file."])
     data = upload.sheet.data.read(spreadsheet.MAX_BYTES + 1)
     try:
         if (upload.sheet.data.filename or "").lower().endswith(".json"):
@@ -297,7 +297,7 @@ def import_preview(assessment_id: int) -> tuple[str, int]:
         else:
             entries = spreadsheet.read_xlsx(form, data)
     except SheetError as error:
-        return _page(assessment, 422, import_errors=error.problems)
+        return _page(assessment, 400, import_errors=error.problems)
     changes = spreadsheet.diff(form, entries)
     payload = _serializer().dumps({"assessment": assessment.id, "entries": spreadsheet.entries_to_payload(entries)})
     apply_form = ApplyImportForm(payload=payload)

@@ -135,7 +135,7 @@ def section(token: str, number: int) -> str | tuple[str, int] | BaseResponse:
         slot_form=SlotForm(),
         **upload_context(),
         **_common(token, form),
-    ), (422 if errors else 200)
+    ), (400 if errors else 200)
 
 
 @bp.route("/<token>/submit", methods=["POST"])
@@ -156,7 +156,7 @@ def submit(token: str) -> str | tuple[str, int] | BaseResponse:
         flash(str(error), "error")
         return redirect(url_for("portal.overview", token=token))
     if missing:
-        return render_template("portal/overview.html", missing=missing, **_common(token, form)), 422
+        return render_template("portal/overview.html", missing=missing, **_common(token, form)), 400
     session.commit()
     flash("Thank you: your answers were submitted. The practice will review them and may come back to you.", "success")
     return redirect(url_for("portal.overview", token=token))
