@@ -476,7 +476,7 @@ def review(
         session.add(answer)
         assessment.answers.append(answer)
         form.answers[question_id] = answer
-    details: dict[str, Any] = {"question_id": question_id, "action": action}
+    details: dict[str, Any] = {"question_id": question_id, "decision": action}
     if action == "accept":
         answer.review_state = ReviewState.ACCEPTED
         answer.review_note = note

@@ -106,13 +106,25 @@ def test_the_cli_validates_the_library_and_fails_on_problems(tmp_path: Path) -> 
         (("id: tls", "id: has_baa"), "q.yaml:18: has_baa: id: this question id is used twice in the file"),
         (("domain: encryption", "domain: crypto"), "q.yaml:22: tls: domain: 'crypto' is not one of"),
         (("weight: 4", "weight: 9"), "q.yaml:23: tls: weight: 9 is greater than the maximum of 5"),
-        (("when: \"has_baa == 'yes'\"", "when: \"denial_rate > 3\""), "tls: when: names 'denial_rate', which comes later"),
+        (
+            ("when: \"has_baa == 'yes'\"", 'when: "denial_rate > 3"'),
+            "tls: when: names 'denial_rate', which comes later",
+        ),
         (("when: \"has_baa == 'yes'\"", "when: \"nobody == 'yes'\""), "tls: when: names unknown question 'nobody'"),
         (("when: \"has_baa == 'yes'\"", "when: \"tls == 'x'\""), "tls: when: the condition names this question itself"),
-        (("when: \"has_baa == 'yes'\"", "when: \"has_baa == 'maybe'\""), "tls: when: 'maybe' is not a choice of 'has_baa'"),
-        (("when: \"has_baa == 'yes'\"", "when: \"has_baa ==\""), "tls: when: "),
-        (("        controls: [\"HIPAA 164.308(b)(1)\"]\n", "        controls: []\n"), "has_baa: controls: a critical question must cite"),
-        (("controls: [\"HFMA MAP\"]", "controls: [\"my notes\"]"), "denial_rate: controls: 'my notes' does not have the expected form"),
+        (
+            ("when: \"has_baa == 'yes'\"", "when: \"has_baa == 'maybe'\""),
+            "tls: when: 'maybe' is not a choice of 'has_baa'",
+        ),
+        (("when: \"has_baa == 'yes'\"", 'when: "has_baa =="'), "tls: when: "),
+        (
+            ('        controls: ["HIPAA 164.308(b)(1)"]\n', "        controls: []\n"),
+            "has_baa: controls: a critical question must cite",
+        ),
+        (
+            ('controls: ["HFMA MAP"]', 'controls: ["my notes"]'),
+            "denial_rate: controls: 'my notes' does not have the expected form",
+        ),
         (("good: 5, poor: 10", "good: 10, poor: 5"), "denial_rate: thresholds: lower_is_better needs good below poor"),
         (("        help: Share of claims denied.\n", ""), "q.yaml:29: denial_rate: help: is missing"),
         (("weight: 3", "weight: 3\n        colour: red"), "denial_rate: unknown field(s): colour"),
@@ -128,7 +140,9 @@ def test_each_mistake_is_reported_with_file_line_question_and_field(change: tupl
 
 
 def test_a_cycle_is_named_as_such() -> None:
-    text = GOOD.replace("when: \"has_baa == 'yes'\"", "when: \"denial_rate > 3\"") + "        when: \"tls == 'tls_1_3'\"\n"
+    text = (
+        GOOD.replace("when: \"has_baa == 'yes'\"", 'when: "denial_rate > 3"') + "        when: \"tls == 'tls_1_3'\"\n"
+    )
     problems = problems_of(text)
     assert any("conditions form a cycle: tls -> denial_rate -> tls" in p for p in problems), problems
 

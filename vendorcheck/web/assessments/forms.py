@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, EmailField, IntegerField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms import DateField, EmailField, HiddenField, IntegerField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from vendorcheck.assessments import LINK_LIFETIME, MAX_LINK_DAYS
@@ -29,7 +29,11 @@ class NewAssessmentForm(FlaskForm):
     contact_name = StringField("Vendor contact's name (optional)", validators=[Optional(), Length(max=200)])
     contact_email = EmailField(
         "Vendor contact's email (optional)",
-        validators=[Optional(), Email("Enter an email address such as name@vendor.example."), Length(max=254)],
+        validators=[
+            Optional(),
+            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter an email address such as name@vendor.example."),
+            Length(max=254),
+        ],
         description="Who will answer. The link is shown to you once; send it to them yourself.",
     )
 
@@ -57,4 +61,4 @@ class ImportForm(FlaskForm):
 
 
 class ApplyImportForm(FlaskForm):
-    payload = StringField(validators=[DataRequired()])
+    payload = HiddenField(validators=[DataRequired()])
