@@ -17,16 +17,28 @@ from pathlib import Path
 from typing import Any
 
 import click
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
-from vendorcheck import accounts, audit, db, demo, demo_evidence, evidence, signing
+from vendorcheck import (
+    accounts,
+    assessments,
+    audit,
+    db,
+    demo,
+    demo_answers,
+    demo_evidence,
+    evidence,
+    signing,
+    spreadsheet,
+)
 from vendorcheck.audit import Actor
 from vendorcheck.config import KEYRING_FILE, ConfigError, Settings, default_home, load_settings
 from vendorcheck.evidence import Vault
 from vendorcheck.instance import InitReport, initialize, rotate_session_key
-from vendorcheck.models import Role
+from vendorcheck.models import Assessment, AssessmentStatus, Organization, PhiVolume, Role, Vendor
 from vendorcheck.passwords import generate_password
-from vendorcheck.questionnaire.loader import validate_paths
+from vendorcheck.questionnaire.loader import load_library, validate_paths
 from vendorcheck.resources import questionnaires_dir
 from vendorcheck.vault.chunked import VaultError
 from vendorcheck.vault.keyring import LocalKeyRing, load_keyring
@@ -47,7 +59,14 @@ def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except (ConfigError, accounts.AccountError, signing.SigningKeyError, VaultError, evidence.EvidenceError) as exc:
+        except (
+            ConfigError,
+            accounts.AccountError,
+            signing.SigningKeyError,
+            VaultError,
+            evidence.EvidenceError,
+            assessments.AssessmentError,
+        ) as exc:
             _fail(str(exc))
 
     return wrapper
@@ -147,6 +166,11 @@ def demo_command(no_serve: bool, host: str, port: int) -> None:
     added = demo_evidence.seed_evidence(lambda: db.transaction(engine), vault, demo.ORGANIZATION, demo.DEMO_ACTOR)
     if added:
         click.echo(f"Stored {added} demo evidence document(s), encrypted, in {vault.blobs.root}.")
+    with db.transaction(engine) as session:
+        library = load_library(questionnaires_dir())
+        answered = demo_answers.seed_answers(session, demo.ORGANIZATION, library, demo.DEMO_ACTOR)
+        if answered:
+            click.echo(f"Created {answered} demo assessment(s) with the vendors' answers.")
     with db.transaction(engine) as session:
         audit.write_checkpoint(session, signing.load_signer(home), "demo setup")
     engine.dispose()
@@ -510,6 +534,192 @@ def evidence_sweep(older_than_hours: float) -> None:
     for item in removed:
         click.echo(f"removed {item}")
     click.echo(f"Swept {len(removed)} leftover(s).")
+
+
+@cli.group()
+def vendors() -> None:
+    """List and add vendors."""
+
+
+def _find_vendor(session: Session, ref: str) -> Vendor:
+    """A vendor by id or exact name (VENDOR in the CLI contract)."""
+    query = select(Vendor).where(Vendor.id == int(ref)) if ref.isdigit() else select(Vendor).where(Vendor.name == ref)
+    found = session.scalars(query).all()
+    if not found:
+        raise assessments.AssessmentError(f"no vendor {ref!r}: see `vendorcheck vendors list`")
+    if len(found) > 1:
+        ids = ", ".join(str(v.id) for v in found)
+        raise assessments.AssessmentError(f"several vendors are named {ref!r} (ids {ids}); give the id instead")
+    return found[0]
+
+
+@vendors.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output (see docs/cli.md).")
+@friendly_errors
+def vendors_list(as_json: bool) -> None:
+    """Every vendor: id, name, status, organization, assessments."""
+    engine = _instance_engine()
+    with db.transaction(engine) as session:
+        rows = [
+            {
+                "id": v.id,
+                "name": v.name,
+                "status": v.status.value,
+                "organization": v.organization.name,
+                "assessments": [{"id": a.id, "title": a.title, "status": a.status.value} for a in v.assessments],
+            }
+            for v in session.scalars(select(Vendor).order_by(Vendor.id))
+        ]
+    engine.dispose()
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for row in rows:
+        click.echo(f"{row['id']:>4}  {row['name']:<36} {row['status']:<12} {row['organization']}")
+
+
+PROFILE_FIELDS = {
+    "website": str,
+    "description": str,
+    "services": list,
+    "phi_volume": str,
+    "stores_phi": bool,
+    "processes_phi": bool,
+    "transmits_phi": bool,
+    "offshore": bool,
+    "offshore_countries": str,
+    "uses_subcontractors": bool,
+    "subcontractors": str,
+}
+
+
+@vendors.command("add")
+@click.argument("name")
+@click.option("--organization", metavar="NAME", help="The organization (needed when there are several).")
+@click.option("--profile", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Vendor profile JSON.")
+@friendly_errors
+def vendors_add(name: str, organization: str | None, profile: Path | None) -> None:
+    """Add a vendor; --profile FILE.json sets what it handles (see docs/cli.md for the fields)."""
+    values: dict[str, Any] = {}
+    if profile is not None:
+        try:
+            values = json.loads(profile.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            _fail(f"{profile}: not valid JSON ({error})")
+        if not isinstance(values, dict):
+            _fail(f"{profile}: expected a JSON object of profile fields")
+        for key, value in values.items():
+            if key not in PROFILE_FIELDS:
+                _fail(f"{profile}: unknown field {key!r}; known: {', '.join(PROFILE_FIELDS)}")
+            if not isinstance(value, PROFILE_FIELDS[key]):
+                _fail(f"{profile}: {key} must be a {PROFILE_FIELDS[key].__name__}")
+        if "phi_volume" in values:
+            try:
+                values["phi_volume"] = PhiVolume(values["phi_volume"])
+            except ValueError:
+                _fail(f"{profile}: phi_volume must be one of {', '.join(p.value for p in PhiVolume)}")
+    if not name.strip() or len(name) > 200:
+        _fail("give the vendor a name of 1 to 200 characters")
+    engine = _instance_engine()
+    with db.transaction(engine) as session:
+        orgs = session.scalars(select(Organization)).all()
+        chosen = [o for o in orgs if organization is None or o.name == organization]
+        if len(chosen) != 1:
+            names = ", ".join(repr(o.name) for o in orgs) or "none yet: run `vendorcheck init --admin-email ...`"
+            _fail(f"choose the organization with --organization (organizations: {names})")
+        vendor = Vendor(org_id=chosen[0].id, name=name.strip(), **values)
+        session.add(vendor)
+        session.flush()
+        audit.record(
+            session,
+            "vendor.created",
+            Actor.cli(),
+            org_id=vendor.org_id,
+            vendor_id=vendor.id,
+            target_type="vendor",
+            target_id=vendor.id,
+            details={"name": vendor.name},
+        )
+        click.echo(f"Added vendor {vendor.id}: {vendor.name} ({chosen[0].name}).")
+    engine.dispose()
+
+
+@cli.group()
+def answers() -> None:
+    """Export and import a vendor's answers (XLSX or JSON)."""
+
+
+def _assessment_of(session: Session, vendor: Vendor, assessment_id: int | None) -> Assessment:
+    candidates = [a for a in vendor.assessments if a.status != AssessmentStatus.CANCELLED]
+    if assessment_id is not None:
+        candidates = [a for a in vendor.assessments if a.id == assessment_id]
+    if not candidates:
+        raise assessments.AssessmentError(
+            f"{vendor.name} has no assessment{'' if assessment_id is None else f' {assessment_id}'}: "
+            "create one on the vendor's page"
+        )
+    return candidates[-1]
+
+
+@answers.command("export")
+@click.argument("vendor")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="FILE.xlsx or .json")
+@click.option("--assessment", "assessment_id", type=int, help="Which assessment (default: the newest).")
+@click.option("--blank", is_flag=True, help="XLSX without the current answers.")
+@friendly_errors
+def answers_export(vendor: str, out: Path, assessment_id: int | None, blank: bool) -> None:
+    """Write a vendor's questionnaire and answers to FILE.xlsx, or its answers to FILE.json."""
+    if out.suffix.lower() not in (".xlsx", ".json"):
+        _fail("--out must end in .xlsx or .json")
+    engine = _instance_engine()
+    with db.transaction(engine) as session:
+        found = _find_vendor(session, vendor)
+        form = assessments.form_of(session, _assessment_of(session, found, assessment_id))
+        if out.suffix.lower() == ".json":
+            data = json.dumps(spreadsheet.export_json(form), indent=2, ensure_ascii=False).encode("utf-8")
+        else:
+            data = spreadsheet.export_xlsx(form, with_answers=not blank)
+    engine.dispose()
+    partial = out.with_name(out.name + ".partial")
+    partial.write_bytes(data)
+    partial.replace(out)
+    click.echo(f"Wrote {out} (assessment {form.assessment.id}, {len(form.answers)} answers).")
+
+
+@answers.command("import")
+@click.argument("vendor")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--assessment", "assessment_id", type=int, help="Which assessment (default: the newest).")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@friendly_errors
+def answers_import(vendor: str, file: Path, assessment_id: int | None, dry_run: bool) -> None:
+    """Read FILE.xlsx or FILE.json into a vendor's assessment: every bad cell is listed and nothing applied."""
+    engine = _instance_engine()
+    with db.transaction(engine) as session:
+        found = _find_vendor(session, vendor)
+        form = assessments.form_of(session, _assessment_of(session, found, assessment_id))
+        data = file.read_bytes()
+        try:
+            reader = spreadsheet.read_json if file.suffix.lower() == ".json" else spreadsheet.read_xlsx
+            entries = reader(form, data)
+        except spreadsheet.SheetError as error:
+            for problem in error.problems:
+                click.echo(f"{file}: {problem}", err=True)
+            click.echo(f"vendorcheck: error: {len(error.problems)} problem(s); nothing was imported.", err=True)
+            sys.exit(1)
+        changes = spreadsheet.diff(form, entries)
+        for change in changes:
+            click.echo(f"{change.question_id}: {change.before} -> {change.after}")
+        if dry_run or not changes:
+            click.echo(f"{len(changes)} change(s){' (dry run: nothing written)' if dry_run else ''}.")
+            session.rollback()
+            return
+        result = assessments.save(session, Actor.cli(), form, entries, on_behalf=True)
+        if result.errors:
+            session.rollback()
+            _fail("; ".join(f"{k}: {v}" for k, v in result.errors.items()))
+        click.echo(f"Imported {len(result.changed)} change(s) into assessment {form.assessment.id}.")
+    engine.dispose()
 
 
 @cli.group("questionnaires")

@@ -64,3 +64,27 @@ def test_demo_evidence_is_real_encrypted_pdfs_and_not_duplicated(app, dbs) -> No
         data = b"".join(evidence.open_version(vault, version))
         assert data.startswith(b"%PDF-") and b"%%EOF" in data[-64:]
         assert version.content_type == "application/pdf"
+
+
+def test_demo_vendors_answer_differently_and_stand_at_different_stages(app, dbs: Session, tmp_path: Path) -> None:
+    from vendorcheck import assessments, db, demo_answers, demo_evidence
+    from vendorcheck.models import Assessment, AssessmentStatus
+
+    demo.seed(dbs, demo.load_or_create_credentials(tmp_path))
+    dbs.commit()
+    vault = app.extensions["vendorcheck.vault"]
+    demo_evidence.seed_evidence(lambda: db.transaction(db.engine(app)), vault, demo.ORGANIZATION, demo.DEMO_ACTOR)
+    dbs.rollback()
+    library = app.extensions["vendorcheck.questionnaires"]
+    assert demo_answers.seed_answers(dbs, demo.ORGANIZATION, library, demo.DEMO_ACTOR) == 4
+    dbs.commit()
+    assert demo_answers.seed_answers(dbs, demo.ORGANIZATION, library, demo.DEMO_ACTOR) == 0  # never duplicated
+    by_vendor = {a.vendor.name: a for a in dbs.scalars(select(Assessment))}
+    statuses = {name: a.status for name, a in by_vendor.items()}
+    assert statuses["ClearPath Medical Billing"] == AssessmentStatus.COMPLETED
+    assert statuses["BlueHarbor Claims Co."] == AssessmentStatus.SUBMITTED
+    assert statuses["Apex RCM Solutions"] == AssessmentStatus.IN_PROGRESS
+    values = {name: assessments.form_of(dbs, a).values() for name, a in by_vendor.items()}
+    assert values["ClearPath Medical Billing"]["denial_rate"] != values["BlueHarbor Claims Co."]["denial_rate"]
+    assert values["BlueHarbor Claims Co."]["mfa_admin"] == "no"
+    assert "soc2_report_type" not in values["BlueHarbor Claims Co."]  # no report: its follow-ups are hidden

@@ -100,6 +100,10 @@ def test_the_cli_validates_the_library_and_fails_on_problems(tmp_path: Path) -> 
     assert f"{bad}:22: tls: domain: 'crypto' is not one of" in result.output
 
 
+WHEN = "when: \"has_baa == 'yes'\""
+CITED = '        controls: ["HIPAA 164.308(b)(1)"]\n'
+
+
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
@@ -110,13 +114,13 @@ def test_the_cli_validates_the_library_and_fails_on_problems(tmp_path: Path) -> 
             ("when: \"has_baa == 'yes'\"", 'when: "denial_rate > 3"'),
             "tls: when: names 'denial_rate', which comes later",
         ),
-        (("when: \"has_baa == 'yes'\"", "when: \"nobody == 'yes'\""), "tls: when: names unknown question 'nobody'"),
-        (("when: \"has_baa == 'yes'\"", "when: \"tls == 'x'\""), "tls: when: the condition names this question itself"),
+        ((WHEN, "when: \"nobody == 'yes'\""), "tls: when: names unknown question 'nobody'"),
+        ((WHEN, "when: \"tls == 'x'\""), "tls: when: the condition names this question itself"),
         (
             ("when: \"has_baa == 'yes'\"", "when: \"has_baa == 'maybe'\""),
             "tls: when: 'maybe' is not a choice of 'has_baa'",
         ),
-        (("when: \"has_baa == 'yes'\"", 'when: "has_baa =="'), "tls: when: "),
+        ((WHEN, 'when: "has_baa =="'), "tls: when: "),
         (
             ('        controls: ["HIPAA 164.308(b)(1)"]\n', "        controls: []\n"),
             "has_baa: controls: a critical question must cite",
