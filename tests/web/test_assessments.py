@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import secrets
 from datetime import timedelta
 
 import openpyxl
@@ -14,8 +15,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.conftest import Auth, World, csrf_token
+from tests.web.test_evidence import pdf, post_multipart, stored
 from vendorcheck import assessments
-from vendorcheck.models import Answer, Assessment, AssessmentStatus, AuditEvent, ReviewState, Role, Vendor, utcnow
+from vendorcheck.models import (
+    ActorKind,
+    Answer,
+    Assessment,
+    AssessmentStatus,
+    AuditEvent,
+    Evidence,
+    EvidenceKind,
+    EvidenceReview,
+    ReviewState,
+    Role,
+    Vendor,
+    utcnow,
+)
 
 LINK_RE = re.compile(r'<code id="issued-link">https?://[^/]+(/a/[^<]+)</code>')
 
@@ -264,3 +279,65 @@ def test_spreadsheet_round_trip_with_preview_and_precise_errors(
     json_file = b'{"format": "vendorcheck-answers/1", "answers": {"denial_rate": {"value": 6}}}'
     preview = upload(json_file, "answers.json").get_data(as_text=True)
     assert "Apply 1 change(s)" in preview and "6%" in preview
+
+
+def test_a_vendor_uploads_evidence_into_a_question_slot_through_the_link(
+    app: Flask, client: FlaskClient, auth: Auth, dbs: Session, world: World, vendor: Vendor
+) -> None:
+    assessment_id, link = create_and_send(client, auth, world, vendor, "soc2-review")
+    vendor_client = app.test_client()
+    vendor_post(vendor_client, link, 1, {"q-soc2_has_report": "yes", "q-soc2_period_end": "2026-06-30"})
+    slot = f"{link}/q/soc2_report_upload/evidence"
+    assert f'action="{slot}"' in vendor_client.get(f"{link}/s/1").get_data(as_text=True)
+
+    def send(data: bytes, filename: str, **fields: str):
+        form = {"csrf_token": csrf_token(vendor_client, f"{link}/s/1"), **fields, "file": (io.BytesIO(data), filename)}
+        return post_multipart(vendor_client, slot, form)
+
+    # A file that is not what it claims, and an empty one: refused with the reason, nothing stored.
+    for data, name, message in [
+        (b"MZ\x90\x00 not a pdf", "report.pdf", "This kind of file is not accepted"),
+        (b"", "x.pdf", "empty"),
+    ]:
+        response = send(data, name)
+        assert response.status_code == 302
+        page = vendor_client.get(response.headers["Location"]).get_data(as_text=True)
+        assert "The document was not stored" in page and message in page, page
+        assert stored(dbs) == (0, 0)
+
+    marker = "VENDOR-LINK-" + secrets.token_hex(6)
+    response = send(pdf(marker), "../../SOC 2\x07 report.pdf", title="SOC 2 Type II 2026", issued_on="2026-07-15")
+    assert response.status_code == 302
+    page = vendor_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "was received and encrypted" in page and "Received: SOC 2 Type II 2026" in page
+    dbs.rollback()
+    evidence = dbs.scalars(select(Evidence)).one()
+    assert evidence.assessment_id == assessment_id and evidence.question_ids == ["soc2_report_upload"]
+    assert evidence.kind == EvidenceKind.SOC2_REPORT and evidence.review_state == EvidenceReview.PENDING
+    assert str(evidence.issued_on) == "2026-07-15" and str(evidence.valid_until) == "2027-07-15"  # 365 days
+    version = evidence.versions[0]
+    assert (
+        version.complete and version.uploaded_by_kind == ActorKind.VENDOR_LINK and version.uploaded_by_user_id is None
+    )
+    assert "/" not in version.display_filename and "\x07" not in version.display_filename
+    upload_event = dbs.scalars(select(AuditEvent).where(AuditEvent.action == "evidence.uploaded")).one()
+    assert upload_event.actor_kind == ActorKind.VENDOR_LINK and upload_event.vendor_id == vendor.id
+
+    # The assessor sees it on the assessment and downloads exactly what the vendor sent.
+    auth.login_as(world.users[Role.ASSESSOR])
+    assert "SOC 2 Type II 2026" in client.get(f"/assessments/{assessment_id}").get_data(as_text=True)
+    download = client.get(f"/evidence/{evidence.id}/versions/{version.version_no}/download")
+    assert download.status_code == 200 and download.data == pdf(marker)
+
+    # A question without an evidence slot takes no document; a revoked link takes nothing at all.
+    response = post_multipart(
+        vendor_client,
+        f"{link}/q/soc2_has_report/evidence",
+        {"csrf_token": csrf_token(vendor_client, f"{link}/s/1"), "file": (io.BytesIO(pdf()), "a.pdf")},
+    )
+    assert "does not take a document" in vendor_client.get(response.headers["Location"]).get_data(as_text=True)
+    page = f"/assessments/{assessment_id}"
+    client.post(f"{page}/link/revoke", data={"csrf_token": csrf_token(client, page)})
+    late = post_multipart(vendor_client, slot, {"csrf_token": "x", "file": (io.BytesIO(pdf("late")), "late.pdf")})
+    assert late.status_code == 410
+    assert stored(dbs) == (1, 1)

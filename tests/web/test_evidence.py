@@ -217,6 +217,23 @@ def test_missing_title_keeps_the_other_fields_and_stores_nothing(app, client, as
     assert stored(dbs) == (0, 0) and blobs(app) == []
 
 
+def test_questions_are_chosen_from_the_library_and_set_the_validity(app, client, assessor, vendor, dbs) -> None:
+    page = client.get(f"/vendors/{vendor.id}/evidence/new").get_data(as_text=True)
+    assert '<option value="baa_will_sign">' in page and '<optgroup label="SOC 2 report review">' in page
+    # Two questions chosen, no valid-until given: the shorter validity (pen test 365 days vs BAA 1095) applies.
+    path = f"/vendors/{vendor.id}/evidence/new"
+    form = {"csrf_token": csrf_token(client, path), "kind": "baa", "title": "BAA + pen test", "issued_on": "2026-01-10"}
+    form["question_ids"] = ["baa_will_sign", "pen_test_yearly"]  # type: ignore[assignment]
+    form["document"] = (io.BytesIO(pdf()), "both.pdf")  # type: ignore[assignment]
+    assert post_multipart(client, path, form).status_code == 302
+    item = dbs.scalars(select(Evidence)).one()
+    assert item.question_ids == ["baa_will_sign", "pen_test_yearly"] and str(item.valid_until) == "2027-01-10"
+    # An id that is no question is refused by name; the other fields stay.
+    response = upload(client, vendor, pdf(), question_ids="drop_table", issued_on="2026-01-10")
+    assert response.status_code == 400 and "is not a valid choice" in response.get_data(as_text=True)
+    assert 'value="2026-01-10"' in response.get_data(as_text=True) and stored(dbs) == (1, 1)
+
+
 def test_without_csrf_token_nothing_is_stored(app, client, assessor, vendor, dbs) -> None:
     path = f"/vendors/{vendor.id}/evidence/new"
     response = post_multipart(client, path, {"kind": "baa", "title": "BAA", "document": (io.BytesIO(pdf()), "baa.pdf")})

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import DateField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional
 
 from vendorcheck.models import EvidenceKind
+from vendorcheck.questionnaire.model import Questionnaire
 from vendorcheck.web.labels import label
-
-QUESTION_IDS = r"^\s*([a-z][a-z0-9_]*(\s*,\s*[a-z][a-z0-9_]*)*)?\s*$"
 
 
 class EvidenceForm(FlaskForm):
@@ -22,14 +21,11 @@ class EvidenceForm(FlaskForm):
         validators=[DataRequired("Give the document a title."), Length(max=300)],
         description="How the document should be listed, e.g. “SOC 2 Type II report, period ending June 2026”.",
     )
-    question_ids = StringField(
+    question_ids = SelectMultipleField(
         "Questions it answers (optional)",
-        validators=[
-            Optional(),
-            Length(max=2000),
-            Regexp(QUESTION_IDS, message="Use question ids separated by commas."),
-        ],
-        description="Question ids from the questionnaire, separated by commas, e.g. baa_will_sign.",
+        choices=[],
+        description="The questions this document proves (hold Ctrl or ⌘ to choose several). "
+        "When it is left empty, “Valid until” follows the shortest validity those questions allow.",
     )
     issued_on = DateField("Issued on (optional)", validators=[Optional()])
     valid_until = DateField(
@@ -38,9 +34,19 @@ class EvidenceForm(FlaskForm):
         description="After this date the document no longer counts as proof.",
     )
 
+    def offer_questions(self, library: dict[str, Questionnaire]) -> EvidenceForm:
+        """Offer the questions that ask for a document, grouped by questionnaire."""
+        self.question_ids.choices = {
+            questionnaire.title: [
+                SelectChoice(q.id, f"{q.text} ({q.id})") for q in questionnaire.questions if q.evidence is not None
+            ]
+            for questionnaire in library.values()
+        }
+        return self
+
     def question_list(self) -> list[str]:
-        """The question ids entered, cleaned."""
-        return [q.strip() for q in (self.question_ids.data or "").split(",") if q.strip()]
+        """The question ids chosen."""
+        return list(self.question_ids.data or [])
 
 
 class NewVersionForm(FlaskForm):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import quote
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -18,6 +18,7 @@ from vendorcheck.audit import Actor
 from vendorcheck.evidence import EvidenceDetails, EvidenceError, Upload, Vault
 from vendorcheck.models import Evidence, EvidenceKind, EvidenceVersion, Vendor
 from vendorcheck.permissions import Capability
+from vendorcheck.questionnaire.model import Questionnaire
 from vendorcheck.vault.chunked import VaultError
 from vendorcheck.vault.filetypes import ACCEPTED, ACCEPTED_TEXT
 from vendorcheck.web.access import current_actor, get_or_404, requires
@@ -45,16 +46,29 @@ def upload_context() -> dict[str, object]:
 DetailsOf = Callable[[FlaskForm], "EvidenceDetails | None"]
 
 
+def _evidence_form(**kwargs: object) -> EvidenceForm:
+    return EvidenceForm(**kwargs).offer_questions(current_app.extensions["vendorcheck.questionnaires"])
+
+
 def _details_from_evidence_form(form: FlaskForm) -> EvidenceDetails | None:
     if not isinstance(form, EvidenceForm):
         return None
-    return EvidenceDetails(
-        EvidenceKind(form.kind.data),
-        form.title.data or "",
-        form.question_list(),
-        form.issued_on.data,
-        form.valid_until.data,
-    )
+    question_ids = form.question_list()
+    issued, valid_until = form.issued_on.data, form.valid_until.data
+    if valid_until is None and issued is not None:
+        valid_until = default_valid_until(current_app.extensions["vendorcheck.questionnaires"], question_ids, issued)
+    return EvidenceDetails(EvidenceKind(form.kind.data), form.title.data or "", question_ids, issued, valid_until)
+
+
+def default_valid_until(library: dict[str, Questionnaire], question_ids: list[str], issued: date) -> date | None:
+    """The shortest validity the chosen questions give their documents, counted from ``issued``."""
+    days = [
+        q.evidence.valid_days
+        for questionnaire in library.values()
+        for q in questionnaire.questions
+        if q.id in question_ids and q.evidence is not None and q.evidence.valid_days
+    ]
+    return issued + timedelta(days=min(days)) if days else None
 
 
 class Receiver:
@@ -141,11 +155,12 @@ def upload(vendor_id: int) -> str | tuple[str, int] | BaseResponse:
     """Add a document to a vendor's evidence: the file is encrypted as it arrives."""
     vendor = get_or_404(Vendor, vendor_id)
     if request.method != "POST":
-        return render_template("evidence/new.html", vendor=vendor, form=EvidenceForm(), error=None, **upload_context())
-    receiver = Receiver(vendor, EvidenceForm)
+        form = _evidence_form()
+        return render_template("evidence/new.html", vendor=vendor, form=form, error=None, **upload_context())
+    receiver = Receiver(vendor, _evidence_form)
     version, error = receive(receiver)
     if version is None:
-        form = receiver.form or EvidenceForm(formdata=None)
+        form = receiver.form or _evidence_form(formdata=None)
         return render_template("evidence/new.html", vendor=vendor, form=form, error=error, **upload_context()), 400
     flash(f"“{version.evidence.title}” was uploaded and encrypted. It now awaits review.", "success")
     return redirect(url_for("evidence.show", evidence_id=version.evidence_id))
