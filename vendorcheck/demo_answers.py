@@ -7,6 +7,7 @@ spots, deterministically: the same demo every time. They go through the assessme
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
@@ -31,7 +32,13 @@ PROFILES: dict[str, tuple[float, dict[str, Any], str]] = {
     ),
     "Summit Revenue Partners": (
         0.75,
-        {"offshore_phi": "yes", "mfa_remote": "partial", "soc2_report_type": "type_1", "denial_rate": 7},
+        {
+            "offshore_phi": "yes",
+            "mfa_remote": "partial",
+            "soc2_has_report": "yes",
+            "soc2_report_type": "type_1",
+            "denial_rate": 7,
+        },
         "submitted",
     ),
     "BlueHarbor Claims Co.": (
@@ -43,11 +50,17 @@ PROFILES: dict[str, tuple[float, dict[str, Any], str]] = {
 }
 
 
-def _pick(question: Question, strength: float, today: date) -> Any:
-    if question.type in ("yes_no", "yes_no_partial", "single_choice"):
-        return min(question.options, key=lambda c: (abs(c.score - strength), -c.score)).value
-    if question.type == "multi_choice":
-        return [min(question.options, key=lambda c: (abs(c.score - strength), -c.score)).value]
+def _jitter(seed: str, question: Question) -> float:
+    """A fixed number in -0.3..0.3 per vendor and question, so a vendor is not equally good at everything."""
+    digest = hashlib.sha256(f"{seed}/{question.id}".encode()).digest()
+    return (int.from_bytes(digest[:4], "big") / 2**32 - 0.5) * 0.6
+
+
+def _pick(question: Question, strength: float, today: date, seed: str = "") -> Any:
+    if question.type in ("yes_no", "yes_no_partial", "single_choice", "multi_choice"):
+        target = strength + _jitter(seed, question)
+        best = min(question.options, key=lambda c: (abs(c.score - target), -c.score)).value
+        return [best] if question.type == "multi_choice" else best
     if question.type in ("number", "percent"):
         if question.thresholds is None:
             return 1200 if question.unit == "USD" else 3
@@ -61,15 +74,27 @@ def _pick(question: Question, strength: float, today: date) -> Any:
     return None
 
 
-def answers_for(questionnaire: Questionnaire, strength: float, fixed: Mapping[str, Any], today: date) -> dict[str, Any]:
+def answers_for(
+    questionnaire: Questionnaire, strength: float, fixed: Mapping[str, Any], today: date, seed: str = ""
+) -> dict[str, Any]:
     """A full set of answers to the questions that end up visible, in order."""
     chosen: dict[str, Any] = {}
     for question in questionnaire.questions:
         visible = question.when is None or question.when.evaluate(chosen)
         if not visible or question.type == "evidence":
             continue
-        chosen[question.id] = fixed.get(question.id, _pick(question, strength, today))
+        chosen[question.id] = fixed.get(question.id, _pick(question, strength, today, seed))
     return chosen
+
+
+# What an assessor would file each kind of document under besides the questions that ask for it: an auditor's
+# SOC 2 report tests the security controls; the BAA is the contract.
+COVERS = {
+    "soc2_report": frozenset(
+        {"soc2_report", "encryption", "access_control", "audit", "integrity", "incident_response", "resilience"}
+    ),
+    "baa": frozenset({"contracts"}),
+}
 
 
 def _raw(value: Any) -> str | list[str]:
@@ -79,7 +104,12 @@ def _raw(value: Any) -> str | list[str]:
 def _file_evidence(session: Session, vendor: Vendor, assessment: Assessment, form: assessments.Form) -> None:
     """File the vendor's demo documents under the questions that ask for their kind of document."""
     for item in session.scalars(select(Evidence).where(Evidence.vendor_id == vendor.id)):
-        wanted = [q.id for q in form.visible() if q.evidence is not None and q.evidence.kind == item.kind.value]
+        covers = COVERS.get(item.kind.value, frozenset())
+        wanted = [
+            q.id
+            for q in form.visible()
+            if (q.evidence is not None and q.evidence.kind == item.kind.value) or (q.domain in covers and q.weight > 0)
+        ]
         if wanted:
             item.assessment_id = assessment.id
             item.question_ids = sorted(set(item.question_ids) | set(wanted))
@@ -104,7 +134,7 @@ def seed_answers(session: Session, org_name: str, library: Mapping[str, Question
         form = assessments.form_of(session, assessment)
         entries: dict[str, Entry] = {}
         for questionnaire in chosen:
-            for qid, value in answers_for(questionnaire, strength, fixed, today).items():
+            for qid, value in answers_for(questionnaire, strength, fixed, today, vendor.name).items():
                 entries[qid] = Entry(raw=_raw(value))
         if stage == "in_progress":
             entries = dict(list(entries.items())[: len(entries) // 2])

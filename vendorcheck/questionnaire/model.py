@@ -220,6 +220,11 @@ class Questionnaire:
     def question(self, question_id: str) -> Question:
         return self._by_id[question_id]
 
+    @property
+    def by_id(self) -> Mapping[str, Question]:
+        """Every question, by id."""
+        return self._by_id
+
     def __contains__(self, question_id: object) -> bool:
         return question_id in self._by_id
 

@@ -1,0 +1,38 @@
+"""The risk engine: answers, evidence and the vendor's profile in, an explainable rating out.
+
+Pure and deterministic (no Flask, no database): :mod:`~vendorcheck.scores` gathers the inputs.
+The method is documented step by step in ``docs/scoring.md`` so that an auditor can recompute a score by hand.
+"""
+
+from vendorcheck.scoring.engine import (
+    METHOD_VERSION,
+    DomainScore,
+    EvidenceState,
+    Gap,
+    Inputs,
+    KnockOut,
+    QuestionResult,
+    Score,
+    VendorProfile,
+    score,
+)
+from vendorcheck.scoring.profile import DOMAIN_LABELS, ProfileError, ScoringProfile
+from vendorcheck.scoring.risk import LEVELS, ResidualRating
+
+__all__ = [
+    "DOMAIN_LABELS",
+    "LEVELS",
+    "METHOD_VERSION",
+    "DomainScore",
+    "EvidenceState",
+    "Gap",
+    "Inputs",
+    "KnockOut",
+    "ProfileError",
+    "QuestionResult",
+    "ResidualRating",
+    "Score",
+    "ScoringProfile",
+    "VendorProfile",
+    "score",
+]
