@@ -71,6 +71,17 @@ def current_profile(session: Session, org_id: int) -> ScoringProfile:
     return ScoringProfile() if row is None else ScoringProfile.from_json(row.content, row.version)
 
 
+def profile_history(session: Session, org_id: int) -> list[ScoringProfileVersion]:
+    """Every saved version, newest first."""
+    return list(
+        session.scalars(
+            select(ScoringProfileVersion)
+            .where(ScoringProfileVersion.org_id == org_id)
+            .order_by(ScoringProfileVersion.version.desc())
+        )
+    )
+
+
 def save_profile(
     session: Session, actor: Actor, org_id: int, profile: ScoringProfile, note: str = ""
 ) -> ScoringProfile:

@@ -277,15 +277,16 @@ def _gap(result: QuestionResult, inputs: Inputs) -> Gap:
         answer, why, ask = "Not answered", "Unanswered questions count as gaps.", "Ask the vendor to answer this."
     else:
         answer = question.display(value)
-        if question.critical is not None and question.fails(value):
-            why = question.critical.reason
+        failed = question.critical is not None and question.fails(value)
+        if failed:
+            why = question.critical.reason  # type: ignore[union-attr]
         elif question.type in ("number", "percent"):
             why = "The figure falls short of the benchmark."
         elif result.compliance > 0:
             why = "Meets this control only in part."
         else:
             why = "Does not meet this control."
-        ask = _ask(question)
+        ask = _ask(question, failed)
     return Gap(
         question.id, question.text, question.domain, result.loss, answer, why, ask, question.controls,
         question.critical is not None,
@@ -310,10 +311,10 @@ def _unproven(result: QuestionResult) -> Gap:
     )  # fmt: skip
 
 
-def _ask(question: Question) -> str:
-    if question.type in ("number", "percent"):
+def _ask(question: Question, failed: bool) -> str:
+    if question.type in ("number", "percent") and not failed:
         return "Ask for the latest figure with the report behind it, and what they are doing to improve it."
-    if question.critical is not None:
+    if failed:
         return "Ask whether they will fix this before you sign, and write it into the contract; otherwise walk away."
     return "Ask whether they will put this in place, by when, and write it into the contract."
 

@@ -12,6 +12,7 @@ from vendorcheck.web.auditing import bp as audit_bp
 from vendorcheck.web.auth import bp as auth_bp
 from vendorcheck.web.evidence import bp as evidence_bp
 from vendorcheck.web.portal import bp as portal_bp
+from vendorcheck.web.scores import bp as scores_bp
 from vendorcheck.web.vendors import bp as vendors_bp
 
 
@@ -22,5 +23,15 @@ def init_app(app: Flask) -> None:
     ratelimit.init_app(app)
     errors.init_app(app)
     labels.init_app(app)
-    for blueprint in (auth_bp, account_bp, admin_bp, audit_bp, vendors_bp, evidence_bp, assessments_bp, portal_bp):
+    for blueprint in (
+        auth_bp,
+        account_bp,
+        admin_bp,
+        audit_bp,
+        vendors_bp,
+        evidence_bp,
+        assessments_bp,
+        portal_bp,
+        scores_bp,
+    ):
         app.register_blueprint(blueprint)

@@ -9,9 +9,10 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from vendorcheck import db
+from vendorcheck import db, scores
 from vendorcheck.models import Vendor, VendorStatus
 from vendorcheck.permissions import Capability
+from vendorcheck.scoring import LEVELS
 from vendorcheck.web.access import get_or_404, requires
 from vendorcheck.web.vendors import bp
 
@@ -49,4 +50,6 @@ def dashboard() -> str:
 def vendor(vendor_id: int) -> str:
     """One vendor: profile, contacts, assessments and evidence."""
     found = get_or_404(Vendor, vendor_id)
-    return render_template("vendors/vendor.html", vendor=found, today=date.today())
+    session = db.session()
+    [entry] = scores.score_vendors(session, [found], scores.current_profile(session, found.org_id))
+    return render_template("vendors/vendor.html", vendor=found, today=date.today(), entry=entry, levels=LEVELS)
