@@ -1,0 +1,179 @@
+"""Scores through the web: vendor panel, comparison (tables, charts, exports), memo, decision, scoring profile."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
+
+from tests.conftest import Auth, World, csrf_token
+from vendorcheck import db, demo, demo_answers, demo_evidence
+from vendorcheck.models import AuditEvent, Decision, Role, ScoreSnapshot, ScoringProfileVersion, Vendor, VendorStatus
+from vendorcheck.scoring import DOMAIN_LABELS
+
+
+@pytest.fixture
+def vendors(app: Flask, dbs: Session, world: World, tmp_path: Path) -> dict[str, Vendor]:
+    """The demo's four vendors in the signed-in users' organization, with answers and documents."""
+    demo.seed(dbs, demo.load_or_create_credentials(tmp_path))
+    dbs.commit()
+    vault = app.extensions["vendorcheck.vault"]
+    demo_evidence.seed_evidence(lambda: db.transaction(db.engine(app)), vault, demo.ORGANIZATION, demo.DEMO_ACTOR)
+    dbs.rollback()
+    library = app.extensions["vendorcheck.questionnaires"]
+    demo_answers.seed_answers(dbs, demo.ORGANIZATION, library, demo.DEMO_ACTOR)
+    dbs.commit()
+    return {v.name.split()[0]: v for v in dbs.scalars(select(Vendor).where(Vendor.org_id == world.org.id))}
+
+
+def ids(*found: Vendor) -> str:
+    return "&".join(f"vendor={v.id}" for v in found)
+
+
+def test_vendor_page_shows_the_rating_with_its_reasons_or_not_assessed(client, auth, world, vendors) -> None:
+    auth.login_as(world.users[Role.VIEWER])
+    page = client.get(f"/vendors/{vendors['BlueHarbor'].id}").get_data(as_text=True)
+    assert "High risk" in page and "Must-have controls it fails" in page
+    assert "raises it to <strong>High</strong>" in page and "The gaps that cost the most" in page
+    assert "Evidence" in page and "awaiting review" in page
+    apex = client.get(f"/vendors/{vendors['Apex'].id}").get_data(as_text=True)
+    assert "Not assessed" in apex and "not the same as low risk" in apex and "risk</span>" not in apex
+
+
+def test_comparison_ranks_explains_and_exports(client: FlaskClient, auth: Auth, world: World, vendors) -> None:
+    auth.login_as(world.users[Role.VIEWER])
+    chosen = ids(vendors["ClearPath"], vendors["Summit"], vendors["BlueHarbor"], vendors["Apex"])
+    page = client.get(f"/compare?{chosen}").get_data(as_text=True)
+    ranking = page[page.index("<h2>Ranking</h2>") :]
+    order = [ranking.index(name) for name in ("ClearPath Medical", "Summit Revenue", "BlueHarbor Claims", "Apex RCM")]
+    assert order == sorted(order)  # best first, the unassessed vendor last
+    assert "Recommended: <strong>ClearPath Medical Billing</strong>" in page
+    assert "Low risk" in page and "Moderate risk" in page and "High risk" in page and "Not assessed" in page
+    assert page.count("<svg viewBox") == 2 and "<title" in page and "Clean-claim rate" in page
+    assert "ranking holds" in page or "Close call" in page
+
+    exported = client.get(f"/compare.csv?{chosen}")
+    assert exported.headers["Content-Disposition"].startswith("attachment")
+    rows = list(csv.reader(io.StringIO(exported.get_data(as_text=True))))
+    assert rows[0][:4] == ["rank", "vendor", "status", "rating"] and len(rows) == 5
+    assert rows[1][1] == "ClearPath Medical Billing" and rows[4][3] == "Not assessed"
+    data = json.loads(client.get(f"/compare.json?{chosen}").data)
+    assert data["format"] == "vendorcheck-comparison/1" and data["recommended"] == "ClearPath Medical Billing"
+    blue = next(v for v in data["vendors"] if v["vendor"]["name"].startswith("BlueHarbor"))
+    assert blue["rating"] == "High" and blue["rating_steps"]["floored_by_knockout"] and blue["knockouts"]
+
+
+def test_one_vendor_is_not_a_comparison(client, auth, world, vendors) -> None:
+    auth.login_as(world.users[Role.VIEWER])
+    page = client.get(f"/compare?{ids(vendors['ClearPath'])}")
+    assert page.status_code == 200 and "Choose at least two different vendors" in page.get_data(as_text=True)
+    assert client.get(f"/compare.csv?{ids(vendors['ClearPath'])}").status_code == 400
+
+
+def test_another_organizations_vendors_are_not_compared(client, auth, world, vendors, dbs) -> None:
+    stranger = Vendor(org_id=world.other_org.id, name="Stranger Billing")
+    dbs.add(stranger)
+    dbs.commit()
+    auth.login_as(world.users[Role.VIEWER])
+    page = client.get(f"/compare?{ids(vendors['ClearPath'], stranger)}").get_data(as_text=True)
+    assert "Stranger Billing" not in page and "Choose at least two" in page
+
+
+def test_memo_recommends_with_conditions_in_html_and_pdf(client, auth, world, vendors) -> None:
+    auth.login_as(world.users[Role.VIEWER])
+    chosen = ids(vendors["ClearPath"], vendors["Summit"], vendors["BlueHarbor"])
+    page = client.get(f"/memo?{chosen}").get_data(as_text=True)
+    assert "Recommended: ClearPath Medical Billing" in page
+    assert "Write these into the contract and BAA" in page and "breach within" in page
+    assert "Fails a must-have control" in page  # BlueHarbor, among the runners-up
+    pdf = client.get(f"/memo.pdf?{chosen}")
+    assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF-") and b"%%EOF" in pdf.data[-32:]
+
+
+def test_the_owner_records_a_decision_and_the_scores_are_frozen(client, auth, world, vendors, dbs) -> None:
+    auth.login_as(world.users[Role.VIEWER])
+    chosen = ids(vendors["ClearPath"], vendors["Summit"], vendors["BlueHarbor"])
+    path = f"/compare?{chosen}"
+    form = {"csrf_token": csrf_token(client, path), "vendors": ",".join(chosen.replace("vendor=", "").split("&"))}
+    missing = client.post("/decision", data=form | {"chosen": str(vendors["Summit"].id), "reason": ""})
+    assert missing.status_code == 302 and "Say in a sentence why" in client.get(missing.headers["Location"]).get_data(
+        as_text=True
+    )
+    assert dbs.scalar(select(func.count()).select_from(Decision)) == 0
+    response = client.post(
+        "/decision", data=form | {"chosen": str(vendors["ClearPath"].id), "reason": "Lowest risk, BAA signed."}
+    )
+    assert response.status_code == 302
+    dbs.rollback()
+    decision = dbs.scalars(select(Decision)).one()
+    assert decision.vendor_id == vendors["ClearPath"].id and len(decision.compared) == 3
+    snapshots = dbs.scalars(select(ScoreSnapshot).where(ScoreSnapshot.decision_id == decision.id)).all()
+    assert {s.residual_rating for s in snapshots} == {"Low", "Moderate", "High"}
+    assert all(s.method_version == "1" and s.profile_version == "0" for s in snapshots)
+    assert dbs.get(Vendor, vendors["ClearPath"].id).status == VendorStatus.SELECTED
+    event_ = dbs.scalars(select(AuditEvent).where(AuditEvent.action == "decision.recorded")).one()
+    assert event_.details["chosen"] == "ClearPath Medical Billing"
+
+
+def test_an_assessor_cannot_record_the_decision(client, auth, world, vendors) -> None:
+    auth.login_as(world.users[Role.ASSESSOR])
+    assert client.post("/decision", data={"chosen": "1", "reason": "x"}).status_code in (400, 403)
+
+
+def test_admin_edits_the_scoring_profile_and_scores_follow(client, auth, world, vendors, dbs) -> None:
+    auth.login_as(world.users[Role.ADMIN])
+    path = "/admin/scoring"
+    page = client.get(path).get_data(as_text=True)
+    weights = {f"w-{d}": "1" for d in DOMAIN_LABELS}
+    form = {"csrf_token": csrf_token(client, path), "knockout_floor": "High", "rating_basis": "claimed"}
+    # Bad input: every field comes back as typed, with its message; nothing is saved.
+    bad = client.post(
+        path, data=form | weights | {"w-encryption": "-2", "thresholds": "denial_rate: 12, 4", "note": ""}
+    )
+    body = bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "Enter a number, zero or more." in body and 'value="-2"' in body
+    assert "“good” must be lower than “poor”" in body and "Say what changed." in body
+    zero = {f"w-{d}": "0" for d in DOMAIN_LABELS}
+    all_zero = client.post(path, data=form | zero | {"note": "nothing counts"})
+    assert all_zero.status_code == 400 and "At least one domain must weigh more than zero" in all_zero.get_data(
+        as_text=True
+    )
+    assert dbs.scalar(select(func.count()).select_from(ScoringProfileVersion)) == 0
+    # A good profile becomes version 1, and the scores name it.
+    good = form | weights | {"w-contracts": "3", "w-encryption": "2", "note": "BAA terms matter most to us"}
+    good |= {"thresholds": "denial_rate: 4, 12", "knockouts_off": "soc2_has_report"}
+    assert client.post(path, data=good).status_code == 302
+    assert "Now in use: version 1" in client.get(path).get_data(as_text=True) and "BAA terms matter" in page + (
+        client.get(path).get_data(as_text=True)
+    )
+    data = json.loads(client.get(f"/compare.json?{ids(vendors['ClearPath'], vendors['Summit'])}").data)
+    assert data["profile_version"] == 1 and all(v["profile_version"] == 1 for v in data["vendors"])
+    dbs.rollback()
+    assert dbs.scalars(select(AuditEvent).where(AuditEvent.action == "scoring_profile.saved")).one()
+
+
+def test_the_comparison_runs_the_same_few_queries_for_any_number_of_vendors(app, client, auth, world, vendors) -> None:
+    auth.login_as(world.users[Role.VIEWER])
+    engine = db.engine(app)
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:
+        statements.append(statement)
+
+    counts = []
+    for chosen in ([vendors["ClearPath"], vendors["Summit"]], list(vendors.values())):
+        statements.clear()
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            assert client.get(f"/compare?{ids(*chosen)}").status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts
