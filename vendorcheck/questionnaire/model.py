@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from typing import Any
 
 from vendorcheck.questionnaire.expressions import Expression
@@ -80,7 +81,7 @@ class Question:
     thresholds: Thresholds | None = None
     max_age_days: int | None = None
 
-    @property
+    @cached_property
     def options(self) -> tuple[Choice, ...]:
         """The choices a person picks from: the file's, or the implicit yes/no(/partly) ones."""
         if self.type == "yes_no":

@@ -10,7 +10,8 @@ import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from functools import cached_property
+from typing import Any, NamedTuple
 
 from vendorcheck.questionnaire.model import SCORED_TYPES, Question, Questionnaire
 from vendorcheck.scoring.profile import DOMAIN_LABELS, ScoringProfile
@@ -83,8 +84,7 @@ class Inputs:
     today: date
 
 
-@dataclass(frozen=True)
-class QuestionResult:
+class QuestionResult(NamedTuple):
     question: Question
     status: str  # scored | unanswered | not_applicable | information
     compliance: float  # 0..1 as claimed (0 when unanswered or information)
@@ -92,6 +92,7 @@ class QuestionResult:
     evidence: EvidenceState
     loss: float  # overall claimed points this answer costs
     unproven: float  # overall points that a document would turn from claimed into proven
+    value: Any = None  # the answer that counted
 
 
 @dataclass(frozen=True)
@@ -144,13 +145,21 @@ class Score:
     waived: tuple[KnockOut, ...]  # failed, but switched off in the profile
     rating: ResidualRating | None
     inherent_reasons: tuple[str, ...]
-    gaps: tuple[Gap, ...]  # every point lost, most costly first
-    unproven: tuple[Gap, ...]  # claims that a document would prove, most valuable first
     evidence: Mapping[str, int]  # EvidenceState -> questions that ask for a document
     unanswered: int
     results: tuple[QuestionResult, ...]
 
     rating_basis: str = "claimed"
+
+    @cached_property
+    def gaps(self) -> tuple[Gap, ...]:
+        """Every point lost, most costly first."""
+        return tuple(_gap(r) for r in sorted(self.results, key=lambda r: -r.loss) if r.loss > 1e-9)
+
+    @cached_property
+    def unproven(self) -> tuple[Gap, ...]:
+        """Claims that an accepted document would prove, most valuable first."""
+        return tuple(_unproven(r) for r in sorted(self.results, key=lambda r: -r.unproven) if r.unproven > 1e-9)
 
     @property
     def basis(self) -> float:
@@ -228,8 +237,8 @@ def _combine(
     if total <= 0:
         return Score(
             METHOD_VERSION, profile.version, False, 0.0, 0.0, 0.0, domains, tuple(knockouts), tuple(waived),
-            None, tuple(inherent_reasons), (), (), evidence_counts, unanswered,
-            tuple(QuestionResult(q, s, c, p, e, 0.0, 0.0) for q, s, c, p, e in raw),
+            None, tuple(inherent_reasons), evidence_counts, unanswered,
+            tuple(QuestionResult(q, s, c, p, e, 0.0, 0.0, inputs.answers.get(q.id)) for q, s, c, p, e in raw),
         )  # fmt: skip
     claimed = sum(d.weight * d.claimed for d in domains) / total
     proven = sum(d.weight * d.proven for d in domains) / total
@@ -237,7 +246,8 @@ def _combine(
     results = []
     for question, status, c, p, state in raw:
         factor = share.get(question.domain, 0.0) * question.weight * 100 if status in ("scored", "unanswered") else 0.0
-        results.append(QuestionResult(question, status, c, p, state, factor * (1 - c), factor * (c - p)))
+        value = inputs.answers.get(question.id)
+        results.append(QuestionResult(question, status, c, p, state, factor * (1 - c), factor * (c - p), value))
     basis = proven if profile.rating_basis == "proven" else claimed
     rating = ResidualRating.of(inherent, basis, bool(knockouts), profile.floor)
     return Score(
@@ -252,8 +262,6 @@ def _combine(
         waived=tuple(waived),
         rating=rating,
         inherent_reasons=tuple(inherent_reasons),
-        gaps=tuple(_gap(r, inputs) for r in sorted(results, key=lambda r: -r.loss) if r.loss > 1e-9),
-        unproven=tuple(_unproven(r) for r in sorted(results, key=lambda r: -r.unproven) if r.unproven > 1e-9),
         evidence=evidence_counts,
         unanswered=unanswered,
         results=tuple(results),
@@ -266,9 +274,9 @@ def _domain_order(domain: str) -> tuple[int, str]:
     return (order.index(domain), domain) if domain in order else (len(order), domain)
 
 
-def _gap(result: QuestionResult, inputs: Inputs) -> Gap:
+def _gap(result: QuestionResult) -> Gap:
     question = result.question
-    value = inputs.answers.get(question.id)
+    value = result.value
     if question.type == "evidence":
         answer = "No document yet" if result.evidence != EvidenceState.REJECTED else "Document rejected"
         why = "The document that proves this has not been received."
