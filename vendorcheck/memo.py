@@ -89,7 +89,7 @@ def _conditions(entry: VendorScore) -> list[str]:
     conditions = ["Sign the Business Associate Agreement before any patient data is shared (HIPAA 164.308(b))."]
     days = entry.answers.get(BREACH_NOTICE_QUESTION)
     if isinstance(days, int | float):
-        target = min(int(days), 5) if days > 5 else int(days)
+        target = min(int(days), 5)  # five days or less is what good contracts say
         conditions.append(
             f"Write into the BAA that they tell you of a breach within {target} days of finding it "
             f"(they said {days:g}; the law allows 60, and you must notify patients within 60 yourself)."

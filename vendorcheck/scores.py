@@ -135,7 +135,8 @@ class VendorScore:
         return question.display(value) if question is not None and value is not None else ""
 
 
-def _profile_of(vendor: Vendor) -> VendorProfile:
+def vendor_profile(vendor: Vendor) -> VendorProfile:
+    """What the engine needs of a vendor's profile (the impact side of the rating)."""
     return VendorProfile(
         phi_volume=vendor.phi_volume.value,
         stores=vendor.stores_phi,
@@ -239,7 +240,7 @@ def _score_one(
         answers=answers,
         not_applicable=frozenset(not_applicable),
         documents=documents_by_question(items, today),
-        vendor=_profile_of(vendor),
+        vendor=vendor_profile(vendor),
         today=today,
     )
     result = score(inputs, profile)

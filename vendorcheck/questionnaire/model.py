@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from typing import Any
@@ -51,6 +51,10 @@ class EvidenceRule:
     required: bool = False
     valid_days: int | None = None
     description: str = ""
+
+    def expires(self, issued: date | None) -> date | None:
+        """When a document issued on ``issued`` stops counting as proof (None if either is unknown)."""
+        return issued + timedelta(days=self.valid_days) if issued and self.valid_days else None
 
 
 @dataclass(frozen=True)

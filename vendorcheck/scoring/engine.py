@@ -37,6 +37,8 @@ class EvidenceState(enum.StrEnum):
 
 
 FILED = frozenset({EvidenceState.ACCEPTED, EvidenceState.PENDING, EvidenceState.EXPIRED})
+COUNTED = frozenset({"scored", "unanswered"})  # statuses that sit in a domain's denominator
+DOMAIN_ORDER = {domain: index for index, domain in enumerate(DOMAIN_LABELS)}
 
 
 @dataclass(frozen=True)
@@ -121,13 +123,11 @@ class KnockOut:
 class Gap:
     question_id: str
     text: str
-    domain: str
     points: float
     answer: str
     why: str
     ask: str
     controls: tuple[str, ...]
-    critical: bool
 
 
 @dataclass(frozen=True)
@@ -164,12 +164,17 @@ class Score:
     @property
     def basis(self) -> float:
         """The score the rating is based on (claimed or proven, as the profile says)."""
-        return self.proven if self.rating_basis == "proven" else self.claimed
+        return rated(self.claimed, self.proven, self.rating_basis)
+
+
+def rated(claimed: float, proven: float, basis: str) -> float:
+    """Whichever of the two scores the profile rates control strength on."""
+    return proven if basis == "proven" else claimed
 
 
 def score(inputs: Inputs, profile: ScoringProfile) -> Score:
     """Score one vendor's answers (see docs/scoring.md for each step)."""
-    raw: list[tuple[Question, str, float, float, EvidenceState]] = []
+    raw: list[QuestionResult] = []  # losses are filled in once the domain totals are known
     knockouts: list[KnockOut] = []
     waived: list[KnockOut] = []
     evidence_counts = {state.value: 0 for state in EvidenceState}
@@ -178,18 +183,18 @@ def score(inputs: Inputs, profile: ScoringProfile) -> Score:
             qid = question.id
             state = inputs.documents.get(qid, EvidenceState.MISSING)
             if qid in inputs.not_applicable:
-                raw.append((question, "not_applicable", 0.0, 0.0, state))
+                raw.append(QuestionResult(question, "not_applicable", 0.0, 0.0, state, 0.0, 0.0))
                 continue
             if question.evidence is not None:
                 evidence_counts[state.value] += 1
             value = inputs.answers.get(qid)
-            if question.critical is not None and question.fails(value):
+            if question.critical is not None and question.fails(value):  # the cheap test first: a hot loop
                 reason = question.critical.reason
                 found = KnockOut(qid, question.text, question.display(value), reason, question.controls)
                 (waived if qid in profile.knockouts_off else knockouts).append(found)
             status, claimed = _compliance(question, value, state, profile, inputs.today)
             proven = claimed if state == EvidenceState.ACCEPTED else 0.0
-            raw.append((question, status, claimed, proven, state))
+            raw.append(QuestionResult(question, status, claimed, proven, state, 0.0, 0.0, value))
     return _combine(inputs, profile, raw, knockouts, waived, evidence_counts)
 
 
@@ -214,18 +219,18 @@ def _compliance(
 def _combine(
     inputs: Inputs,
     profile: ScoringProfile,
-    raw: list[tuple[Question, str, float, float, EvidenceState]],
+    raw: list[QuestionResult],
     knockouts: list[KnockOut],
     waived: list[KnockOut],
     evidence_counts: dict[str, int],
 ) -> Score:
     sums: dict[str, list[float]] = {}  # domain -> [weight, claimed, proven, questions]
-    for question, status, claimed, proven, _ in raw:
-        if status in ("scored", "unanswered"):
-            entry = sums.setdefault(question.domain, [0.0, 0.0, 0.0, 0])
-            entry[0] += question.weight
-            entry[1] += question.weight * claimed
-            entry[2] += question.weight * proven
+    for r in raw:
+        if r.status in COUNTED:
+            entry = sums.setdefault(r.question.domain, [0.0, 0.0, 0.0, 0])
+            entry[0] += r.question.weight
+            entry[1] += r.question.weight * r.compliance
+            entry[2] += r.question.weight * r.proven
             entry[3] += 1
     domains = tuple(
         DomainScore(domain, profile.weight(domain), 100 * c / w, 100 * p / w, int(n))
@@ -233,22 +238,23 @@ def _combine(
     )
     total = sum(d.weight for d in domains if d.weight > 0)
     inherent, inherent_reasons = inputs.vendor.inherent()
-    unanswered = sum(1 for _, status, *_ in raw if status == "unanswered")
+    unanswered = sum(1 for r in raw if r.status == "unanswered")
     if total <= 0:
         return Score(
             METHOD_VERSION, profile.version, False, 0.0, 0.0, 0.0, domains, tuple(knockouts), tuple(waived),
-            None, tuple(inherent_reasons), evidence_counts, unanswered,
-            tuple(QuestionResult(q, s, c, p, e, 0.0, 0.0, inputs.answers.get(q.id)) for q, s, c, p, e in raw),
+            None, tuple(inherent_reasons), evidence_counts, unanswered, tuple(raw),
         )  # fmt: skip
     claimed = sum(d.weight * d.claimed for d in domains) / total
     proven = sum(d.weight * d.proven for d in domains) / total
     share = {domain: profile.weight(domain) / total / w for domain, (w, *_) in sums.items()}
     results = []
-    for question, status, c, p, state in raw:
-        factor = share.get(question.domain, 0.0) * question.weight * 100 if status in ("scored", "unanswered") else 0.0
-        value = inputs.answers.get(question.id)
-        results.append(QuestionResult(question, status, c, p, state, factor * (1 - c), factor * (c - p), value))
-    basis = proven if profile.rating_basis == "proven" else claimed
+    for r in raw:
+        factor = share[r.question.domain] * r.question.weight * 100 if r.status in COUNTED else 0.0
+        loss, unproven = factor * (1 - r.compliance), factor * (r.compliance - r.proven)
+        results.append(
+            QuestionResult(r.question, r.status, r.compliance, r.proven, r.evidence, loss, unproven, r.value)
+        )
+    basis = rated(claimed, proven, profile.rating_basis)
     rating = ResidualRating.of(inherent, basis, bool(knockouts), profile.floor)
     return Score(
         method_version=METHOD_VERSION,
@@ -270,8 +276,7 @@ def _combine(
 
 
 def _domain_order(domain: str) -> tuple[int, str]:
-    order = list(DOMAIN_LABELS)
-    return (order.index(domain), domain) if domain in order else (len(order), domain)
+    return DOMAIN_ORDER.get(domain, len(DOMAIN_ORDER)), domain
 
 
 def _gap(result: QuestionResult) -> Gap:
@@ -285,7 +290,7 @@ def _gap(result: QuestionResult) -> Gap:
         answer, why, ask = "Not answered", "Unanswered questions count as gaps.", "Ask the vendor to answer this."
     else:
         answer = question.display(value)
-        failed = question.critical is not None and question.fails(value)
+        failed = question.fails(value)
         if failed:
             why = question.critical.reason  # type: ignore[union-attr]
         elif question.type in ("number", "percent"):
@@ -295,10 +300,7 @@ def _gap(result: QuestionResult) -> Gap:
         else:
             why = "Does not meet this control."
         ask = _ask(question, failed)
-    return Gap(
-        question.id, question.text, question.domain, result.loss, answer, why, ask, question.controls,
-        question.critical is not None,
-    )  # fmt: skip
+    return Gap(question.id, question.text, result.loss, answer, why, ask, question.controls)
 
 
 def _unproven(result: QuestionResult) -> Gap:
@@ -313,10 +315,7 @@ def _unproven(result: QuestionResult) -> Gap:
     ask = "Review the document received." if state == EvidenceState.PENDING else (
         f"Ask for {_lower(wanted)}" if wanted else "Ask for a document that shows it (a policy, report or screenshot)."
     )  # fmt: skip
-    return Gap(
-        question.id, question.text, question.domain, result.unproven, "", why, ask, question.controls,
-        question.critical is not None,
-    )  # fmt: skip
+    return Gap(question.id, question.text, result.unproven, "", why, ask, question.controls)
 
 
 def _ask(question: Question, failed: bool) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from vendorcheck.scoring.engine import Score
+from vendorcheck.scoring.engine import Score, rated
 from vendorcheck.scoring.profile import DOMAIN_LABELS, ScoringProfile
 from vendorcheck.scoring.risk import ResidualRating
 
@@ -42,8 +42,8 @@ def rerate(score: Score, weights: Mapping[str, float], profile: ScoringProfile) 
     total = sum(weights.get(d.domain, d.weight) for d in domains)
     if total <= 0 or score.rating is None:
         return 0.0, ResidualRating.of(4, 0.0, True, 4)
-    use_proven = score.rating_basis == "proven"
-    points = sum(weights.get(d.domain, d.weight) * (d.proven if use_proven else d.claimed) for d in domains) / total
+    points = sum(weights.get(d.domain, d.weight) * rated(d.claimed, d.proven, score.rating_basis) for d in domains)
+    points /= total
     return points, ResidualRating.of(score.rating.inherent, points, bool(score.knockouts), profile.floor)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from urllib.parse import quote
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -62,13 +62,13 @@ def _details_from_evidence_form(form: FlaskForm) -> EvidenceDetails | None:
 
 def default_valid_until(library: dict[str, Questionnaire], question_ids: list[str], issued: date) -> date | None:
     """The shortest validity the chosen questions give their documents, counted from ``issued``."""
-    days = [
-        q.evidence.valid_days
+    ends = [
+        end
         for questionnaire in library.values()
         for q in questionnaire.questions
-        if q.id in question_ids and q.evidence is not None and q.evidence.valid_days
+        if q.id in question_ids and q.evidence is not None and (end := q.evidence.expires(issued)) is not None
     ]
-    return issued + timedelta(days=min(days)) if days else None
+    return min(ends, default=None)
 
 
 class Receiver:

@@ -7,8 +7,6 @@ other than clarification questions, other vendors or anything of the organizatio
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
@@ -185,13 +183,12 @@ def upload(token: str, question_id: str) -> str | tuple[str, int] | BaseResponse
 
     def details_of(slot: FlaskForm) -> EvidenceDetails:
         issued = slot.issued_on.data
-        valid_until = issued + timedelta(days=rule.valid_days) if issued and rule.valid_days else None
         return EvidenceDetails(
             EvidenceKind(rule.kind),
             (slot.title.data or "").strip() or rule.description or question.text,
             [question.id],
             issued,
-            valid_until,
+            rule.expires(issued),
             assessment_id=assessment.id,
         )
 
