@@ -58,7 +58,7 @@ def entry_document(event: AuditEvent) -> dict[str, Any]:
     return {
         "seq": event.seq,
         "prev_hash": event.prev_hash,
-        "occurred_at": _iso(event.occurred_at),
+        "occurred_at": iso(event.occurred_at),
         "org_id": event.org_id,
         "vendor_id": event.vendor_id,
         "actor_kind": str(event.actor_kind),
@@ -77,7 +77,7 @@ def event_hash(event: AuditEvent) -> str:
     return leaf_hash(canonical_json(entry_document(event)))
 
 
-def _iso(moment: datetime) -> str:
+def iso(moment: datetime) -> str:
     return moment.isoformat(timespec="microseconds")
 
 
@@ -128,7 +128,7 @@ def record(
 
 def checkpoint_message(tree_size: int, root_hash: str, created_at: datetime) -> bytes:
     """The exact bytes a checkpoint's signature covers."""
-    return f"{CHECKPOINT_FORMAT}\n{tree_size}\n{root_hash}\n{_iso(created_at)}\n".encode("ascii")
+    return f"{CHECKPOINT_FORMAT}\n{tree_size}\n{root_hash}\n{iso(created_at)}\n".encode("ascii")
 
 
 def leaf_hashes(session: Session, up_to: int | None = None) -> list[bytes]:
@@ -141,21 +141,26 @@ def leaf_hashes(session: Session, up_to: int | None = None) -> list[bytes]:
 
 def write_checkpoint(session: Session, signer: signing.Signer, reason: str) -> AuditCheckpoint:
     """Sign the log's current size and root; the head lock keeps new entries out while it is computed."""
+    return checkpoint_tree(session, signer, reason)[0]
+
+
+def checkpoint_tree(session: Session, signer: signing.Signer, reason: str) -> tuple[AuditCheckpoint, merkle.Tree]:
+    """Write a checkpoint and keep the tree it signs (for inclusion proofs of the entries it covers)."""
     head = _lock_head(session)
-    leaves = leaf_hashes(session, up_to=head.seq)
+    tree = merkle.Tree(leaf_hashes(session, up_to=head.seq))
     created_at = utcnow()
-    root_hex = merkle.root(leaves).hex()
+    root_hex = tree.root().hex()
     checkpoint = AuditCheckpoint(
-        tree_size=len(leaves),
+        tree_size=tree.size,
         root_hash=root_hex,
         created_at=created_at,
         key_id=signer.key_id,
-        signature=base64.b64encode(signer.sign(checkpoint_message(len(leaves), root_hex, created_at))).decode(),
+        signature=base64.b64encode(signer.sign(checkpoint_message(tree.size, root_hex, created_at))).decode(),
         reason=reason,
     )
     session.add(checkpoint)
     session.flush()
-    return checkpoint
+    return checkpoint, tree
 
 
 def latest_checkpoint(session: Session) -> AuditCheckpoint | None:
@@ -232,7 +237,7 @@ def verify_checkpoints(
     proven = 0  # entries covered by the newest checkpoint that matched
     for checkpoint in checkpoints:
         report.checkpoints += 1
-        when = _iso(checkpoint.created_at)
+        when = iso(checkpoint.created_at)
         if checkpoint.key_id not in keys:
             report.problems.append(f"checkpoint of {when} is signed by an unknown key {checkpoint.key_id}")
             return

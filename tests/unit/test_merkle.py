@@ -55,3 +55,14 @@ def test_malformed_proofs_are_refused() -> None:
         merkle.root_from_inclusion(leaves[2], 2, 8, [*proof, leaves[0]])
     with pytest.raises(ValueError, match="outside"):
         merkle.root_from_inclusion(leaves[2], 8, 8, proof)
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 3, 6, 7, 8, 11, 16, 37, 64, 100])
+def test_the_tree_gives_the_same_root_and_proofs_as_recomputing(size: int) -> None:
+    leaves = [leaf(n) for n in range(size)]
+    tree = merkle.Tree(leaves)
+    assert tree.root() == reference_root(leaves)
+    for index in range(size):
+        assert tree.inclusion_proof(index) == merkle.inclusion_proof(index, leaves)
+    with pytest.raises(IndexError):
+        tree.inclusion_proof(size)

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
-from flask import render_template
+from flask import Response, current_app, flash, redirect, render_template, stream_with_context, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from werkzeug.wrappers.response import Response as BaseResponse
 
-from vendorcheck import db, scores
+from vendorcheck import db, packets, scores, signing
+from vendorcheck.evidence import Vault
 from vendorcheck.models import Vendor, VendorStatus
 from vendorcheck.permissions import Capability
 from vendorcheck.scoring import LEVELS
-from vendorcheck.web.access import get_or_404, requires
+from vendorcheck.vault.chunked import VaultError
+from vendorcheck.web.access import current_actor, get_or_404, requires
 from vendorcheck.web.vendors import bp
 
 # Shortlisted vendors first, then the rest in the order a decision moves through.
@@ -53,3 +58,48 @@ def vendor(vendor_id: int) -> str:
     session = db.session()
     [entry] = scores.score_vendors(session, [found], scores.current_profile(session, found.org_id))
     return render_template("vendors/vendor.html", vendor=found, today=date.today(), entry=entry, levels=LEVELS)
+
+
+@bp.route("/vendors/<int:vendor_id>/packet", methods=["POST"])
+@requires(Capability.PACKET_EXPORT)
+def export_packet(vendor_id: int) -> Response | BaseResponse:
+    """The vendor's evidence packet as a ZIP, streamed: the download starts at once, memory stays flat.
+
+    The export event and the signed checkpoint covering it are committed before the first byte. A document
+    that fails to decrypt midway cuts the stream off before the ZIP's central directory (the browser reports
+    a failed download, never a short but valid-looking packet) and is recorded as an integrity failure.
+    """
+    found = get_or_404(Vendor, vendor_id)
+    if not FlaskForm().validate_on_submit():  # only the CSRF token to check
+        flash("The export form expired; press Export again.", "error")
+        return redirect(url_for("vendors.vendor", vendor_id=vendor_id))
+    settings = current_app.config["VENDORCHECK_SETTINGS"]
+    try:
+        signer = signing.load_signer(settings.home)
+    except signing.SigningKeyError:
+        current_app.logger.error("packet export refused: no signing key in %s", settings.home)
+        flash(
+            "Packets cannot be signed: this instance has no signing key. Ask an administrator to run "
+            "`vendorcheck init`.",
+            "error",
+        )
+        return redirect(url_for("vendors.vendor", vendor_id=vendor_id))
+    vault: Vault = current_app.extensions["vendorcheck.vault"]
+    session = db.session()
+    export = packets.prepare(session, vault, signer, current_actor(), found)
+    session.commit()
+    org_id, vendor_ref, actor = found.org_id, found.id, current_actor()
+
+    def pieces() -> Iterator[bytes]:
+        try:
+            yield from export.stream(signer)
+        except VaultError as exc:
+            current_app.logger.error("packet export for vendor %s stopped: %s", vendor_ref, exc)
+            with db.transaction(db.engine()) as writer:
+                packets.record_failure(writer, actor, org_id, vendor_ref, exc)
+            raise
+
+    response = Response(stream_with_context(pieces()), mimetype="application/zip")
+    response.headers["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

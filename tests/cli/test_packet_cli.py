@@ -1,0 +1,240 @@
+"""Evidence packets from the demo instance: export, verify (ours and the Library of Congress `bagit`), tampering."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import bagit
+import pytest
+from click.testing import CliRunner
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from vendorcheck import packet, signing
+from vendorcheck.cli import cli
+
+VENDOR = "ClearPath Medical Billing"
+
+
+def run(home: Path, *args: str):
+    return CliRunner().invoke(cli, list(args), env={"VENDORCHECK_HOME": str(home), "DATABASE_URL": None})
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bytes]:
+    """A demo instance and one packet exported from it (ClearPath: three documents, a submitted assessment)."""
+    home = tmp_path_factory.mktemp("demo")
+    assert run(home, "demo", "--no-serve").exit_code == 0
+    out = home / "clearpath.zip"
+    result = run(home, "packet", "export", VENDOR, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    return home, out.read_bytes()
+
+
+@pytest.fixture
+def keys(demo: tuple[Path, bytes]) -> dict:
+    return signing.verification_keys(demo[0])
+
+
+def rewrite(data: bytes, change: Callable[[str, bytes], bytes | None], add: dict[str, bytes] | None = None) -> bytes:
+    """A copy of the ZIP with each member passed through ``change`` (None drops it) and ``add`` appended."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            content = change(info.filename, source.read(info))
+            if content is not None:
+                target.writestr(info.filename, content)
+        for name, content in (add or {}).items():
+            target.writestr(name, content)
+    return out.getvalue()
+
+
+def names(data: bytes) -> list[str]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return archive.namelist()
+
+
+def member(data: bytes, suffix: str) -> str:
+    return next(n for n in names(data) if n.endswith(suffix))
+
+
+def test_an_exported_packet_verifies_and_holds_what_the_auditor_needs(demo, keys, tmp_path: Path) -> None:
+    home, data = demo
+    report = packet.verify(io.BytesIO(data), keys)
+    assert report.ok, report.problems
+    assert report.evidence == 3 and report.events > 10 and report.notes == []
+    assert report.predicate["vendor"]["name"] == VENDOR and report.predicate["format"] == "vendorcheck-packet/1"
+    listed = names(data)
+    bag = listed[0].split("/")[0]
+    assert f"{bag}.dsse.json" in listed
+    for part in (
+        "bagit.txt",
+        "bag-info.txt",
+        "manifest-sha256.txt",
+        "tagmanifest-sha256.txt",
+        "data/report.html",
+        "data/score/score.json",
+        "data/answers/assessment-1.json",
+        "data/evidence/index.json",
+        "data/audit/events.json",
+        "data/audit/checkpoint.json",
+        "data/keys/organization-signing-key.pem",
+    ):
+        assert f"{bag}/{part}" in listed, part
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        # The documents are decrypted, with the hash recorded at upload (verify checks that against the audit log).
+        index = json.loads(archive.read(f"{bag}/data/evidence/index.json"))["files"]
+        assert len(index) == 3 and all(f["upload_event"] is not None for f in index)
+        for item in index:
+            content = archive.read(f"{bag}/data/{item['path']}")
+            assert content.startswith(b"%PDF") and hashlib.sha256(content).hexdigest() == item["sha256"]
+        events = json.loads(archive.read(f"{bag}/data/audit/events.json"))["events"]
+        assert events[-1]["entry"]["action"] == "packet.exported"
+        report_html = archive.read(f"{bag}/data/report.html").decode()
+        assert "Risk rating" in report_html and VENDOR in report_html and "<script" not in report_html
+        score = json.loads(archive.read(f"{bag}/data/score/score.json"))
+        assert score["rating"] == "Low" and score["format"] == "vendorcheck-score/1"
+        archive.extractall(tmp_path)
+    # The Library of Congress validator accepts the bag as it is unzipped.
+    bagit.Bag(str(tmp_path / bag)).validate()
+    # And the CLI agrees; the instance's audit trail still verifies after the export's checkpoint.
+    path = tmp_path / "p.zip"
+    path.write_bytes(data)
+    checked = run(home, "packet", "verify", str(path))
+    assert checked.exit_code == 0 and "Packet intact" in checked.output and "3 evidence file(s)" in checked.output
+    assert run(home, "audit", "verify").exit_code == 0
+
+
+def test_a_modified_file_is_named(demo, keys) -> None:
+    _, data = demo
+    target = member(data, "ClearPath SOC 2 Type II 2026.pdf")
+    tampered = rewrite(data, lambda n, b: b + b"%%EOF appended" if n == target else b)
+    report = packet.verify(io.BytesIO(tampered), keys)
+    assert f"changed: {target} does not match the SHA-256 in the signed statement" in report.problems
+    assert any("is not the file whose upload the audit log recorded" in p for p in report.problems)
+
+
+def test_a_removed_file_is_named(demo, keys) -> None:
+    _, data = demo
+    target = member(data, "BAA signed.pdf")
+    report = packet.verify(io.BytesIO(rewrite(data, lambda n, b: None if n == target else b)), keys)
+    assert f"missing: {target} is listed in the signed statement but not in the packet" in report.problems
+
+
+def test_an_added_file_is_named(demo, keys) -> None:
+    _, data = demo
+    bag = names(data)[0].split("/")[0]
+    extra = f"{bag}/data/evidence/9/v1-backdated-soc2.pdf"
+    report = packet.verify(io.BytesIO(rewrite(data, lambda n, b: b, {extra: b"%PDF-1.4 forged"})), keys)
+    assert f"added: {extra} is not listed in the signed statement" in report.problems
+    assert not any("manifest" in p for p in report.problems)  # named once, against the signed statement
+    assert any(p.startswith("bag-info.txt's Payload-Oxum does not match") for p in report.problems)
+
+
+def test_an_edited_audit_event_is_named(demo, keys) -> None:
+    _, data = demo
+    target = member(data, "data/audit/events.json")
+
+    def edit(name: str, content: bytes) -> bytes:
+        if name != target:
+            return content
+        document = json.loads(content)
+        document["events"][0]["entry"]["actor_label"] = "someone else"
+        return json.dumps(document).encode()
+
+    report = packet.verify(io.BytesIO(rewrite(data, edit)), keys)
+    assert f"changed: {target} does not match the SHA-256 in the signed statement" in report.problems
+    seq = json.loads(zipfile.ZipFile(io.BytesIO(data)).read(target))["events"][0]["entry"]["seq"]
+    assert any(
+        p.startswith(f"audit event {seq} (") and p.endswith("was edited: its content no longer matches its hash")
+        for p in report.problems
+    )
+
+
+def _resigned(
+    data: bytes, key: Ed25519PrivateKey, edit: Callable[[dict], None] = lambda s: None, keyid: str | None = None
+) -> bytes:
+    """The packet with its statement (optionally edited) signed by ``key``, claiming ``keyid``."""
+    envelope_name = member(data, packet.ENVELOPE_SUFFIX)
+    envelope = json.loads(zipfile.ZipFile(io.BytesIO(data)).read(envelope_name))
+    statement = json.loads(base64.b64decode(envelope["payload"]))
+    edit(statement)
+    forged = packet.envelope(statement, signing.Signer(key))
+    if keyid is not None:
+        forged["signatures"][0]["keyid"] = keyid
+    return rewrite(data, lambda n, b: json.dumps(forged).encode() if n == envelope_name else b)
+
+
+def test_a_signature_from_another_key_is_refused(demo, keys) -> None:
+    _, data = demo
+    other = Ed25519PrivateKey.generate()
+    unknown = packet.verify(io.BytesIO(_resigned(data, other)), keys)
+    assert len(unknown.problems) == 1 and unknown.problems[0].startswith(
+        f"signed by an unknown key {signing.Signer(other).key_id}"
+    )
+    (org_key,) = keys
+    impostor = packet.verify(io.BytesIO(_resigned(data, other, keyid=org_key)), keys)
+    assert impostor.problems[0].startswith(f"bad signature: the statement was not signed by key {org_key}")
+
+
+def test_a_statement_edited_after_signing_fails_the_signature(demo, keys) -> None:
+    _, data = demo
+    envelope_name = member(data, packet.ENVELOPE_SUFFIX)
+
+    def edit(name: str, content: bytes) -> bytes:
+        if name != envelope_name:
+            return content
+        envelope = json.loads(content)
+        statement = json.loads(base64.b64decode(envelope["payload"]))
+        statement["predicate"]["vendor"]["name"] = "Someone Else"
+        envelope["payload"] = base64.b64encode(json.dumps(statement).encode()).decode()
+        return json.dumps(envelope).encode()
+
+    report = packet.verify(io.BytesIO(rewrite(data, edit)), keys)
+    assert report.problems[0].startswith("bad signature")
+
+
+def test_without_a_pinned_key_the_packets_own_key_is_used_and_said(demo) -> None:
+    _, data = demo
+    report = packet.verify(io.BytesIO(data), {})
+    assert report.ok and "proves nothing about who made it" in report.notes[0]
+
+
+def test_the_cli_names_problems_and_refuses_bad_input(demo, tmp_path: Path) -> None:
+    home, data = demo
+    target = member(data, "pentest letter.pdf")
+    tampered = tmp_path / "tampered.zip"
+    tampered.write_bytes(rewrite(data, lambda n, b: None if n == target else b))
+    result = run(home, "packet", "verify", str(tampered))
+    assert result.exit_code == 1 and f"missing: {target}" in result.output and "FAILED verification" in result.output
+
+    other = tmp_path / "other.pem"
+    other.write_bytes(signing.public_pem(Ed25519PrivateKey.generate().public_key()))
+    good = tmp_path / "good.zip"
+    good.write_bytes(data)
+    pinned = run(home, "packet", "verify", str(good), "--key", str(other))
+    assert pinned.exit_code == 1 and "signed by an unknown key" in pinned.output
+    junk = tmp_path / "junk.zip"
+    junk.write_bytes(b"not a zip")
+    assert "not a readable ZIP file" in run(home, "packet", "verify", str(junk)).output
+    assert run(home, "packet", "export", VENDOR, "--out", str(tmp_path / "p.tar")).exit_code == 2
+    assert "no vendor" in run(home, "packet", "export", "Nobody", "--out", str(tmp_path / "p.zip")).output
+
+
+def test_an_export_that_cannot_decrypt_leaves_no_file(tmp_path: Path) -> None:
+    home = tmp_path / "demo"
+    assert run(home, "demo", "--no-serve").exit_code == 0
+    for blob in (home / "evidence").rglob("*"):
+        if blob.is_file():
+            raw = bytearray(blob.read_bytes())
+            raw[-1] ^= 1
+            blob.write_bytes(bytes(raw))
+    out = tmp_path / "packet.zip"
+    result = run(home, "packet", "export", VENDOR, "--out", str(out))
+    assert result.exit_code == 2 and "error" in result.output
+    assert list(tmp_path.glob("packet.zip*")) == []

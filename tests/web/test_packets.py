@@ -1,0 +1,125 @@
+"""The auditor's Export button: a streamed, signed packet that verifies; the export is audited; others are refused."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.conftest import Auth, World, csrf_token
+from vendorcheck import audit, db, evidence, packet, signing
+from vendorcheck.audit import Actor
+from vendorcheck.models import AuditEvent, EvidenceKind, EvidenceVersion, Role, Vendor
+
+DOCUMENT = b"%PDF-1.7\n" + b"SOC 2 Type II report body\n" * 4000 + b"%%EOF\n"
+
+
+@pytest.fixture
+def home(app: Flask) -> Path:
+    """The instance folder, with the signing key `vendorcheck init` would have made."""
+    path = app.config["VENDORCHECK_SETTINGS"].home
+    signing.create_signing_key(path)
+    return path
+
+
+@pytest.fixture
+def vendor(app: Flask, dbs: Session, world: World) -> Vendor:
+    """A vendor with one SOC 2 report in the vault."""
+    found = Vendor(org_id=world.org.id, name="MedBill Partners")
+    dbs.add(found)
+    dbs.commit()
+    evidence.store_bytes(
+        lambda: db.transaction(db.engine(app)),
+        app.extensions["vendorcheck.vault"],
+        Actor.cli(),
+        found.id,
+        world.org.id,
+        "soc2 report.pdf",
+        iter([DOCUMENT[:50_000], DOCUMENT[50_000:]]),
+        details=evidence.EvidenceDetails(EvidenceKind.SOC2_REPORT, "SOC 2 Type II 2026", ["soc2_report"]),
+    )
+    return found
+
+
+def export(client: FlaskClient, vendor: Vendor):
+    token = csrf_token(client, f"/vendors/{vendor.id}")
+    return client.post(f"/vendors/{vendor.id}/packet", data={"csrf_token": token})
+
+
+def test_an_auditor_exports_a_packet_that_verifies(
+    client: FlaskClient, auth: Auth, world: World, vendor: Vendor, home: Path, dbs: Session
+) -> None:
+    auth.login_as(world.users[Role.AUDITOR])
+    page = client.get(f"/vendors/{vendor.id}").get_data(as_text=True)
+    assert "Export evidence packet" in page
+    response = export(client, vendor)
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    assert response.is_streamed and "Content-Length" not in response.headers  # the download starts at once
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="vendorcheck-packet-medbill-partners-')
+    data = response.get_data()
+    report = packet.verify(io.BytesIO(data), signing.verification_keys(home))
+    assert report.ok, report.problems
+    assert report.evidence == 1 and report.predicate["exported_by"] == world.users[Role.AUDITOR].email
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        [document] = [n for n in archive.namelist() if n.endswith("soc2 report.pdf")]
+        assert archive.read(document) == DOCUMENT
+    dbs.rollback()  # a fresh snapshot: the app wrote in its own transactions
+    event = dbs.scalars(select(AuditEvent).where(AuditEvent.action == "packet.exported")).one()
+    assert event.vendor_id == vendor.id and event.actor_user_id == world.users[Role.AUDITOR].id
+    assert event.source_ip is not None
+    checkpoint = audit.latest_checkpoint(dbs)
+    assert checkpoint is not None and checkpoint.reason == "packet export" and checkpoint.tree_size == event.seq
+    assert audit.verify(dbs, signing.verification_keys(home)).ok
+
+
+@pytest.mark.parametrize("role", [Role.VIEWER, Role.ASSESSOR])
+def test_roles_without_the_capability_see_no_button_and_are_refused(
+    client: FlaskClient, auth: Auth, world: World, vendor: Vendor, home: Path, role: Role
+) -> None:
+    auth.login_as(world.users[role])
+    assert "Export evidence packet" not in client.get(f"/vendors/{vendor.id}").get_data(as_text=True)
+    assert export(client, vendor).status_code == 403
+
+
+def test_another_organizations_vendor_is_not_found(
+    client: FlaskClient, auth: Auth, world: World, vendor: Vendor, home: Path
+) -> None:
+    auth.login_as(world.other_users[Role.AUDITOR])
+    token = csrf_token(client, "/")
+    assert client.post(f"/vendors/{vendor.id}/packet", data={"csrf_token": token}).status_code == 404
+
+
+def test_without_a_token_or_a_signing_key_nothing_is_exported(
+    app: Flask, client: FlaskClient, auth: Auth, world: World, vendor: Vendor, dbs: Session
+) -> None:
+    auth.login_as(world.users[Role.AUDITOR])
+    assert client.post(f"/vendors/{vendor.id}/packet").status_code in (302, 400)
+    response = export(client, vendor)  # no signing key in this instance
+    assert response.status_code == 302
+    assert "no signing key" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert dbs.scalars(select(AuditEvent).where(AuditEvent.action == "packet.exported")).first() is None
+
+
+def test_a_document_that_fails_to_decrypt_cuts_the_stream_and_is_recorded(
+    app: Flask, client: FlaskClient, auth: Auth, world: World, vendor: Vendor, home: Path, dbs: Session
+) -> None:
+    version = dbs.scalars(select(EvidenceVersion)).one()
+    blob = next(p for p in (home / "evidence").rglob("*") if p.is_file() and p.name == version.blob_name)
+    raw = bytearray(blob.read_bytes())
+    raw[-20] ^= 1
+    blob.write_bytes(bytes(raw))
+    auth.login_as(world.users[Role.AUDITOR])
+    response = export(client, vendor)
+    assert response.status_code == 200  # headers went out before the document was reached
+    with pytest.raises(Exception, match=r"failed authentication"):
+        response.get_data()
+    dbs.rollback()  # a fresh snapshot: the app wrote in its own transactions
+    failure = dbs.scalars(select(AuditEvent).where(AuditEvent.action == "packet.export_failed")).one()
+    assert failure.vendor_id == vendor.id and failure.actor_user_id == world.users[Role.AUDITOR].id
