@@ -399,20 +399,11 @@ def packet_export(vendor: str, out: Path) -> None:
         found = _find_vendor(session, vendor)
         export = packets.prepare(session, vault, signer, Actor.cli(), found)
     engine.dispose()
-    partial = out.with_name(out.name + ".partial")
-    try:
-        # The packet holds decrypted evidence: readable by the owner only, like the instance's own files.
-        with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as sink:
-            # A progress bar on a terminal; nothing in logs and pipes.
-            shown = sys.stderr.isatty()
-            bar = click.progressbar(length=export.payload_bytes, label="Exporting", file=sys.stderr)
-            with bar if shown else contextlib.nullcontext(bar):
-                for piece in export.stream(signer, bar.update if shown else None):
-                    sink.write(piece)
-        partial.replace(out)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    # A progress bar on a terminal; nothing in logs and pipes.
+    shown = sys.stderr.isatty()
+    bar = click.progressbar(length=export.payload_bytes, label="Exporting", file=sys.stderr)
+    with bar if shown else contextlib.nullcontext(bar):
+        packets.write_file(export, signer, out, bar.update if shown else None)
     files = len(export.packet.files)
     click.echo(
         f"Wrote {out}: {files} files, {export.evidence_bytes:,} bytes of evidence, "
