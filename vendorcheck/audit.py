@@ -195,12 +195,43 @@ class VerifyReport:
         return not self.problems
 
 
+def _hash_numbered(event: AuditEvent, seq: int) -> str:
+    """The hash the event would carry had it been entry ``seq`` (to recognise renumbered entries)."""
+    return leaf_hash(canonical_json(entry_document(event) | {"seq": seq}))
+
+
+def _misfit(event: AuditEvent, following: AuditEvent | None, previous_action: str) -> tuple[str, int]:
+    """Why an entry's content does not match its hash, and the first bad entry: edited, or moved."""
+    seq = event.seq
+    if seq > 1 and _hash_numbered(event, seq - 1) == event.entry_hash:
+        return (
+            f"entry {seq - 1} ({previous_action}) was inserted: the entries after it were renumbered "
+            f"(entry {seq} ({event.action}) was entry {seq - 1})",
+            seq - 1,
+        )
+    if _hash_numbered(event, seq + 1) == event.entry_hash:
+        if following is not None and _hash_numbered(following, seq) == following.entry_hash:
+            return (
+                f"entries {seq} and {seq + 1} were reordered: entry {seq} ({event.action}) was entry {seq + 1} "
+                f"and entry {seq + 1} ({following.action}) was entry {seq}",
+                seq,
+            )
+        return (
+            f"entry {seq} was deleted and the entries after it renumbered "
+            f"(entry {seq} ({event.action}) was entry {seq + 1})",
+            seq,
+        )
+    return f"entry {seq} ({event.action}) was edited: its content no longer matches its hash", seq
+
+
 def verify_events(events: Iterable[AuditEvent], report: VerifyReport) -> list[bytes]:
     """Check sequence, links and hashes; stop at the first entry that does not fit. Returns the leaves."""
     leaves: list[bytes] = []
     previous_hash = GENESIS_HASH
+    previous_action = ""
     expected_seq = 1
-    for event in events:
+    remaining = iter(events)
+    for event in remaining:
         report.entries += 1
         if event.seq != expected_seq:
             what = "missing (deleted)" if event.seq > expected_seq else "out of order (inserted or reordered)"
@@ -208,10 +239,8 @@ def verify_events(events: Iterable[AuditEvent], report: VerifyReport) -> list[by
             report.first_bad_seq = expected_seq
             return leaves
         if event_hash(event) != event.entry_hash:
-            report.problems.append(
-                f"entry {event.seq} ({event.action}) was edited: its content no longer matches its hash"
-            )
-            report.first_bad_seq = event.seq
+            problem, report.first_bad_seq = _misfit(event, next(remaining, None), previous_action)
+            report.problems.append(problem)
             return leaves
         if event.prev_hash != previous_hash:
             # The entry before it was rewritten (and re-hashed), or this one was moved or inserted here.
@@ -223,6 +252,7 @@ def verify_events(events: Iterable[AuditEvent], report: VerifyReport) -> list[by
             return leaves
         leaves.append(bytes.fromhex(event.entry_hash))
         previous_hash = event.entry_hash
+        previous_action = event.action
         expected_seq += 1
     return leaves
 

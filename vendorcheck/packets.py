@@ -16,9 +16,9 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
+from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -90,9 +90,7 @@ class Export:
 WRITE_AHEAD = 8  # pieces (about a megabyte each) waiting for the disk while the next ones are decrypted
 
 
-def write_file(
-    export: Export, signer: signing.Signer, out: Path, progress: Callable[[int], None] | None = None
-) -> int:
+def write_file(export: Export, signer: signing.Signer, out: Path, progress: Callable[[int], None] | None = None) -> int:
     """Write the packet to ``out``; it appears only when complete, readable by its owner only. Returns its size.
 
     The disk is written by a second thread while this one decrypts and zips the next pieces, so the export

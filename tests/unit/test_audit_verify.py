@@ -102,7 +102,39 @@ def test_reordered_entries_are_named(dbs: Session, keys) -> None:
     _raw(dbs, update(AuditEvent).where(AuditEvent.seq == 99).values(seq=3))
     report = audit.verify(dbs, keys)
     assert report.first_bad_seq == 2
-    assert "entry 2 (test.action2) was edited" in report.problems[0]
+    assert report.problems[0] == (
+        "entries 2 and 3 were reordered: entry 2 (test.action2) was entry 3 and entry 3 (test.action1) was entry 2"
+    )
+
+
+def test_an_entry_inserted_with_a_correct_link_and_renumbering_is_named(dbs: Session, keys) -> None:
+    """The forger links the new entry to entry 2 properly and renumbers the rest: the renumbering gives it away."""
+    _log(dbs, 4)
+    for seq in (4, 3):
+        _raw(dbs, update(AuditEvent).where(AuditEvent.seq == seq).values(seq=seq + 1))
+    second = dbs.scalars(select(AuditEvent).where(AuditEvent.seq == 2)).one()
+    forged = AuditEvent(
+        seq=3, prev_hash=second.entry_hash, actor_kind=ActorKind.SYSTEM, actor_label="x", action="forged", details={}
+    )
+    forged.occurred_at = second.occurred_at
+    forged.entry_hash = audit.event_hash(forged)
+    dbs.add(forged)
+    dbs.commit()
+    report = audit.verify(dbs, keys)
+    assert report.first_bad_seq == 3
+    assert report.problems[0].startswith("entry 3 (forged) was inserted: the entries after it were renumbered")
+
+
+def test_a_deleted_entry_with_the_rest_renumbered_is_named(dbs: Session, keys) -> None:
+    _log(dbs, 5)
+    _raw(dbs, delete(AuditEvent).where(AuditEvent.seq == 2))
+    for seq in (3, 4, 5):
+        _raw(dbs, update(AuditEvent).where(AuditEvent.seq == seq).values(seq=seq - 1))
+    report = audit.verify(dbs, keys)
+    assert report.first_bad_seq == 2
+    assert report.problems[0] == (
+        "entry 2 was deleted and the entries after it renumbered (entry 2 (test.action2) was entry 3)"
+    )
 
 
 def test_a_rewritten_and_rehashed_log_is_caught_by_the_signed_checkpoint(dbs: Session, signer, keys) -> None:
@@ -140,13 +172,13 @@ def test_a_checkpoint_with_a_bad_signature_or_unknown_key_is_refused(dbs: Sessio
     assert checkpoint.key_id == signer.key_id
 
 
-@pytest.mark.parametrize("writers", [8])
-def test_concurrent_writers_never_fork_the_chain(app: Flask, keys, writers: int) -> None:
-    """Many threads append at once (each its own connection); the chain stays one line."""
+@pytest.mark.parametrize("writers", [16])
+def test_concurrent_writers_never_fork_the_chain(app: Flask, signer, keys, writers: int) -> None:
+    """Many threads append at once (each its own connection) while checkpoints are signed; the chain stays one line."""
     factory = sessionmaker(db.engine(app), expire_on_commit=False)
-    per_writer = 15
+    per_writer = 10
     errors: list[BaseException] = []
-    start = threading.Barrier(writers)
+    start = threading.Barrier(writers + 1)
 
     def write(worker: int) -> None:
         try:
@@ -157,7 +189,17 @@ def test_concurrent_writers_never_fork_the_chain(app: Flask, keys, writers: int)
         except BaseException as exc:  # reported by the assertion below
             errors.append(exc)
 
+    def checkpoints() -> None:
+        try:
+            start.wait()
+            for _ in range(5):
+                with factory.begin() as session:
+                    audit.write_checkpoint(session, signer, "test")
+        except BaseException as exc:
+            errors.append(exc)
+
     threads = [threading.Thread(target=write, args=(w,)) for w in range(writers)]
+    threads.append(threading.Thread(target=checkpoints))
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -166,7 +208,7 @@ def test_concurrent_writers_never_fork_the_chain(app: Flask, keys, writers: int)
     with factory() as session:
         report = audit.verify(session, keys)
         assert report.ok, report.problems
-        assert report.entries == writers * per_writer
+        assert report.entries == writers * per_writer and report.checkpoints == 5
         seqs = session.scalars(select(AuditEvent.seq).order_by(AuditEvent.seq)).all()
         assert seqs == list(range(1, writers * per_writer + 1))
         assert session.execute(text("SELECT seq FROM audit_head")).scalar() == writers * per_writer

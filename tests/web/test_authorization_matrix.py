@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from werkzeug.routing import Rule
 
 from tests.conftest import PASSWORD, World, csrf_token
-from vendorcheck import accounts, assessments, db, evidence
+from vendorcheck import accounts, assessments, db, evidence, signing
 from vendorcheck.audit import Actor
 from vendorcheck.models import EvidenceKind, EvidenceVersion, Role, User, Vendor
 from vendorcheck.permissions import can
@@ -39,6 +39,7 @@ class Targets:
 @pytest.fixture
 def targets(app: Flask, dbs: Session, world: World) -> Targets:
     """A vendor and a spare user in each organization (spare, so actions on them harm no signed-in user)."""
+    signing.create_signing_key(app.config["VENDORCHECK_SETTINGS"].home)  # as `vendorcheck init` makes
     ids: list[dict[str, int]] = []
     for org in (world.org, world.other_org):
         vendor = Vendor(org_id=org.id, name=f"Vendor of {org.name}")

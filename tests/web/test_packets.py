@@ -123,3 +123,17 @@ def test_a_document_that_fails_to_decrypt_cuts_the_stream_and_is_recorded(
     dbs.rollback()  # a fresh snapshot: the app wrote in its own transactions
     failure = dbs.scalars(select(AuditEvent).where(AuditEvent.action == "packet.export_failed")).one()
     assert failure.vendor_id == vendor.id and failure.actor_user_id == world.users[Role.AUDITOR].id
+
+
+def test_the_audit_page_offers_the_public_key_that_verify_pins(
+    client: FlaskClient, auth: Auth, world: World, vendor: Vendor, home: Path
+) -> None:
+    auth.login_as(world.users[Role.AUDITOR])
+    signer = signing.load_signer(home)
+    assert f"signed with key <code>{signer.key_id}</code>" in client.get("/audit/").get_data(as_text=True)
+    response = client.get("/audit/signing-key.pem")
+    assert response.status_code == 200 and signer.key_id in response.headers["Content-Disposition"]
+    assert signing.key_id(signing.load_public_pem(response.get_data())) == signer.key_id
+    auth.logout()
+    auth.login_as(world.users[Role.VIEWER])
+    assert client.get("/audit/signing-key.pem").status_code == 403

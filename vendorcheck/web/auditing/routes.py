@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from flask import Response, current_app, render_template, request, stream_with_context
+from flask import Response, abort, current_app, render_template, request, stream_with_context
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -65,7 +65,8 @@ def index() -> tuple[str, int]:
     dbs = db.session()
     found = auditlog.events(dbs, current_user.org_id, _event_filter(form), PAGE_SIZE) if valid else []
     settings = current_app.config["VENDORCHECK_SETTINGS"]
-    report = audit.verify(dbs, signing.verification_keys(settings.home))
+    keys = signing.verification_keys(settings.home)
+    report = audit.verify(dbs, keys)
     vendors = {choice.value: choice.label for choice in form.vendor.choices}
     return render_template(
         "audit/index.html",
@@ -75,7 +76,23 @@ def index() -> tuple[str, int]:
         page_size=PAGE_SIZE,
         latest=audit.latest_checkpoint(dbs),
         vendors=vendors,
+        key_ids=list(keys),
     ), (200 if valid else 400)
+
+
+@bp.route("/signing-key.pem")
+@requires(Capability.AUDIT_READ)
+def signing_key() -> Response:
+    """The public key that signs checkpoints and packets: what `vendorcheck packet verify --key` pins."""
+    try:
+        signer = signing.load_signer(current_app.config["VENDORCHECK_SETTINGS"].home)
+    except signing.SigningKeyError:
+        abort(404)
+    return Response(
+        signing.public_pem(signer.public_key),
+        mimetype="application/x-pem-file",
+        headers={"Content-Disposition": f'attachment; filename="vendorcheck-signing-key-{signer.key_id}.pem"'},
+    )
 
 
 @bp.route("/export.csv")
