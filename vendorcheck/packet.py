@@ -198,9 +198,9 @@ def stream(packet: Packet, signer: signing.Signer, progress: Callable[[int], Non
         for item in packet.files:
             name = f"data/{item.path}"
             digest = None if item.sha256 else hashlib.sha256()
-            # Evidence is mostly PDF and images, already compressed: storing keeps export near decrypt speed.
-            compress = item.size < STREAM_BLOCK and digest is None
-            with archive.open(entry(f"{bag}/{name}", item.size, compress), "w") as out:
+            # Large files (evidence: PDFs and images, already compressed) are stored, which keeps the export
+            # near decrypt speed; small ones (JSON, the report) are deflated.
+            with archive.open(entry(f"{bag}/{name}", item.size, item.size < STREAM_BLOCK), "w") as out:
                 for chunk in item.chunks():
                     out.write(chunk)
                     if digest is not None:
@@ -323,7 +323,7 @@ def _digest_member(archive: zipfile.ZipFile, name: str) -> str | None:
         with archive.open(name) as member:
             while block := member.read(STREAM_BLOCK):
                 digest.update(block)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
         return None
     return digest.hexdigest()
 
@@ -473,6 +473,9 @@ def verify(source: str | IO[bytes], trusted: Mapping[str, Ed25519PublicKey] | No
         report.problems.append(f"not a readable ZIP file ({exc})")
     except _Unreadable as exc:
         report.problems.append(str(exc))
+    except (ValueError, TypeError, KeyError, AttributeError, NotImplementedError) as exc:
+        # A packet is untrusted input: a file shaped unlike anything export writes is a finding, not a crash.
+        report.problems.append(f"the packet is malformed and could not be checked further ({type(exc).__name__})")
     return report
 
 

@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
@@ -67,7 +67,10 @@ def verify(public_key: Ed25519PublicKey, signature: bytes, message: bytes) -> bo
 
 def load_public_pem(data: bytes) -> Ed25519PublicKey:
     """Read an Ed25519 public key from PEM; ValueError if it is something else."""
-    key = serialization.load_pem_public_key(data)
+    try:
+        key = serialization.load_pem_public_key(data)
+    except UnsupportedAlgorithm:
+        raise ValueError("not a key type this program reads") from None
     if not isinstance(key, Ed25519PublicKey):
         raise ValueError("not an Ed25519 public key")
     return key

@@ -219,6 +219,14 @@ def test_the_cli_names_problems_and_refuses_bad_input(demo, tmp_path: Path) -> N
     good.write_bytes(data)
     pinned = run(home, "packet", "verify", str(good), "--key", str(other))
     assert pinned.exit_code == 1 and "signed by an unknown key" in pinned.output
+    elsewhere = CliRunner().invoke(
+        cli, ["packet", "verify", str(good)], env={"VENDORCHECK_HOME": str(tmp_path / "none"), "DATABASE_URL": None}
+    )  # an auditor's machine without an instance: the packet's own key, said in a note
+    assert elsewhere.exit_code == 0 and "note: checked against the key inside the packet" in elsewhere.output
+    not_a_key = tmp_path / "not-a-key.pem"
+    not_a_key.write_text("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n")
+    refused = run(home, "packet", "verify", str(good), "--key", str(not_a_key))
+    assert refused.exit_code == 2 and "is not an Ed25519 public key" in refused.output
     junk = tmp_path / "junk.zip"
     junk.write_bytes(b"not a zip")
     assert "not a readable ZIP file" in run(home, "packet", "verify", str(junk)).output
@@ -238,3 +246,20 @@ def test_an_export_that_cannot_decrypt_leaves_no_file(tmp_path: Path) -> None:
     result = run(home, "packet", "export", VENDOR, "--out", str(out))
     assert result.exit_code == 2 and "error" in result.output
     assert list(tmp_path.glob("packet.zip*")) == []
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"[]",
+        b"not json",
+        b'{"payloadType": "application/vnd.in-toto+json", "payload": "%%%", "signatures": []}',
+        b'{"payloadType": "application/vnd.in-toto+json", "payload": "e30=", "signatures": ["x"]}',
+        b'{"payloadType": "text/plain", "payload": "e30=", "signatures": []}',
+    ],
+)
+def test_a_hostile_envelope_is_a_finding_not_a_crash(demo, keys, content: bytes) -> None:
+    _, data = demo
+    envelope_name = member(data, packet.ENVELOPE_SUFFIX)
+    report = packet.verify(io.BytesIO(rewrite(data, lambda n, b: content if n == envelope_name else b)), keys)
+    assert not report.ok and report.problems
