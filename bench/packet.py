@@ -18,36 +18,24 @@ The export is also run at a quarter of the size to show that memory does not gro
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench import children
 
 MIB = 1024 * 1024
 PIECE = 4 * MIB
 VENDOR = "Bench Billing Co."
 
 
-def _peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def _child(task: str, home: Path, *args: str) -> dict:
-    """Run one measurement in a fresh interpreter on the instance ``home``; it prints a JSON result."""
-    output = subprocess.run(  # noqa: S603 (our own interpreter and module)
-        [sys.executable, "-m", "bench.packet", "--child", task, *args],
-        check=True,
-        capture_output=True,
-        text=True,
-        cwd=Path(__file__).resolve().parent.parent,
-        env={**{k: v for k, v in os.environ.items() if k != "DATABASE_URL"}, "VENDORCHECK_HOME": str(home)},
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    """Run one measurement in a fresh interpreter on the instance ``home``."""
+    env = {**{k: v for k, v in os.environ.items() if k != "DATABASE_URL"}, "VENDORCHECK_HOME": str(home)}
+    return children.run("bench.packet", task, *args, env=env)
 
 
 # Child tasks: each prints a JSON object
@@ -119,7 +107,7 @@ def task_decrypt() -> dict:
             for chunk in evidence.open_version(vault, version):
                 total += len(chunk)
         seconds = time.perf_counter() - started
-    return {"seconds": seconds, "bytes": total, "peak_rss_mib": _peak_rss_mib()}
+    return {"seconds": seconds, "bytes": total, "peak_rss_mib": children.peak_rss_mib()}
 
 
 def task_export(target: str) -> dict:
@@ -155,7 +143,7 @@ def task_export(target: str) -> dict:
         "prepare_seconds": prepared,
         "first_piece_seconds": first,
         "zip_bytes": written,
-        "peak_rss_mib": _peak_rss_mib(),
+        "peak_rss_mib": children.peak_rss_mib(),
     }
 
 
@@ -168,14 +156,14 @@ def task_write(target: str, size: str) -> dict:
             sink.write(block)
     seconds = time.perf_counter() - started
     os.unlink(target)
-    return {"seconds": seconds, "peak_rss_mib": _peak_rss_mib()}
+    return {"seconds": seconds, "peak_rss_mib": children.peak_rss_mib()}
 
 
 def task_baseline() -> dict:
     """The interpreter with vendorcheck's export path imported, before any work."""
     from vendorcheck import packets  # noqa: F401
 
-    return {"peak_rss_mib": _peak_rss_mib()}
+    return {"peak_rss_mib": children.peak_rss_mib()}
 
 
 def _instance(work: Path, name: str, size_mib: int, files: int) -> Path:
@@ -194,8 +182,7 @@ def main() -> None:
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        task, *rest = args.child
-        print(json.dumps(globals()[f"task_{task}"](*rest)))
+        children.serve(globals(), args.child)
         return
 
     work = Path(tempfile.mkdtemp(prefix="vendorcheck-packet-bench-", dir=args.dir))

@@ -18,7 +18,6 @@ import http.client
 import json
 import os
 import re
-import resource
 import shutil
 import subprocess
 import sys
@@ -26,24 +25,15 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench import children
+
 MIB = 1024 * 1024
 BLOCK = 4 * MIB
 
 
-def _peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def _child(task: str, *args: str) -> dict:
-    """Run one measurement in a fresh interpreter; it prints a JSON result."""
-    output = subprocess.run(  # noqa: S603 (our own interpreter and module)
-        [sys.executable, "-m", "bench.vault", "--child", task, *args],
-        check=True,
-        capture_output=True,
-        text=True,
-        cwd=Path(__file__).resolve().parent.parent,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    """Run one measurement in a fresh interpreter."""
+    return children.run("bench.vault", task, *args)
 
 
 def make_input(path: Path, size: int) -> None:
@@ -63,7 +53,7 @@ def task_baseline() -> dict:
     """What the interpreter with the vault imported costs, before any work."""
     from vendorcheck.vault import envelope  # noqa: F401
 
-    return {"seconds": 0.0, "peak_rss_mib": _peak_rss_mib()}
+    return {"seconds": 0.0, "peak_rss_mib": children.peak_rss_mib()}
 
 
 def task_copy(source: str, target: str) -> dict:
@@ -74,7 +64,7 @@ def task_copy(source: str, target: str) -> dict:
             dst.write(data)
         dst.flush()
         os.fsync(dst.fileno())
-    return {"seconds": time.perf_counter() - started, "peak_rss_mib": _peak_rss_mib()}
+    return {"seconds": time.perf_counter() - started, "peak_rss_mib": children.peak_rss_mib()}
 
 
 def task_ceiling(size: str) -> dict:
@@ -89,7 +79,7 @@ def task_ceiling(size: str) -> dict:
     started = time.perf_counter()
     for index in range(count):
         aead.encrypt(index.to_bytes(12, "big"), chunk, None)
-    return {"seconds": time.perf_counter() - started, "peak_rss_mib": _peak_rss_mib()}
+    return {"seconds": time.perf_counter() - started, "peak_rss_mib": children.peak_rss_mib()}
 
 
 def task_encrypt(source: str, home: str) -> dict:
@@ -108,7 +98,7 @@ def task_encrypt(source: str, home: str) -> dict:
     (Path(home) / "sealed.json").write_text(
         json.dumps({**sealed.__dict__, "wrapped_dek": sealed.wrapped_dek.hex(), "ring": ring.to_json()})
     )
-    return {"seconds": seconds, "peak_rss_mib": _peak_rss_mib()}
+    return {"seconds": seconds, "peak_rss_mib": children.peak_rss_mib()}
 
 
 def task_decrypt(home: str) -> dict:
@@ -126,7 +116,7 @@ def task_decrypt(home: str) -> dict:
     started = time.perf_counter()
     for _ in envelope.open_sealed(ring, store, sealed, evidence_context(1, 1, 1, 1)):
         pass
-    return {"seconds": time.perf_counter() - started, "peak_rss_mib": _peak_rss_mib()}
+    return {"seconds": time.perf_counter() - started, "peak_rss_mib": children.peak_rss_mib()}
 
 
 def task_server(home: str, port_file: str) -> None:
@@ -267,11 +257,10 @@ def main() -> None:
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        task, *rest = args.child
-        if task == "server":
-            task_server(*rest)
+        if args.child[0] == "server":
+            task_server(*args.child[1:])
             return
-        print(json.dumps(globals()[f"task_{task}"](*rest)))
+        children.serve(globals(), args.child)
         return
 
     size = args.size_mib * MIB

@@ -14,7 +14,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -166,6 +166,36 @@ def checkpoint_tree(session: Session, signer: signing.Signer, reason: str) -> tu
 def latest_checkpoint(session: Session) -> AuditCheckpoint | None:
     """The newest checkpoint, if any."""
     return session.scalar(select(AuditCheckpoint).order_by(AuditCheckpoint.id.desc()).limit(1))
+
+
+def log_size(session: Session) -> int:
+    """How many entries the log holds (the head's sequence number)."""
+    return session.scalar(select(AuditHead.seq).where(AuditHead.id == 1)) or 0
+
+
+def checkpoint_due(session: Session, every: timedelta, now: datetime) -> bool:
+    """True when entries wait for a checkpoint and the newest one (if any) is at least ``every`` old."""
+    size = log_size(session)
+    latest = latest_checkpoint(session)
+    if size == 0 or (latest is not None and latest.tree_size >= size):
+        return False
+    return latest is None or latest.created_at <= now - every
+
+
+def checkpoint_if_due(
+    session: Session, signer: signing.Signer, every: timedelta, now: datetime | None = None
+) -> AuditCheckpoint | None:
+    """Write a scheduled checkpoint if one is due (see ``checkpoint_due``), else None.
+
+    Asked again under the head lock, so schedulers in several processes write one checkpoint, not one each.
+    """
+    now = now or utcnow()
+    if not checkpoint_due(session, every, now):
+        return None
+    _lock_head(session)
+    if not checkpoint_due(session, every, now):
+        return None
+    return write_checkpoint(session, signer, "scheduled")
 
 
 def checkpoint_signature_ok(checkpoint: AuditCheckpoint, keys: dict[str, Ed25519PublicKey]) -> bool:

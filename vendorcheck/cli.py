@@ -354,7 +354,10 @@ def audit_verify() -> None:
         sys.exit(1)
     click.echo(f"Audit trail intact: {report.entries} entries and {report.checkpoints} signed checkpoint(s) verified.")
     if latest is None:
-        click.echo("No checkpoint yet: run `vendorcheck audit checkpoint` (for example hourly, from cron).")
+        click.echo(
+            f"No checkpoint yet: the running app signs one within {settings.checkpoint_minutes} minutes, "
+            "or run `vendorcheck audit checkpoint` now."
+        )
     elif not keys:
         click.echo("warning: no signing key in the instance folder, so checkpoint signatures were not checked.")
 
@@ -362,7 +365,7 @@ def audit_verify() -> None:
 @audit_group.command("checkpoint")
 @friendly_errors
 def audit_checkpoint() -> None:
-    """Sign the trail's current size and Merkle root (run it on a schedule, for example hourly from cron)."""
+    """Sign the trail's current size and Merkle root now (the running app also signs one every hour)."""
     settings = load_settings()
     signer = signing.load_signer(settings.home)
     engine = db.make_engine(settings.database_url)

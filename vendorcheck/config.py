@@ -39,6 +39,7 @@ class Settings:
     proxy_hops: int = 0
     keyring: str | None = None
     max_upload_mib: int = 100
+    checkpoint_minutes: int = 60
 
     @property
     def is_production(self) -> bool:
@@ -94,6 +95,7 @@ SETTINGS = {
     "proxy_hops": ("VENDORCHECK_PROXY_HOPS", _parse_hops),
     "keyring": ("VENDORCHECK_KEYRING", str),
     "max_upload_mib": ("VENDORCHECK_MAX_UPLOAD_MIB", _parse_positive_int),
+    "checkpoint_minutes": ("VENDORCHECK_CHECKPOINT_MINUTES", _parse_positive_int),
 }
 assert set(SETTINGS) == {f.name for f in fields(Settings)}
 

@@ -103,7 +103,7 @@ def require_current_schema(engine: Engine) -> None:
 
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
-    """A session that commits on success and rolls back on any error (for CLI commands)."""
+    """A session that commits on success and rolls back on any error (CLI commands, the checkpoint scheduler)."""
     factory = sessionmaker(engine, expire_on_commit=False)
     with factory.begin() as session:
         yield session

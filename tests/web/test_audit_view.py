@@ -3,13 +3,14 @@
 import csv
 import io
 
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tests.conftest import Auth, World
-from vendorcheck import audit
-from vendorcheck.models import ActorKind, AuditEvent, Role, Vendor
+from vendorcheck import audit, signing
+from vendorcheck.models import ActorKind, AuditCheckpoint, AuditEvent, Role, Vendor
 
 
 def _vendor_events(dbs: Session, world: World) -> Vendor:
@@ -33,6 +34,24 @@ def test_auditor_sees_own_organizations_events_and_chain_status(
     assert "Chain intact." in page
     assert "vendor.create" in page and "ClearPath" in page
     assert "Secret Co" not in page
+
+
+def test_the_page_says_how_much_the_newest_checkpoint_covers(
+    app: Flask, client: FlaskClient, auth: Auth, world: World, dbs: Session
+) -> None:
+    auth.login_as(world.users[Role.AUDITOR])
+    assert "no signed checkpoint yet: one is written within 60 minutes" in " ".join(client.get("/audit/").text.split())
+    home = app.config["VENDORCHECK_SETTINGS"].home
+    signing.create_signing_key(home)
+    audit.write_checkpoint(dbs, signing.load_signer(home), "test")
+    dbs.commit()
+    page = " ".join(client.get("/audit/").text.split())
+    assert "and covers every entry" in page
+    _vendor_events(dbs, world)
+    page = " ".join(client.get("/audit/").text.split())
+    covered = dbs.scalar(select(AuditCheckpoint.tree_size))
+    total = dbs.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1))
+    assert f"matches the first {covered} of {total} entries, and the newer ones are signed within 60 minutes" in page
 
 
 def test_filters_narrow_the_events(client: FlaskClient, auth: Auth, world: World, dbs: Session) -> None:

@@ -77,6 +77,7 @@ def index() -> tuple[str, int]:
         latest=audit.latest_checkpoint(dbs),
         vendors=vendors,
         key_ids=list(keys),
+        checkpoint_minutes=settings.checkpoint_minutes,
     ), (200 if valid else 400)
 
 
