@@ -70,6 +70,11 @@ def actions(session: Session, org_id: int) -> list[str]:
     return list(session.scalars(query))
 
 
+def detail_text(value: object) -> str:
+    """One detail's value for people: text as it is, anything else as JSON (``null``, not Python's ``None``)."""
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
 def _cell(value: object) -> str:
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text

@@ -25,7 +25,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from vendorcheck import assessments, audit, evidence, packet, scores, signing, spreadsheet
+from vendorcheck import assessments, audit, auditlog, evidence, packet, scores, signing, spreadsheet
 from vendorcheck.audit import Actor
 from vendorcheck.models import AssessmentStatus, AuditCheckpoint, AuditEvent, Evidence, Organization, Vendor
 from vendorcheck.resources import templates_dir
@@ -213,6 +213,7 @@ def _report(context: dict[str, Any]) -> bytes:
     environment = Environment(
         loader=FileSystemLoader(templates_dir()), autoescape=select_autoescape(["html"]), trim_blocks=True
     )
+    environment.filters["detail"] = auditlog.detail_text
     return environment.get_template("packet/report.html").render(context).encode("utf-8")
 
 

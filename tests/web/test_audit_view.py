@@ -54,6 +54,20 @@ def test_the_page_says_how_much_the_newest_checkpoint_covers(
     assert f"matches the first {covered} of {total} entries, and the newer ones are signed within 60 minutes" in page
 
 
+def test_details_read_as_json_and_users_by_email(client: FlaskClient, auth: Auth, world: World, dbs: Session) -> None:
+    assessor = world.users[Role.ASSESSOR]
+    actor = audit.Actor(ActorKind.USER, "admin@riverside.example", world.users[Role.ADMIN].id)
+    changes = {"mfa_required": {"from": None, "to": "yes"}}
+    audit.record(dbs, "answers.saved", actor, org_id=world.org.id, details={"changes": changes, "note": "it's <b>"})
+    audit.record(dbs, "user.role_change", actor, org_id=world.org.id, target_type="user", target_id=assessor.id)
+    dbs.commit()
+    auth.login_as(world.users[Role.AUDITOR])
+    page = client.get("/audit/").text
+    assert "changes: {&#34;mfa_required&#34;: {&#34;from&#34;: null, &#34;to&#34;: &#34;yes&#34;}}" in page
+    assert "None" not in page and "note: it&#39;s &lt;b&gt;" in page
+    assert f"user {assessor.email}" in page
+
+
 def test_filters_narrow_the_events(client: FlaskClient, auth: Auth, world: World, dbs: Session) -> None:
     vendor = _vendor_events(dbs, world)
     auth.login_as(world.users[Role.AUDITOR])

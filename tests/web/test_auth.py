@@ -50,10 +50,16 @@ def test_unknown_email_gets_the_same_error(auth: Auth, world: World) -> None:
 def test_sign_in_success_and_failure_are_audited(auth: Auth, world: World, dbs: Session) -> None:
     auth.login("viewer@riverside.example", "wrong password entirely")
     auth.login("viewer@riverside.example")
-    actions = dbs.scalars(
-        select(AuditEvent.action).where(AuditEvent.action.like("auth.%")).order_by(AuditEvent.seq)
+    events = dbs.execute(
+        select(AuditEvent.action, AuditEvent.actor_label, AuditEvent.actor_user_id)
+        .where(AuditEvent.action.like("auth.%"))
+        .order_by(AuditEvent.seq)
     ).all()
-    assert actions == ["auth.login_failed", "auth.login"]
+    viewer = world.users[Role.VIEWER].id
+    assert [tuple(e) for e in events] == [
+        ("auth.login_failed", "anonymous", None),  # nobody proved who they were
+        ("auth.login", "viewer@riverside.example", viewer),  # the person who signed in, not "anonymous"
+    ]
 
 
 def test_deactivated_users_cannot_sign_in(auth: Auth, world: World, dbs: Session) -> None:

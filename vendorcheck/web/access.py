@@ -141,8 +141,13 @@ def _setup_owed(user: User) -> str | None:
 def current_actor() -> Actor:
     """The signed-in user (or an anonymous visitor) and their address, for the audit trail."""
     if current_user.is_authenticated:
-        return Actor(ActorKind.USER, current_user.email, current_user.id, request.remote_addr)
+        return user_actor(current_user)
     return Actor(ActorKind.USER, "anonymous", None, request.remote_addr)
+
+
+def user_actor(user: User | SignedInUser) -> Actor:
+    """``user`` acting from this request's address (also while signing in, before the session exists)."""
+    return Actor(ActorKind.USER, user.email, user.id, request.remote_addr)
 
 
 def get_or_404(model: type[T], object_id: int) -> T:

@@ -68,6 +68,7 @@ def index() -> tuple[str, int]:
     keys = signing.verification_keys(settings.home)
     report = audit.verify(dbs, keys)
     vendors = {choice.value: choice.label for choice in form.vendor.choices}
+    users = {str(choice.value): choice.label for choice in form.user.choices if choice.value}
     return render_template(
         "audit/index.html",
         form=form,
@@ -76,6 +77,7 @@ def index() -> tuple[str, int]:
         page_size=PAGE_SIZE,
         latest=audit.latest_checkpoint(dbs),
         vendors=vendors,
+        users=users,
         key_ids=list(keys),
         checkpoint_minutes=settings.checkpoint_minutes,
     ), (200 if valid else 400)

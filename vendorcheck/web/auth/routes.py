@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from vendorcheck import accounts, audit, db
 from vendorcheck.models import TokenPurpose, User
 from vendorcheck.web import ratelimit
-from vendorcheck.web.access import current_actor, public, start_session
+from vendorcheck.web.access import current_actor, public, start_session, user_actor
 from vendorcheck.web.auth import bp
 from vendorcheck.web.auth.forms import InvitationForm, LoginForm, NewPasswordForm, SignOutForm, VerifyForm
 from vendorcheck.web.forms import apply_account_error
@@ -61,7 +61,7 @@ def login() -> str | Response | tuple[str, int]:
         session["mfa_pending"] = {"uid": user.id, "sv": user.session_version, "at": int(time.time()), "next": target}
         dbs.commit()  # a rehashed password, if any
         return redirect(url_for("auth.verify"))
-    accounts.record_sign_in(dbs, user, current_actor())
+    accounts.record_sign_in(dbs, user, user_actor(user))
     dbs.commit()
     start_session(user)
     return redirect(target)
@@ -109,7 +109,7 @@ def verify() -> str | Response | tuple[str, int]:
     if not form.validate_on_submit():
         return render_template("auth/verify.html", form=form)
     dbs = db.session()
-    actor = audit.Actor(audit.ActorKind.USER, user.email, user.id, request.remote_addr)
+    actor = user_actor(user)
     if not accounts.verify_second_factor(dbs, user, form.code.data or "", actor):
         dbs.commit()
         form.code.errors = ["That code is not right, or it was already used. Enter the newest code."]
