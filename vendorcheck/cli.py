@@ -409,7 +409,7 @@ def packet_export(vendor: str, out: Path) -> None:
         packets.write_file(export, signer, out, bar.update if shown else None)
     files = len(export.packet.files)
     click.echo(
-        f"Wrote {out}: {files} files, {export.evidence_bytes:,} bytes of evidence, "
+        f"Wrote {out}: {files} payload files, {export.evidence_bytes:,} bytes of evidence, "
         f"audit checkpoint at {export.checkpoint.tree_size} entries, signed by key {signer.key_id}."
     )
 
@@ -448,7 +448,8 @@ def packet_verify(file: Path, key_files: tuple[Path, ...]) -> None:
         sys.exit(1)
     vendor = report.predicate.get("vendor", {}).get("name", "?")
     click.echo(
-        f"Packet intact: {report.files} files match the statement signed by key {report.key_id}; "
+        f"Packet intact: {report.files} files (payload and bag tag files) match the statement signed by key "
+        f"{report.key_id}; "
         f"{report.evidence} evidence file(s) match their recorded uploads; {report.events} audit event(s) "
         f"are in the signed log. Vendor {vendor}, exported {report.predicate.get('exported_at', '?')}."
     )

@@ -97,6 +97,8 @@ def test_an_exported_packet_verifies_and_holds_what_the_auditor_needs(demo, keys
         assert events[-1]["entry"]["action"] == "packet.exported"
         report_html = archive.read(f"{bag}/data/report.html").decode()
         assert "Risk rating" in report_html and VENDOR in report_html and "<script" not in report_html
+        uploads = sum(e["entry"]["action"] == "evidence.uploaded" for e in events)
+        assert f"{len(events)} events from " in report_html and f"evidence.uploaded &times; {uploads}," in report_html
         score = json.loads(archive.read(f"{bag}/data/score/score.json"))
         assert score["rating"] == "Low" and score["format"] == "vendorcheck-score/1"
         archive.extractall(tmp_path)
