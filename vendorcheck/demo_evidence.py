@@ -12,7 +12,6 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from fpdf import FPDF
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -191,6 +190,8 @@ DOCUMENTS: list[DemoDocument] = [
 
 def render_pdf(document: DemoDocument) -> bytes:
     """A one- or two-page PDF of the document, marked as a fictitious demo file."""
+    from fpdf import FPDF  # here: the CLI's server process (`vendorcheck demo`) need not keep fpdf2 resident
+
     pdf = FPDF(format="Letter")
     pdf.set_creation_date(FIXED_DATE)
     pdf.set_title(document.title)

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-
-from fpdf import FPDF
+from typing import TYPE_CHECKING
 
 from vendorcheck.scores import Comparison, VendorScore
 from vendorcheck.scoring import METHOD_VERSION
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 BREACH_NOTICE_QUESTION = "baa_breach_notice_days"
 
@@ -118,6 +120,8 @@ def _runner_up(entry: VendorScore, best: VendorScore | None) -> tuple[str, str, 
 
 def memo_pdf(memo: Memo) -> bytes:
     """The memo as a one- or two-page A4 PDF with the core fonts (no external files)."""
+    from fpdf import FPDF  # here, not at the top: app processes that never print a memo do not carry fpdf2
+
     pdf = FPDF(format="A4")
     pdf.set_creation_date(datetime(memo.prepared_on.year, memo.prepared_on.month, memo.prepared_on.day, tzinfo=UTC))
     pdf.set_title(memo.title)

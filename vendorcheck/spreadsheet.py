@@ -3,7 +3,8 @@
 Export writes one "Answers" sheet, a row per question, with its type, choices and help, plus a "Read me"
 sheet. Import reads a filled copy back into entries, reporting every bad cell by sheet, row and column;
 if there is any problem nothing is returned, so nothing is applied. :func:`diff` says what would change.
-No Flask: the web and the CLI both use it.
+No Flask: the web and the CLI both use it. openpyxl is imported by the functions that need it, so an app
+process that never reads or writes a workbook does not carry it (the server's resident memory is measured).
 """
 
 from __future__ import annotations
@@ -15,11 +16,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from vendorcheck.assessments import Entry, Form
 from vendorcheck.questionnaire.model import AnswerError, Question
@@ -76,6 +72,11 @@ def _current_display(question: Question, form: Form) -> tuple[str, str, str]:
 
 def export_xlsx(form: Form, with_answers: bool = True) -> bytes:
     """The assessment's questions (and current answers) as an XLSX workbook."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET
@@ -182,6 +183,9 @@ def _raw_for(question: Question, text: str) -> str | list[str]:
 
 def read_xlsx(form: Form, data: bytes) -> dict[str, Entry]:
     """Entries from a filled workbook; :class:`SheetError` listing every bad cell if anything is wrong."""
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
     if len(data) > MAX_BYTES:
         raise SheetError([f"The file is {len(data) / 1048576:.1f} MiB; a filled questionnaire is at most 5 MiB."])
     try:
