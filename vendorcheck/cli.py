@@ -365,7 +365,7 @@ def audit_verify() -> None:
 @audit_group.command("checkpoint")
 @friendly_errors
 def audit_checkpoint() -> None:
-    """Sign the trail's current size and Merkle root now (the running app also signs one every hour)."""
+    """Sign the trail's current size and Merkle root now (the running app also signs them on a schedule)."""
     settings = load_settings()
     signer = signing.load_signer(settings.home)
     engine = db.make_engine(settings.database_url)
