@@ -24,6 +24,7 @@ import hashlib
 import json
 import re
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -243,6 +244,10 @@ class PacketReport:
         return not self.problems
 
 
+# What reading a damaged ZIP entry raises: a bad CRC or header, a corrupt deflate stream, an unknown method.
+DAMAGED_ENTRY = (zipfile.BadZipFile, zlib.error, NotImplementedError)
+
+
 class _Unreadable(Exception):
     """The packet cannot be checked any further (the message says why)."""
 
@@ -323,7 +328,7 @@ def _digest_member(archive: zipfile.ZipFile, name: str) -> str | None:
         with archive.open(name) as member:
             while block := member.read(STREAM_BLOCK):
                 digest.update(block)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+    except DAMAGED_ENTRY:
         return None
     return digest.hexdigest()
 
@@ -473,8 +478,9 @@ def verify(source: str | IO[bytes], trusted: Mapping[str, Ed25519PublicKey] | No
         report.problems.append(f"not a readable ZIP file ({exc})")
     except _Unreadable as exc:
         report.problems.append(str(exc))
-    except (ValueError, TypeError, KeyError, AttributeError, NotImplementedError) as exc:
-        # A packet is untrusted input: a file shaped unlike anything export writes is a finding, not a crash.
+    except (TypeError, AttributeError) as exc:
+        # Untrusted input: JSON of another shape than export writes (a number where a list of objects belongs)
+        # in a file the checks read is a finding, not a crash.
         report.problems.append(f"the packet is malformed and could not be checked further ({type(exc).__name__})")
     return report
 
@@ -488,6 +494,8 @@ def _verify_archive(archive: zipfile.ZipFile, trusted: dict[str, Ed25519PublicKe
     bag = envelope_name.removesuffix(ENVELOPE_SUFFIX)
     try:
         document = json.loads(archive.read(envelope_name))
+    except DAMAGED_ENTRY:
+        raise _Unreadable(f"{envelope_name} is damaged: its ZIP entry cannot be read") from None
     except ValueError:
         raise _Unreadable(f"{envelope_name} is not JSON") from None
     if not isinstance(document, dict):
@@ -496,7 +504,7 @@ def _verify_archive(archive: zipfile.ZipFile, trusted: dict[str, Ed25519PublicKe
         pem = f"{bag}/{PUBLIC_KEY}"
         try:
             own = signing.load_public_pem(archive.read(pem))
-        except (KeyError, ValueError):
+        except (KeyError, ValueError, *DAMAGED_ENTRY):
             raise _Unreadable(f"no trusted key given, and {pem} is missing or not an Ed25519 key") from None
         trusted = {signing.key_id(own): own}
         report.notes.append(
@@ -515,7 +523,7 @@ def _verify_archive(archive: zipfile.ZipFile, trusted: dict[str, Ed25519PublicKe
         if name not in subjects:
             report.problems.append(f"added: {name} is not listed in the signed statement")
         elif actual is None:
-            report.problems.append(f"changed: {name} is damaged (its ZIP checksum fails)")
+            report.problems.append(f"changed: {name} is damaged (its ZIP entry cannot be read)")
         elif actual != subjects[name]:
             report.problems.append(f"changed: {name} does not match the SHA-256 in the signed statement")
         else:

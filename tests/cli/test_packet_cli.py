@@ -6,6 +6,7 @@ import base64
 import hashlib
 import io
 import json
+import struct
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -52,6 +53,33 @@ def rewrite(data: bytes, change: Callable[[str, bytes], bytes | None], add: dict
         for name, content in (add or {}).items():
             target.writestr(name, content)
     return out.getvalue()
+
+
+def damage(data: bytes, name: str, how: str) -> bytes:
+    """A copy of the ZIP whose entry ``name`` no longer reads: a flipped byte (the CRC fails), a corrupt
+    deflate stream, or an unknown compression method. The entry is stored uncompressed first, to edit in place."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            kind = zipfile.ZIP_STORED if info.filename == name else zipfile.ZIP_DEFLATED
+            target.writestr(info.filename, source.read(info), compress_type=kind)
+    raw = bytearray(out.getvalue())
+    with zipfile.ZipFile(io.BytesIO(bytes(raw))) as archive:
+        local = archive.getinfo(name).header_offset
+    name_length, extra_length = struct.unpack_from("<HH", raw, local + 26)
+    start = local + 30 + name_length + extra_length
+    if how == "checksum":
+        raw[start] ^= 0xFF
+        return bytes(raw)
+    method = {"deflate": zipfile.ZIP_DEFLATED, "method": 99}[how]
+    if how == "deflate":
+        raw[start] = 0x07  # a final block of type 3, which deflate does not have
+    central = raw.index(b"PK\x01\x02")  # the central directory: find the entry's own record
+    while raw[central + 46 : central + 46 + len(name.encode())] != name.encode():
+        central = raw.index(b"PK\x01\x02", central + 4)
+    struct.pack_into("<H", raw, local + 8, method)
+    struct.pack_into("<H", raw, central + 10, method)
+    return bytes(raw)
 
 
 def names(data: bytes) -> list[str]:
@@ -119,6 +147,27 @@ def test_a_modified_file_is_named(demo, keys) -> None:
     report = packet.verify(io.BytesIO(tampered), keys)
     assert f"changed: {target} does not match the SHA-256 in the signed statement" in report.problems
     assert any("is not the file whose upload the audit log recorded" in p for p in report.problems)
+
+
+@pytest.mark.parametrize("how", ["checksum", "deflate", "method"])
+def test_a_damaged_zip_entry_is_named(demo, keys, how: str) -> None:
+    _, data = demo
+    target = member(data, "ClearPath SOC 2 Type II 2026.pdf")
+    report = packet.verify(io.BytesIO(damage(data, target, how)), keys)
+    assert f"changed: {target} is damaged (its ZIP entry cannot be read)" in report.problems
+    envelope = member(data, packet.ENVELOPE_SUFFIX)
+    report = packet.verify(io.BytesIO(damage(data, envelope, how)), keys)
+    assert report.problems == [f"{envelope} is damaged: its ZIP entry cannot be read"]
+
+
+@pytest.mark.parametrize(
+    ("suffix", "content"),
+    [("data/audit/events.json", b'{"events": 5}'), ("data/evidence/index.json", b'{"files": [5]}')],
+)
+def test_json_of_another_shape_is_a_finding_not_a_crash(demo, keys, suffix: str, content: bytes) -> None:
+    _, data = demo
+    report = packet.verify(io.BytesIO(rewrite(data, lambda n, b: content if n.endswith(suffix) else b)), keys)
+    assert report.problems[-1].startswith("the packet is malformed and could not be checked further")
 
 
 def test_a_removed_file_is_named(demo, keys) -> None:
