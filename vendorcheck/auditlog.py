@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterator
@@ -12,6 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from vendorcheck.cells import csv_writer
 from vendorcheck.models import AuditEvent
 
 CSV_COLUMNS = [
@@ -27,8 +27,6 @@ CSV_COLUMNS = [
     "details",
     "entry_hash",
 ]
-# Spreadsheet programs run a cell starting with these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -75,22 +73,16 @@ def detail_text(value: object) -> str:
     return value if isinstance(value, str) else json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
-def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def csv_rows(session: Session, org_id: int, event_filter: EventFilter) -> Iterator[str]:
     """The matching events as CSV text, a chunk per batch of rows (streamed, header first)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow(CSV_COLUMNS)
     result = session.scalars(event_filter.query(org_id).execution_options(yield_per=500))
     try:
         for count, event in enumerate(result, start=1):
             writer.writerow(
-                _cell(value)
-                for value in (
+                (
                     event.seq,
                     event.occurred_at.isoformat(),
                     event.actor_label,

@@ -7,7 +7,6 @@ half-written because every command that writes does so in one transaction.
 from __future__ import annotations
 
 import contextlib
-import csv
 import ipaddress
 import json
 import os
@@ -38,6 +37,7 @@ from vendorcheck import (
     spreadsheet,
 )
 from vendorcheck.audit import Actor
+from vendorcheck.cells import csv_writer
 from vendorcheck.config import KEYRING_FILE, ConfigError, Settings, default_home, load_settings
 from vendorcheck.evidence import Vault
 from vendorcheck.instance import InitReport, initialize, rotate_session_key
@@ -875,7 +875,7 @@ def compare_command(vendor_refs: tuple[str, ...], csv_out: Path | None, as_json:
     if csv_out is not None:
         partial = csv_out.with_name(csv_out.name + ".partial")
         with partial.open("w", newline="", encoding="utf-8") as handle:
-            csv.writer(handle).writerows(rows)
+            csv_writer(handle).writerows(rows)
         partial.replace(csv_out)
         click.echo(f"Wrote {csv_out} ({len(rows) - 1} vendors).")
     elif as_json:

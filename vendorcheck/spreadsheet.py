@@ -12,12 +12,14 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from vendorcheck.assessments import Entry, Form
+from vendorcheck.cells import append_row
 from vendorcheck.questionnaire.model import AnswerError, Question
 
 SHEET = "Answers"
@@ -26,6 +28,8 @@ ANSWER_COL, COMMENT_COL, NA_COL = 7, 8, 9
 MAX_BYTES = 5 * 1024 * 1024
 MAX_UNCOMPRESSED = 50 * 1024 * 1024
 MAX_ROWS = 2000
+MAX_SCAN_ROWS = 10 * MAX_ROWS  # rows read at most, blank ones included
+READ_COLUMNS = 26  # A to Z: enough to point at values typed beside the columns, and no wider
 JSON_FORMAT = "vendorcheck-answers/1"
 TYPE_HINTS = {
     "yes_no": "Yes or No",
@@ -66,7 +70,8 @@ def _current_display(question: Question, form: Form) -> tuple[str, str, str]:
     answer = form.answers.get(question.id)
     if answer is None:
         return "", "", ""
-    value = "" if answer.not_applicable else question.display(answer.value)
+    valid = question.stored(answer.value) is not None  # a bad stored value exports blank, to be answered again
+    value = "" if answer.not_applicable or not valid else question.display(answer.value)
     return value, answer.comment or "", "Yes" if answer.not_applicable else ""
 
 
@@ -80,7 +85,7 @@ def export_xlsx(form: Form, with_answers: bool = True) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET
-    sheet.append(COLUMNS)
+    append_row(sheet, COLUMNS)
     for cell in sheet[1]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="1F4E79")
@@ -94,7 +99,7 @@ def export_xlsx(form: Form, with_answers: bool = True) -> bytes:
             else:
                 hint = TYPE_HINTS[question.type]
             where = f"{questionnaire.title}: {section.title}"
-            sheet.append([question.id, where, question.text, hint, choices, question.help, value, comment, na])
+            append_row(sheet, [question.id, where, question.text, hint, choices, question.help, value, comment, na])
             row = sheet.max_row
             for column in range(1, len(COLUMNS) + 1):
                 sheet.cell(row, column).alignment = wrap
@@ -121,7 +126,7 @@ def export_xlsx(form: Form, with_answers: bool = True) -> bytes:
         ["Questionnaire versions (content hash):"],
         *([q.key, q.version, q.content_hash] for q in form.questionnaires),
     ):
-        readme.append(line)
+        append_row(readme, line)
     readme.column_dimensions["A"].width = 100
     out = io.BytesIO()
     book.save(out)
@@ -182,9 +187,45 @@ def _raw_for(question: Question, text: str) -> str | list[str]:
 
 
 def read_xlsx(form: Form, data: bytes) -> dict[str, Entry]:
-    """Entries from a filled workbook; :class:`SheetError` listing every bad cell if anything is wrong."""
+    """Entries from a filled workbook; :class:`SheetError` listing every bad cell if anything is wrong.
+
+    The sheet is read row by row and the reading stops at the limits, so memory stays flat whatever the
+    file claims: its own ``<dimension>`` (which may say ``A1:XFD1048576``) is ignored.
+    """
+    book = _open_workbook(data)
+    reader = _AnswerRows(form)
+    try:
+        if SHEET not in book.sheetnames:
+            found = ", ".join(book.sheetnames)
+            raise SheetError([f"The workbook has no sheet named {SHEET!r} (it has: {found})."])
+        sheet = book[SHEET]
+        sheet.reset_dimensions()
+        try:
+            for row, cells in enumerate(sheet.iter_rows(max_col=READ_COLUMNS), start=1):
+                if row > MAX_SCAN_ROWS:
+                    raise SheetError(
+                        [f"{SHEET}: more than {MAX_SCAN_ROWS:,} rows; a questionnaire has {MAX_ROWS:,} at most."]
+                    )
+                reader.add(row, cells)
+        except SheetError:
+            raise
+        except DAMAGED as error:
+            raise SheetError(
+                [f"{SHEET}!{reader.rows + 1}: this row cannot be read ({type(error).__name__}); the file is damaged."]
+            ) from None
+    finally:
+        book.close()
+    return reader.entries()
+
+
+# What openpyxl and the XML and ZIP layers under it raise for a damaged sheet part met while reading rows:
+# ParseError (a SyntaxError), bad cell values, a corrupt or truncated ZIP member.
+DAMAGED = (SyntaxError, ValueError, TypeError, KeyError, OverflowError, EOFError, zipfile.BadZipFile, zlib.error)
+
+
+def _open_workbook(data: bytes) -> Any:
+    """The workbook opened read-only, after the size, expansion and macro checks."""
     from openpyxl import load_workbook
-    from openpyxl.utils import get_column_letter
 
     if len(data) > MAX_BYTES:
         raise SheetError([f"The file is {len(data) / 1048576:.1f} MiB; a filled questionnaire is at most 5 MiB."])
@@ -194,84 +235,112 @@ def read_xlsx(form: Form, data: bytes) -> dict[str, Entry]:
                 raise SheetError(["The workbook expands to more than 50 MiB; it is not a filled questionnaire."])
             if any(name.lower().endswith("vbaproject.bin") for name in archive.namelist()):
                 raise SheetError(["The workbook contains macros; save it as a plain .xlsx workbook."])
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except SheetError:
         raise
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
         raise SheetError(
             ["This is not an .xlsx workbook. Export the questionnaire again and fill that file."]
         ) from None
-    try:
-        if SHEET not in book.sheetnames:
-            found = ", ".join(book.sheetnames)
-            raise SheetError([f"The workbook has no sheet named {SHEET!r} (it has: {found})."])
-        rows = list(book[SHEET].iter_rows())
-    finally:
-        book.close()
-    if not rows:
-        raise SheetError([f"{SHEET}: the sheet is empty."])
-    if len(rows) > MAX_ROWS:
-        raise SheetError([f"{SHEET}: {len(rows)} rows; a questionnaire has at most {MAX_ROWS}."])
-    problems: list[str] = []
-    header = [_cell_text(c.value) for c in rows[0]]
-    while header and header[-1] == "":
-        header.pop()
-    if tuple(header[: len(COLUMNS)]) != COLUMNS:
-        problems.append(f"{SHEET}!1: the header row must be: {', '.join(COLUMNS)}.")
-    for extra in range(len(COLUMNS), len(header)):
-        problems.append(f"{SHEET}!{get_column_letter(extra + 1)}1: extra column {header[extra]!r}; remove it.")
-    if problems:
-        raise SheetError(problems)
-    entries: dict[str, Entry] = {}
-    for cells in rows[1:]:
+
+
+class _AnswerRows:
+    """Checks the Answers sheet one row at a time, collecting entries and every bad cell."""
+
+    def __init__(self, form: Form) -> None:
+        self.form = form
+        self.rows = 0  # rows read so far, blank ones included
+        self.filled = 0  # rows with anything in them
+        self.problems: list[str] = []
+        self._entries: dict[str, Entry] = {}
+
+    def add(self, row: int, cells: tuple[Any, ...]) -> None:
+        """Read row number ``row``; raises SheetError at once for a bad header or too many rows."""
+        self.rows = row
         values = [c.value for c in cells]
+        if row == 1:
+            self._header(values)
+            return
         if not any(v not in (None, "") for v in values):
-            continue
-        row = cells[0].row
+            return
+        self.filled += 1
+        if self.filled > MAX_ROWS:
+            raise SheetError([f"{SHEET}: more than {MAX_ROWS} filled rows; a questionnaire has at most {MAX_ROWS}."])
+        self._answer(row, cells, values)
+
+    def entries(self) -> dict[str, Entry]:
+        """The entries read, or SheetError listing every problem."""
+        if self.rows == 0:
+            raise SheetError([f"{SHEET}: the sheet is empty."])
+        if self.problems:
+            raise SheetError(self.problems)
+        return self._entries
+
+    def _header(self, values: list[Any]) -> None:
+        from openpyxl.utils import get_column_letter
+
+        header = [_cell_text(v) for v in values]
+        while header and header[-1] == "":
+            header.pop()
+        problems = []
+        if tuple(header[: len(COLUMNS)]) != COLUMNS:
+            problems.append(f"{SHEET}!1: the header row must be: {', '.join(COLUMNS)}.")
+        for extra in range(len(COLUMNS), len(header)):
+            problems.append(f"{SHEET}!{get_column_letter(extra + 1)}1: extra column {header[extra]!r}; remove it.")
+        if problems:
+            raise SheetError(problems)
+
+    def _answer(self, row: int, cells: tuple[Any, ...], values: list[Any]) -> None:
+        from openpyxl.utils import get_column_letter
+
+        problems = self.problems
         for cell in cells:
-            if cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith("=")):
+            if cell.data_type == "f":  # text that merely starts with "=" is text (exports write such text)
                 problems.append(f"{SHEET}!{cell.coordinate}: formulas are not accepted; type the value itself.")
         for index in range(len(COLUMNS), len(values)):
             if values[index] not in (None, ""):
                 problems.append(f"{SHEET}!{get_column_letter(index + 1)}{row}: a value outside the columns; remove it.")
         qid = _cell_text(values[0]) if values else ""
         try:
-            question = form.question(qid)
+            question = self.form.question(qid)
         except KeyError:
             problems.append(f"{SHEET}!A{row}: unknown question id {qid!r}.")
-            continue
-        if qid in entries:
+            return
+        if qid in self._entries:
             problems.append(f"{SHEET}!A{row}: question {qid!r} appears twice.")
-            continue
+            return
         cell_at = {i + 1: values[i] if i < len(values) else None for i in range(len(COLUMNS))}
         answer = _cell_text(cell_at[ANSWER_COL])
         comment = _cell_text(cell_at[COMMENT_COL]) or None
         na = _cell_text(cell_at[NA_COL]).casefold() in NA_WORDS
         if question.type == "evidence":
             if comment:
-                entries[qid] = Entry(comment=comment)
-            continue
+                self._entries[qid] = Entry(comment=comment)
+            return
         if na and not question.na_allowed:
             problems.append(f"{SHEET}!I{row}: {qid} must be answered; it cannot be marked not applicable.")
-            continue
+            return
         raw = _raw_for(question, answer)
         try:
             question.parse(raw)
         except AnswerError as error:
             problems.append(f"{SHEET}!G{row}: {qid}: {error}")
-            continue
-        entries[qid] = Entry(raw=raw, comment=comment, not_applicable=na)
-    if problems:
-        raise SheetError(problems)
-    return entries
+            return
+        self._entries[qid] = Entry(raw=raw, comment=comment, not_applicable=na)
 
 
 def read_json(form: Form, data: bytes) -> dict[str, Entry]:
     """Entries from the JSON form (``export_json``'s format); :class:`SheetError` on any problem."""
+    if len(data) > MAX_BYTES:
+        raise SheetError([f"The file is {len(data) / 1048576:.1f} MiB; an answers file is at most 5 MiB."])
     try:
         document = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise SheetError([f"Not valid JSON: {error}."]) from None
+    except RecursionError:
+        raise SheetError(["Not an answers file: the JSON is nested far too deep."]) from None
+    except ValueError:  # an integer of more than 4,300 digits (Python's int_max_str_digits)
+        raise SheetError(["Not an answers file: it holds a number far too long to be an answer."]) from None
     if not isinstance(document, dict) or document.get("format") != JSON_FORMAT:
         raise SheetError([f'Not a vendorcheck answers file: "format" must be "{JSON_FORMAT}".'])
     answers = document.get("answers")

@@ -106,12 +106,3 @@ def test_a_tampered_chain_is_shown_as_failed(client: FlaskClient, auth: Auth, wo
     page = client.get("/audit/").get_data(as_text=True)
     assert "The audit trail failed verification." in page
     assert "was edited" in page
-
-
-def test_formula_cells_are_prefixed() -> None:
-    from vendorcheck.auditlog import _cell
-
-    assert _cell("=1+1") == "'=1+1"
-    assert _cell("-2") == "'-2"
-    assert _cell("plain") == "plain"
-    assert _cell(None) == ""

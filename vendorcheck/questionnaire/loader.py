@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from jsonschema import Draft202012Validator
 
+from vendorcheck.numbers import LIMIT as NUMBER_LIMIT
 from vendorcheck.questionnaire.expressions import Compare, Expression, ExpressionError, Literal, Name, parse
 from vendorcheck.questionnaire.model import (
     Choice,
@@ -157,6 +158,11 @@ class _Checker:
         if question["type"] in ("number", "percent") and question["weight"] > 0 and "thresholds" not in question:
             self.add((*path, "thresholds"), "thresholds", "a scored number needs thresholds (good and poor)")
         low, high = question.get("min"), question.get("max")
+        if question["type"] == "number" and high is None:
+            self.add((*path, "type"), "max", "a number needs a max: the largest answer that could be true")
+        for name, bound in (("min", low), ("max", high)):
+            if bound is not None and not abs(bound) < NUMBER_LIMIT:  # NaN and infinity fail too
+                self.add((*path, name), name, f"{name} must be below {NUMBER_LIMIT:,} in size")
         if low is not None and high is not None and low >= high:
             self.add((*path, "min"), "min", f"min ({low}) must be below max ({high})")
         thresholds = question.get("thresholds")

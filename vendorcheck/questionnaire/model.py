@@ -10,15 +10,16 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from typing import Any
 
+from vendorcheck.numbers import NumberError, parse_number, stored_number
 from vendorcheck.questionnaire.expressions import Expression
 
 YES_NO = (("yes", "Yes", 1.0), ("no", "No", 0.0))
 YES_NO_PARTIAL = (("yes", "Yes", 1.0), ("partial", "Partly", 0.5), ("no", "No", 0.0))
 MAX_TEXT = 5000
+INVALID_STORED = "(not a valid answer: please answer again)"
 SCORED_TYPES = frozenset({"yes_no", "yes_no_partial", "single_choice", "multi_choice", "number", "percent", "date"})
 
 
@@ -94,6 +95,10 @@ class Question:
             return tuple(Choice(v, label, _flip(score, self.invert)) for v, label, score in YES_NO_PARTIAL)
         return self.choices
 
+    @cached_property
+    def _option_values(self) -> frozenset[str]:
+        return frozenset(c.value for c in self.options)
+
     def label_of(self, value: str) -> str:
         for choice in self.options:
             if choice.value == value:
@@ -143,25 +148,48 @@ class Question:
         if self.unit:
             cleaned = re.sub(rf"\s*{re.escape(self.unit)}$", "", cleaned, flags=re.IGNORECASE)
         try:
-            number = Decimal(cleaned)
-        except InvalidOperation:
-            raise AnswerError("Enter a number, for example 12 or 12.5.") from None
-        if not number.is_finite():
-            raise AnswerError("Enter a number, for example 12 or 12.5.")
-        low, high = self.min, self.max
+            return parse_number(cleaned, *self.bounds)
+        except NumberError as error:
+            raise AnswerError(str(error)) from None
+
+    @property
+    def bounds(self) -> tuple[float | None, float | None]:
+        """The lowest and highest number this question takes (a percentage is 0 to 100 unless it says otherwise)."""
         if self.type == "percent":
-            low = 0 if low is None else low
-            high = 100 if high is None else high
-        if low is not None and number < Decimal(str(low)):
-            raise AnswerError(f"Enter {_plain(low)} or more.")
-        if high is not None and number > Decimal(str(high)):
-            raise AnswerError(f"Enter {_plain(high)} or less.")
-        return int(number) if number == number.to_integral_value() else float(number)
+            return (0 if self.min is None else self.min, 100 if self.max is None else self.max)
+        return self.min, self.max
+
+    def stored(self, value: Any) -> Any:
+        """A value read back from storage if it is one this question could accept today, else ``None``.
+
+        Older code stored numbers of any size (even infinity); such a value reads as "no valid answer" so
+        that scoring and display never break on it, and the person can simply answer again.
+        """
+        if value is None:
+            return None
+        if self.type in ("number", "percent"):
+            number = stored_number(value, *self.bounds)
+            return None if number is None else int(number) if number.is_integer() else number
+        if self.type == "multi_choice":
+            known = self._option_values
+            ok = isinstance(value, list) and value and all(isinstance(v, str) and v in known for v in value)
+            return value if ok else None
+        if self.type in ("yes_no", "yes_no_partial", "single_choice"):
+            return value if isinstance(value, str) and value in self._option_values else None
+        if self.type == "date":
+            try:
+                return date.fromisoformat(value).isoformat() if isinstance(value, str) else None
+            except ValueError:
+                return None
+        return value if isinstance(value, str) else None
 
     def display(self, value: Any) -> str:
         """How an answer reads on a page or in a spreadsheet."""
         if value is None:
             return ""
+        value = self.stored(value)
+        if value is None:
+            return INVALID_STORED
         if self.type == "multi_choice":
             return "; ".join(self.label_of(v) for v in value)
         if self.type in ("yes_no", "yes_no_partial", "single_choice"):
@@ -174,6 +202,7 @@ class Question:
 
     def compliance(self, value: Any, today: date | None = None) -> float | None:
         """How far an answer meets the bar, 0..1; ``None`` when it is not scored (text, blank, no rule)."""
+        value = self.stored(value)
         if value is None or self.type not in SCORED_TYPES:
             return None
         if self.type == "multi_choice":
@@ -185,7 +214,7 @@ class Question:
                     return choice.score
             return None
         if self.type in ("number", "percent"):
-            return self.thresholds.score(float(value)) if self.thresholds else None
+            return self.thresholds.score(value) if self.thresholds else None
         if self.max_age_days is None:
             return None
         age = ((today or date.today()) - date.fromisoformat(value)).days
@@ -193,6 +222,7 @@ class Question:
 
     def fails(self, value: Any) -> bool:
         """True when the answer trips this question's knock-out rule."""
+        value = self.stored(value)
         return self.critical is not None and value is not None and self.critical.fail_if.evaluate({"answer": value})
 
 

@@ -207,11 +207,12 @@ def _compliance(
         return "scored", 1.0 if state in FILED else 0.0
     if question.type not in SCORED_TYPES:
         return "information", 0.0
+    value = question.stored(value)  # a value older code stored out of bounds counts as unanswered
     if value is None:
         return "unanswered", 0.0
     override = profile.thresholds.get(question.id)
     if override is not None and question.type in ("number", "percent"):
-        return "scored", override.score(float(value))
+        return "scored", override.score(value)
     found = question.compliance(value, today)
     return ("information", 0.0) if found is None else ("scored", found)
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from vendorcheck.numbers import LIMIT as NUMBER_LIMIT
 from vendorcheck.questionnaire.model import Thresholds
 from vendorcheck.scoring.risk import LEVELS
 
@@ -36,6 +37,7 @@ DOMAIN_LABELS = {
 # beside the rating, not inside it (a cheap vendor is not a safer one).
 DEFAULT_WEIGHTS = {domain: 1.0 for domain in DOMAIN_LABELS} | {"contracts": 1.5, "operations": 0.5, "pricing": 0.0}
 RATING_BASES = ("claimed", "proven")
+MAX_WEIGHT = 100  # a domain at 100 against others at 1 already decides alone
 
 
 class ProfileError(ValueError):
@@ -69,12 +71,16 @@ class ScoringProfile:
         """ProfileError listing every mistake, if the profile cannot produce a meaningful score."""
         problems = []
         for domain, weight in sorted(self.weights.items()):
-            if not isinstance(weight, int | float) or not math.isfinite(weight) or weight < 0:
-                problems.append(f"The weight of {DOMAIN_LABELS.get(domain, domain)} must be zero or more.")
+            if not isinstance(weight, int | float) or not 0 <= weight <= MAX_WEIGHT:  # NaN fails too
+                problems.append(
+                    f"The weight of {DOMAIN_LABELS.get(domain, domain)} must be zero or more (at most {MAX_WEIGHT})."
+                )
         if not any(w > 0 for w in self.weights.values() if isinstance(w, int | float) and math.isfinite(w)):
             problems.append("At least one domain must weigh more than zero, or nothing would count.")
         for question_id, rule in sorted(self.thresholds.items()):
-            if rule.direction not in ("higher_is_better", "lower_is_better"):
+            if not all(math.isfinite(t) and abs(t) < NUMBER_LIMIT for t in (rule.good, rule.poor)):
+                problems.append(f"{question_id}: the thresholds must be ordinary numbers.")
+            elif rule.direction not in ("higher_is_better", "lower_is_better"):
                 problems.append(f"{question_id}: direction must be higher_is_better or lower_is_better.")
             elif rule.good == rule.poor:
                 problems.append(f"{question_id}: the good and poor thresholds must differ.")

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
-import math
 from datetime import date
 from typing import Any
 
@@ -16,11 +14,14 @@ from werkzeug.wrappers import Response as BaseResponse
 from wtforms.fields.choices import SelectChoice
 
 from vendorcheck import db, scores
+from vendorcheck.cells import csv_writer
 from vendorcheck.memo import build_memo, memo_pdf
 from vendorcheck.models import Vendor
+from vendorcheck.numbers import NumberError, parse_number
 from vendorcheck.permissions import Capability
 from vendorcheck.questionnaire.model import Questionnaire, Thresholds
 from vendorcheck.scoring import DOMAIN_LABELS, ProfileError, ScoringProfile
+from vendorcheck.scoring.profile import MAX_WEIGHT
 from vendorcheck.web.access import current_actor, requires
 from vendorcheck.web.scores import bp
 from vendorcheck.web.scores.charts import bar_chart
@@ -96,7 +97,7 @@ def compare_csv() -> Response | tuple[str, int]:
     if comparison is None:
         return render_template("errors/error.html", status=400, title="Nothing to export", advice=error), 400
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(scores.comparison_rows(comparison))
+    csv_writer(buffer).writerows(scores.comparison_rows(comparison))
     return _attachment(buffer.getvalue().encode("utf-8"), "text/csv; charset=utf-8", "vendor-comparison.csv")
 
 
@@ -215,11 +216,9 @@ def profile() -> Any:
     weights: dict[str, float] = {}
     for domain, text in raw.items():
         try:
-            weights[domain] = float(text)
-            if not math.isfinite(weights[domain]) or weights[domain] < 0:
-                raise ValueError
-        except ValueError:
-            errors[domain] = "Enter a number, zero or more."
+            weights[domain] = float(parse_number(text, low=0, high=MAX_WEIGHT))
+        except NumberError:
+            errors[domain] = f"Enter a number, zero or more. The most a weight can be is {MAX_WEIGHT}."
     thresholds, threshold_errors = _parse_thresholds(form.thresholds.data or "")
     valid = form.validate_on_submit()
     for message in threshold_errors:
@@ -258,8 +257,8 @@ def _parse_thresholds(text: str) -> tuple[dict[str, Thresholds], list[str]]:
             problems.append(f"Line {number}: “{qid}” is not a question with thresholds.")
             continue
         try:
-            good, poor = (float(p) for p in parts)
-        except ValueError:
+            good, poor = (float(parse_number(p)) for p in parts)
+        except (NumberError, ValueError):  # ValueError: not exactly two numbers
             problems.append(f"Line {number}: write it as “{qid}: good, poor”, with two numbers.")
             continue
         rule = Thresholds(known[qid].thresholds.direction, good, poor)  # type: ignore[union-attr]
