@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from vendorcheck.models import SessionEnd, User, UserSession, utcnow
 
@@ -79,7 +79,9 @@ def rotate(record: UserSession) -> str:
 def _find(session: Session, token: object) -> UserSession | None:
     if not isinstance(token, str) or not token:
         return None
-    return session.scalar(select(UserSession).where(UserSession.token_hash == hash_token(token)))
+    # One query for the record and its user: this runs on every request.
+    query = select(UserSession).options(joinedload(UserSession.user)).where(UserSession.token_hash == hash_token(token))
+    return session.scalar(query)
 
 
 def check(
