@@ -17,12 +17,12 @@ import pytest
 from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from vendorcheck import accounts, create_app, db, mfa, passwords
+from vendorcheck import accounts, create_app, db, mfa, passwords, user_sessions
 from vendorcheck.audit import GENESIS_HASH, Actor
-from vendorcheck.models import Base, Organization, Role, User
+from vendorcheck.models import Base, Organization, Role, User, UserSession
 from vendorcheck.vault.keyring import create_keyring
 
 PASSWORD = "correct horse battery staple"
@@ -195,8 +195,33 @@ class Auth:
         """Post the sign-out form."""
         return self.client.post("/logout", data={"csrf_token": csrf_token(self.client, "/")})
 
+    def reauthenticate(self, user: User, password: str = PASSWORD):
+        """Confirm it is ``user`` again (password, and a recovery code if MFA is on), as factor changes need."""
+        data = {"password": password, "csrf_token": csrf_token(self.client, "/account/confirm")}
+        if user.email in MFA_CODES:
+            data["code"] = MFA_CODES[user.email].pop()
+        response = self.client.post("/account/confirm", data=data)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response
+
 
 @pytest.fixture
 def auth(client: FlaskClient) -> Auth:
     """Sign-in helper for ``client``."""
     return Auth(client)
+
+
+def session_token(client: FlaskClient) -> str:
+    """The session token the client's cookie carries (Flask-Login's user id is the server-side session's token)."""
+    with client.session_transaction() as session:
+        return session["_user_id"]
+
+
+def session_record(client: FlaskClient, dbs: Session) -> UserSession:
+    """The server-side session record the client's cookie names, freshly read."""
+    dbs.rollback()  # end the read snapshot: see what the requests changed
+    record = dbs.scalar(
+        select(UserSession).where(UserSession.token_hash == user_sessions.hash_token(session_token(client)))
+    )
+    assert record is not None, "the cookie names no session record"
+    return record

@@ -1,5 +1,9 @@
 """Organizations, user accounts, invitations, password resets and MFA: the service the CLI, the demo and
 the web share. Every change writes an audit event in the caller's transaction. No Flask.
+
+Whatever changes who a user is or what they may do (password, role, second factor, deactivation) ends
+their server-side sessions here, through ``user_sessions.end_sessions``, so it holds for every app
+process and for the CLI alike.
 """
 
 from __future__ import annotations
@@ -19,11 +23,14 @@ from vendorcheck.models import (
     Organization,
     RecoveryCode,
     Role,
+    SessionEnd,
     TokenPurpose,
     User,
+    UserSession,
     utcnow,
 )
 from vendorcheck.passwords import hash_password, needs_rehash, password_problem, verify_password
+from vendorcheck.user_sessions import end_sessions
 
 INVITATION_LIFETIME = timedelta(days=7)
 RESET_LIFETIME = timedelta(hours=24)
@@ -153,7 +160,7 @@ def set_role(session: Session, user: User, role: Role, actor: Actor) -> None:
         raise AccountError("This is the organization's only administrator; make someone else admin first.")
     old = user.role
     user.role = role
-    user.session_version += 1  # what the user may do changed: sign them in again
+    end_sessions(session, user, SessionEnd.ROLE_CHANGE)  # what the user may do changed: sign them in again
     _user_event(session, "user.role_change", actor, user, old=str(old), new=str(role))
 
 
@@ -164,7 +171,7 @@ def deactivate(session: Session, user: User, actor: Actor) -> None:
     if user.role == Role.ADMIN and user.is_active and _active_admins(session, user.org_id) <= 1:
         raise AccountError("This is the organization's only administrator; make someone else admin first.")
     user.is_active = False
-    user.session_version += 1
+    end_sessions(session, user, SessionEnd.DEACTIVATION)
     _user_event(session, "user.deactivate", actor, user)
 
 
@@ -195,8 +202,10 @@ def record_sign_in(session: Session, user: User, actor: Actor) -> None:
     audit.record(session, "auth.login", actor, org_id=user.org_id, target_type="user", target_id=user.id)
 
 
-def change_password(session: Session, user: User, current: str, new: str, actor: Actor) -> None:
-    """Replace the user's password after checking the current one; ends other sessions."""
+def change_password(
+    session: Session, user: User, current: str, new: str, actor: Actor, keep_session_id: int | None = None
+) -> None:
+    """Replace the user's password after checking the current one; ends every session but ``keep_session_id``."""
     if not verify_password(user.password_hash, current):
         raise AccountError("Your current password is not right.", "current")
     if verify_password(user.password_hash, new):
@@ -207,14 +216,30 @@ def change_password(session: Session, user: User, current: str, new: str, actor:
         raise AccountError(str(exc), "new") from None
     user.password_hash = hash_password(new)
     user.must_change_password = False
-    user.session_version += 1
-    _user_event(session, "user.password_change", actor, user)
+    ended = end_sessions(session, user, SessionEnd.PASSWORD_CHANGE, except_id=keep_session_id)
+    _user_event(session, "user.password_change", actor, user, sessions_ended=ended)
 
 
-def sign_out_everywhere(session: Session, user: User, actor: Actor) -> None:
-    """End every session of ``user`` (the caller signs the current one in again if it should live)."""
-    user.session_version += 1
-    _user_event(session, "user.sign_out_everywhere", actor, user)
+def sign_out_everywhere(session: Session, user: User, actor: Actor, keep_session_id: int | None = None) -> None:
+    """End every session of ``user`` but ``keep_session_id`` (the one asking)."""
+    ended = end_sessions(session, user, SessionEnd.SIGN_OUT_EVERYWHERE, except_id=keep_session_id)
+    _user_event(session, "user.sign_out_everywhere", actor, user, sessions_ended=ended)
+
+
+def reauthenticate(session: Session, user: User, record: UserSession, password: str, code: str, actor: Actor) -> None:
+    """Prove again, on this session, that it is the user: the password and, if they have one, the second factor.
+
+    Success marks ``record`` as recently re-authenticated (the caller gives it a new token); both outcomes
+    are audited. The code is not looked at when the password is wrong, so no code is spent on a guess.
+    """
+    proven = verify_password(user.password_hash, password)
+    if proven and user.has_mfa:
+        proven = verify_second_factor(session, user, code, actor)
+    if not proven:
+        _user_event(session, "auth.reauth_failed", actor, user, session_id=record.id)
+        raise AccountError("That password or code is not right. Check both and try again.", "password")
+    record.reauthenticated_at = utcnow()
+    _user_event(session, "auth.reauth", actor, user, session_id=record.id)
 
 
 # One-time links: invitations and password resets
@@ -355,7 +380,7 @@ def reset_password(session: Session, token: str, password: str, source_ip: str |
     _check_password(password, user.email, user.display_name)
     user.password_hash = hash_password(password)
     user.must_change_password = False
-    user.session_version += 1
+    end_sessions(session, user, SessionEnd.PASSWORD_RESET)
     link.used_at = utcnow()
     _user_event(session, "user.password_reset", Actor(audit.ActorKind.USER, user.email, user.id, source_ip), user)
     return user
@@ -369,17 +394,25 @@ def mfa_required(user: User) -> bool:
     return user.role in MFA_ROLES or user.organization.mfa_required
 
 
-def confirm_mfa_enrollment(session: Session, user: User, secret: str, code: str, actor: Actor) -> list[str]:
-    """Turn MFA on once the user proves their app shows the right code; returns new recovery codes."""
+def confirm_mfa_enrollment(
+    session: Session, user: User, secret: str, code: str, actor: Actor, keep_session_id: int | None = None
+) -> list[str]:
+    """Turn MFA on (or move it to a new app) once the user's app shows the right code; new recovery codes.
+
+    Any earlier secret and recovery codes stop working, and every session but ``keep_session_id`` ends.
+    Callers make sure the person re-authenticated first when a factor already exists.
+    """
     step = mfa.accepted_step(secret, code, None)
     if step is None:
         raise AccountError("That code is not right. Check the time on your phone and enter the newest code.", "code")
+    replacing = user.has_mfa
     user.mfa_secret = secret
     user.mfa_last_step = step
     user.mfa_enabled_at = utcnow()
     codes = mfa.new_recovery_codes()
     user.recovery_codes = [RecoveryCode(code_hash=mfa.hash_recovery_code(c)) for c in codes]
-    _user_event(session, "user.mfa_enable", actor, user)
+    end_sessions(session, user, SessionEnd.MFA_CHANGE, except_id=keep_session_id)
+    _user_event(session, "user.mfa_replace" if replacing else "user.mfa_enable", actor, user)
     return codes
 
 
@@ -413,7 +446,7 @@ def reset_mfa(session: Session, user: User, actor: Actor) -> None:
     user.mfa_enabled_at = None
     user.mfa_last_step = None
     user.recovery_codes = []
-    user.session_version += 1
+    end_sessions(session, user, SessionEnd.MFA_RESET)
     _user_event(session, "user.mfa_reset", actor, user)
 
 

@@ -204,8 +204,6 @@ class User(OrgScoped, Base):
     role: Mapped[Role] = mapped_column(_enum(Role, "role"))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Bumped to end every session of this user at once (sign out everywhere, deactivation).
-    session_version: Mapped[int] = mapped_column(Integer, default=1)
     mfa_secret: Mapped[str | None] = mapped_column(String(64))
     mfa_enabled_at: Mapped[datetime | None]
     # The TOTP time step of the last accepted code: a code from that step or earlier is a replay.
@@ -233,6 +231,49 @@ class RecoveryCode(Base):
     used_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(back_populates="recovery_codes")
+
+
+class SessionEnd(enum.StrEnum):
+    """Why a sign-in session ended (kept on the record, for the account page and investigations)."""
+
+    SIGN_OUT = "sign_out"
+    SIGN_OUT_EVERYWHERE = "sign_out_everywhere"
+    PASSWORD_CHANGE = "password_change"  # noqa: S105 (a reason, not a password)
+    PASSWORD_RESET = "password_reset"  # noqa: S105 (a reason, not a password)
+    ROLE_CHANGE = "role_change"
+    DEACTIVATION = "deactivation"
+    MFA_CHANGE = "mfa_change"
+    MFA_RESET = "mfa_reset"
+    IDLE = "idle"
+    LIFETIME = "lifetime"
+
+
+class UserSession(OrgScoped, Base):
+    """One sign-in, held on the server: the cookie carries only a random id whose SHA-256 is ``token_hash``.
+
+    A record ``awaiting_second_factor`` is the short step between the right password and the code; it
+    signs nobody in. Ending a record (``ended_at``) signs that browser out for every app process at once.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    awaiting_second_factor: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The last time the person proved it was them again (password and current factor): sensitive changes.
+    reauthenticated_at: Mapped[datetime | None]
+    # An authenticator secret being enrolled: kept here, never in the (readable) cookie.
+    pending_mfa_secret: Mapped[str | None] = mapped_column(String(64))
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[SessionEnd | None] = mapped_column(_enum(SessionEnd, "session_end"))
+    source_ip: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+
+    user: Mapped[User] = relationship()
 
 
 class TokenPurpose(enum.StrEnum):

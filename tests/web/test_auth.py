@@ -1,10 +1,12 @@
 """Signing in and out through the real forms."""
 
+from datetime import timedelta
+
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.conftest import PASSWORD, Auth, World, csrf_token
+from tests.conftest import PASSWORD, Auth, World, csrf_token, session_record
 from vendorcheck import accounts
 from vendorcheck.models import AuditEvent, Role
 
@@ -146,10 +148,10 @@ def test_changing_password_signs_out_other_sessions(app, auth: Auth, world: Worl
     assert other_client.get("/").status_code == 302
 
 
-def test_idle_sessions_are_signed_out(client: FlaskClient, auth: Auth, world: World) -> None:
+def test_idle_sessions_are_signed_out(client: FlaskClient, auth: Auth, world: World, dbs: Session) -> None:
     auth.login_as(world.users[Role.VIEWER])
-    with client.session_transaction() as session:
-        session["last_seen"] -= 16 * 60
+    session_record(client, dbs).last_seen_at -= timedelta(minutes=16)
+    dbs.commit()
     response = client.get("/vendors/7")
     assert response.status_code == 302
     assert response.headers["Location"] == "/login?next=/vendors/7"
@@ -157,20 +159,22 @@ def test_idle_sessions_are_signed_out(client: FlaskClient, auth: Auth, world: Wo
     assert client.get("/").status_code == 302
 
 
-def test_activity_keeps_a_session_alive(client: FlaskClient, auth: Auth, world: World) -> None:
+def test_activity_keeps_a_session_alive(client: FlaskClient, auth: Auth, world: World, dbs: Session) -> None:
     auth.login_as(world.users[Role.VIEWER])
-    with client.session_transaction() as session:
-        session["last_seen"] -= 14 * 60
+    session_record(client, dbs).last_seen_at -= timedelta(minutes=14)
+    dbs.commit()
     assert client.get("/").status_code == 200
-    with client.session_transaction() as session:
-        session["last_seen"] -= 14 * 60
+    session_record(client, dbs).last_seen_at -= timedelta(minutes=14)
+    dbs.commit()
     assert client.get("/").status_code == 200
 
 
-def test_sessions_end_after_their_absolute_lifetime(client: FlaskClient, auth: Auth, world: World) -> None:
+def test_sessions_end_after_their_absolute_lifetime(
+    client: FlaskClient, auth: Auth, world: World, dbs: Session
+) -> None:
     auth.login_as(world.users[Role.VIEWER])
-    with client.session_transaction() as session:
-        session["signed_in_at"] -= 13 * 3600
+    session_record(client, dbs).created_at -= timedelta(hours=13)
+    dbs.commit()
     assert client.get("/").status_code == 302
     assert "after a long session" in client.get("/login").get_data(as_text=True)
 

@@ -8,7 +8,6 @@ to sign in. Public endpoints are reached by everyone.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import pytest
@@ -19,7 +18,7 @@ from sqlalchemy.orm import Session
 from werkzeug.routing import Rule
 
 from tests.conftest import PASSWORD, World, csrf_token
-from vendorcheck import accounts, assessments, db, evidence, signing
+from vendorcheck import accounts, assessments, db, evidence, signing, user_sessions
 from vendorcheck.audit import Actor
 from vendorcheck.models import EvidenceKind, EvidenceVersion, Role, User, Vendor
 from vendorcheck.permissions import can
@@ -86,12 +85,15 @@ def _sign_in(client: FlaskClient, user: User) -> None:
     """Put a signed-in session straight into the client's cookie (the sign-in flow has its own tests)."""
     with client.application.test_request_context(environ_base=client.environ_base):
         identifier = _create_identifier()  # what Flask-Login's strong session protection expects
+    dbs = Session(db.engine(client.application))
+    _record, token = user_sessions.start(dbs, user, None, None)
+    dbs.commit()
+    dbs.close()
     with client.session_transaction() as session:
         session.clear()
-        session["_user_id"] = f"{user.id}:{user.session_version}"
+        session["_user_id"] = token  # the server-side session's token, as sign-in stores it
         session["_fresh"] = True
         session["_id"] = identifier
-        session["signed_in_at"] = session["last_seen"] = int(time.time())
 
 
 def _request(client: FlaskClient, method: str, url: str) -> int:

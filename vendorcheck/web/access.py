@@ -1,37 +1,39 @@
 """Sign-in state and the capability every view declares.
 
-``requires(Capability.X)`` or ``public`` decorates every view; a test walks ``app.url_map`` and fails on
-any endpoint without one. Organization-owned objects are fetched with ``get_or_404`` so another
-organization's object answers 404, never 403 and never data.
+Signing in creates a server-side session record (``vendorcheck.user_sessions``); Flask-Login keeps only
+that record's random token in the cookie, and every request looks the record up, so ending it on the
+server signs the browser out at once. ``requires(Capability.X)`` or ``public`` decorates every view; a
+test walks ``app.url_map`` and fails on any endpoint without one. Organization-owned objects are fetched
+with ``get_or_404`` so another organization's object answers 404, never 403 and never data.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
+from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
 from flask_login import LoginManager, current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from vendorcheck import db
+from vendorcheck import db, user_sessions
 from vendorcheck.accounts import mfa_required
 from vendorcheck.audit import Actor
-from vendorcheck.models import ActorKind, OrgScoped, User
+from vendorcheck.models import ActorKind, OrgScoped, SessionEnd, User, UserSession
 from vendorcheck.permissions import Capability, can
 
 PUBLIC = "public"
 # Where a signed-in user may still go while a password change or MFA enrollment is owed.
-SETUP_ENDPOINTS = frozenset({"account.change_password", "account.mfa_setup", "auth.logout"})
+SETUP_ENDPOINTS = frozenset({"account.change_password", "account.mfa_setup", "account.reauthenticate", "auth.logout"})
 login_manager = LoginManager()
 T = TypeVar("T", bound=OrgScoped)
 View = Callable[..., Any]
 
 
 def init_app(app: Flask) -> None:
-    """Set up Flask-Login with session ids that die when the user's session_version moves."""
+    """Set up Flask-Login over server-side session records."""
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."
@@ -47,59 +49,91 @@ def _can(capability: str) -> bool:
     return bool(current_user.is_authenticated and can(current_user.role, Capability(capability)))
 
 
-def start_session(user: User) -> None:
-    """Sign ``user`` in on a fresh session that remembers when it began (for the time limits)."""
+def session_limits() -> user_sessions.Limits:
+    """The idle and absolute limits from the settings."""
+    settings = current_app.config["VENDORCHECK_SETTINGS"]
+    return user_sessions.Limits(
+        idle=timedelta(minutes=settings.session_idle_minutes), lifetime=timedelta(hours=settings.session_lifetime_hours)
+    )
+
+
+def client_details() -> tuple[str | None, str | None]:
+    """This request's address and user agent, kept on a session record to recognise it on the account page."""
+    return request.remote_addr, request.headers.get("User-Agent")
+
+
+def start_session(user: User, record: UserSession | None = None, token: str | None = None) -> None:
+    """Sign ``user`` in on a fresh cookie naming a new server-side session (or ``record`` under ``token``).
+
+    The caller commits the database session (the record must exist before the browser uses it).
+    """
+    end_current_session()  # someone else signed in on this browser: their session ends, not orphaned
     session.clear()  # nothing carried over from before sign-in
     session.permanent = True
-    login_user(SignedInUser(user))
-    now = int(time.time())
-    session["signed_in_at"] = session["last_seen"] = now
+    if record is None or token is None:
+        record, token = user_sessions.start(db.session(), user, *client_details())
+    login_user(SignedInUser(user, record, token))
+
+
+def end_current_session() -> None:
+    """End the signed-in session on the server and forget it in the cookie (the caller commits)."""
+    if current_user.is_authenticated:
+        user_sessions.end(current_user.record, SessionEnd.SIGN_OUT)
+    logout_user()
+
+
+def renew_session(token: str) -> None:
+    """Name the current record by a new token (after a re-authentication), keeping the rest of the cookie."""
+    login_user(SignedInUser(current_user.user, current_user.record, token))
 
 
 def _enforce_session_limits() -> Response | None:
-    """Sign out after the idle timeout (HIPAA automatic logoff) or the absolute lifetime."""
-    if request.endpoint == "static" or not current_user.is_authenticated:
+    """Send a browser whose session just ran out (idle, HIPAA automatic logoff, or too old) to sign in."""
+    if request.endpoint == "static" or current_user.is_authenticated:
+        return None
+    ended = g.pop("session_ended", None)
+    if "_user_id" in session:
+        session.clear()  # the record is gone or ended: drop what the cookie still says
+    if ended is None:
         return None
     settings = current_app.config["VENDORCHECK_SETTINGS"]
-    now = int(time.time())
-    idle = now - session.get("last_seen", 0) > settings.session_idle_minutes * 60
-    expired = now - session.get("signed_in_at", 0) > settings.session_lifetime_hours * 3600
-    if idle or expired:
-        logout_user()
-        session.clear()
-        reason = f"after {settings.session_idle_minutes} minutes without activity" if idle else "after a long session"
-        flash(f"You were signed out {reason}. Please sign in again.", "info")
-        return redirect(url_for("auth.login", next=request.full_path.rstrip("?") if request.method == "GET" else None))
-    session["last_seen"] = now
-    return None
+    if ended == SessionEnd.IDLE:
+        reason = f"after {settings.session_idle_minutes} minutes without activity"
+    else:
+        reason = "after a long session"
+    flash(f"You were signed out {reason}. Please sign in again.", "info")
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?") if request.method == "GET" else None))
 
 
 class SignedInUser:
-    """The Flask-Login wrapper around a User row, identified by id and session version."""
+    """The Flask-Login wrapper around a User row and the server-side session it signed in on."""
 
     is_authenticated = True
     is_active = True
     is_anonymous = False
 
-    def __init__(self, user: User) -> None:
+    def __init__(self, user: User, record: UserSession, token: str) -> None:
         self.user = user
+        self.record = record
+        self.token = token
 
     def get_id(self) -> str:
-        """'<user id>:<session version>': bumping the version signs every session out."""
-        return f"{self.user.id}:{self.user.session_version}"
+        """The session record's token: what the cookie carries (the server keeps only its hash)."""
+        return self.token
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.user, name)
 
 
-def _load_user(user_key: str) -> SignedInUser | None:
-    user_id, _, version = user_key.partition(":")
-    if not (user_id.isdigit() and version.isdigit()):
-        return None
-    user = db.session().get(User, int(user_id))
-    if user is None or not user.is_active or user.session_version != int(version):
-        return None
-    return SignedInUser(user)
+def _load_user(token: str) -> SignedInUser | None:
+    """The user of the live session ``token`` names; ends it here if it ran out (the reason goes to ``g``)."""
+    dbs = db.session()
+    record, ended = user_sessions.check(dbs, token, session_limits())
+    if dbs.dirty:
+        dbs.commit()  # an ended record, or last-seen moved on (at most once a minute)
+    if ended is not None:
+        g.session_ended = ended
+    return SignedInUser(record.user, record, token) if record is not None else None
 
 
 def public(view: View) -> View:
@@ -127,6 +161,30 @@ def requires(capability: Capability) -> Callable[[View], View]:
         return wrapper
 
     return decorator
+
+
+def reauthentication_due(next_path: str | None = None) -> Response | None:
+    """A redirect to the "confirm it is you" step unless this session re-authenticated moments ago.
+
+    Views that change how someone signs in (a second factor, its recovery codes) call this, or use
+    ``requires_recent_authentication``, after their capability and object checks.
+    """
+    if user_sessions.recently_authenticated(current_user.record, current_user.user):
+        return None
+    if next_path is None:
+        next_path = request.full_path.rstrip("?") if request.method == "GET" else request.path
+    flash("Confirm it is you before changing how you sign in.", "info")
+    return redirect(url_for("account.reauthenticate", next=next_path))
+
+
+def requires_recent_authentication(view: View) -> View:
+    """Refuse ``view`` (placed under ``requires``) until the session re-authenticated within a few minutes."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return reauthentication_due() or view(*args, **kwargs)
+
+    return wrapper
 
 
 def _setup_owed(user: User) -> str | None:

@@ -21,6 +21,8 @@ limiter = Limiter(key_func=get_remote_address, headers_enabled=False)
 PER_ACCOUNT = "5 per 15 minutes"  # the sixth quick wrong password waits
 PER_ADDRESS = "30 per 15 minutes"  # one address trying many accounts
 PER_LINK_ADDRESS = "20 per hour"  # guessing invitation or reset tokens
+# Password guesses against one account share one bucket, whether made at sign-in or at re-authentication.
+ACCOUNT_SCOPE = "account"
 
 
 def init_app(app: Flask) -> None:

@@ -1,8 +1,8 @@
-"""Forms for one's own password and second factor."""
+"""Forms for one's own password, second factor, and re-authentication."""
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms import HiddenField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from vendorcheck.passwords import MAX_LENGTH
 from vendorcheck.web.auth.forms import NEW_PASSWORD_HELP
@@ -27,3 +27,16 @@ class EnrollForm(FlaskForm):
 
     code = StringField("Code shown by the app", validators=[DataRequired(), Length(max=20)])
     submit = SubmitField("Turn on two-step sign-in")
+
+
+class ReauthForm(FlaskForm):
+    """The password and the current second factor again, before a change to how one signs in."""
+
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_LENGTH)])
+    code = StringField(
+        "Code from your authenticator app",
+        validators=[Optional(), Length(max=20)],
+        description="Six digits, or one of your recovery codes.",
+    )
+    next = HiddenField()
+    submit = SubmitField("Confirm")

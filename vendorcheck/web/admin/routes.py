@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from vendorcheck import accounts, db
 from vendorcheck.models import AccountToken, Role, User
 from vendorcheck.permissions import Capability
-from vendorcheck.web.access import current_actor, get_or_404, requires
+from vendorcheck.web.access import current_actor, get_or_404, reauthentication_due, requires
 from vendorcheck.web.admin import bp
 from vendorcheck.web.admin.forms import InviteForm, PolicyForm, RoleForm
 from vendorcheck.web.forms import ActionForm, apply_account_error
@@ -94,6 +94,10 @@ def _act(user_id: int, change: str) -> Response:
         "reset-mfa": (accounts.reset_mfa, "{}'s two-step sign-in was removed; they set it up again at next sign-in."),
     }
     action, message = actions[change]
+    if change == "reset-mfa":  # whoever can remove a factor can take the account over: prove it is you
+        due = reauthentication_due(url_for("admin.user", user_id=found.id))
+        if due is not None:
+            return due
     try:
         action(dbs, found, current_actor())
     except accounts.AccountError as exc:

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
-import time
-
 from flask import flash, make_response, redirect, render_template, request, session, url_for
 from flask_limiter import RequestLimit
 from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
-from vendorcheck import accounts, audit, db
-from vendorcheck.models import TokenPurpose, User
+from vendorcheck import accounts, audit, db, user_sessions
+from vendorcheck.models import TokenPurpose, UserSession
 from vendorcheck.web import ratelimit
-from vendorcheck.web.access import current_actor, public, start_session, user_actor
+from vendorcheck.web.access import (
+    client_details,
+    current_actor,
+    end_current_session,
+    public,
+    start_session,
+    user_actor,
+)
 from vendorcheck.web.auth import bp
 from vendorcheck.web.auth.forms import InvitationForm, LoginForm, NewPasswordForm, SignOutForm, VerifyForm
 from vendorcheck.web.forms import apply_account_error
 from vendorcheck.web.security import is_local_path
-
-MFA_PENDING_SECONDS = 300
 
 
 def _throttled_login(limit: RequestLimit) -> Response:
@@ -30,8 +33,9 @@ def _throttled_login(limit: RequestLimit) -> Response:
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@ratelimit.limiter.limit(
+@ratelimit.limiter.shared_limit(
     ratelimit.PER_ACCOUNT,
+    scope=ratelimit.ACCOUNT_SCOPE,
     key_func=ratelimit.submitted_account,
     methods=["POST"],
     deduct_when=ratelimit.failed,
@@ -57,25 +61,25 @@ def login() -> str | Response | tuple[str, int]:
         flash("That email and password do not match an active account.", "error")
         return render_template("auth/login.html", form=form), 401
     if user.has_mfa:
+        # A half-finished sign-in lives on the server too: ending the user's sessions (a password reset,
+        # deactivation) also ends it. The cookie holds its token, the user id (a throttling key) and the target.
+        _record, token = user_sessions.start(dbs, user, *client_details(), awaiting_second_factor=True)
+        dbs.commit()  # the record, and a rehashed password if any
         session.clear()
-        session["mfa_pending"] = {"uid": user.id, "sv": user.session_version, "at": int(time.time()), "next": target}
-        dbs.commit()  # a rehashed password, if any
+        session["mfa_pending"] = {"token": token, "uid": user.id, "next": target}
         return redirect(url_for("auth.verify"))
     accounts.record_sign_in(dbs, user, user_actor(user))
-    dbs.commit()
     start_session(user)
+    dbs.commit()
     return redirect(target)
 
 
-def _pending_user() -> User | None:
-    """The user who gave the right password moments ago and now owes the second factor."""
+def _pending_sign_in() -> UserSession | None:
+    """The record of the sign-in that gave the right password moments ago and now owes the second factor."""
     pending = session.get("mfa_pending")
-    if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > MFA_PENDING_SECONDS:
+    if not isinstance(pending, dict):
         return None
-    user = db.session().get(User, pending.get("uid"))
-    if user is None or not user.is_active or user.session_version != pending.get("sv") or not user.has_mfa:
-        return None
-    return user
+    return user_sessions.awaiting_second_factor(db.session(), pending.get("token"))
 
 
 def _mfa_key() -> str:
@@ -100,11 +104,12 @@ def _throttled_verify(limit: RequestLimit) -> Response:
 )
 def verify() -> str | Response | tuple[str, int]:
     """The second step of signing in: a code from the authenticator app or a recovery code."""
-    user = _pending_user()
-    if user is None:
+    record = _pending_sign_in()
+    if record is None:
         session.pop("mfa_pending", None)
         flash("Please sign in again.", "info")
         return redirect(url_for("auth.login"))
+    user = record.user
     form = VerifyForm()
     if not form.validate_on_submit():
         return render_template("auth/verify.html", form=form)
@@ -117,18 +122,20 @@ def verify() -> str | Response | tuple[str, int]:
         return render_template("auth/verify.html", form=form), 401
     target = session["mfa_pending"]["next"]
     accounts.record_sign_in(dbs, user, actor)
+    token = user_sessions.complete_second_factor(record)  # a new token: the half-signed-in one dies
     dbs.commit()
-    start_session(user)
+    start_session(user, record, token)
     return redirect(target if is_local_path(target) else url_for("vendors.dashboard"))
 
 
 @bp.route("/logout", methods=["POST"])
 @public
 def logout() -> Response:
-    """Sign out (a POST with a CSRF token, so no other site can sign you out)."""
+    """Sign out (a POST with a CSRF token, so no other site can sign you out): the server ends the session."""
     if SignOutForm().validate_on_submit() and current_user.is_authenticated:
         dbs = db.session()
         audit.record(dbs, "auth.logout", current_actor(), org_id=current_user.org_id)
+        end_current_session()
         dbs.commit()
     logout_user()
     session.clear()
@@ -160,9 +167,8 @@ def invitation(token: str) -> str | Response | tuple[str, int]:
             apply_account_error(form, exc, default="password")
         else:
             accounts.record_sign_in(dbs, user, current_actor())
-            dbs.commit()
-            logout_user()
             start_session(user)
+            dbs.commit()
             flash(f"Welcome to {user.organization.name}.", "success")
             return redirect(url_for("vendors.dashboard"))
     return render_template("auth/invitation.html", form=form, link=link), (400 if form.errors else 200)
@@ -185,8 +191,8 @@ def reset(token: str) -> str | Response | tuple[str, int]:
         except accounts.AccountError as exc:
             apply_account_error(form, exc, default="password")
         else:
+            end_current_session()
             dbs.commit()
-            logout_user()
             session.clear()
             flash("Your password has been set. Sign in with it now.", "success")
             return redirect(url_for("auth.login"))
