@@ -92,6 +92,7 @@ class Receiver:
         self.form: FlaskForm | None = None
         self.upload: Upload | None = None
         self.version_id: int | None = None
+        self.renamed_from: str | None = None  # the uploader's name, when the stored one got the right extension
 
     def __call__(self, fields: MultiDict[str, str], filename: str | None) -> Upload:
         self.form = self.make_form(formdata=fields)
@@ -123,7 +124,9 @@ class Receiver:
                 raise FormRefused("Choose the document to upload.")
             sealed, file_type = self.upload.finish()
             version = session.get(EvidenceVersion, self.version_id)
-            service.finish_upload(session, self.actor, version, sealed, file_type)
+            if version is None:  # swept meanwhile: only an upload running for hours can lose its row
+                raise FormRefused("The upload took too long and was discarded. Please try again.")
+            self.renamed_from = service.finish_upload(session, self.actor, version, sealed, file_type)
             session.commit()
             return version
         except BaseException as exc:
@@ -162,7 +165,8 @@ def upload(vendor_id: int) -> str | tuple[str, int] | BaseResponse:
     if version is None:
         form = receiver.form or _evidence_form(formdata=None)
         return render_template("evidence/new.html", vendor=vendor, form=form, error=error, **upload_context()), 400
-    flash(f"“{version.evidence.title}” was uploaded and encrypted. It now awaits review.", "success")
+    note = service.renamed_note(version, receiver.renamed_from)
+    flash(f"“{version.evidence.title}” was uploaded and encrypted. It now awaits review.{note}", "success")
     return redirect(url_for("evidence.show", evidence_id=version.evidence_id))
 
 
@@ -194,11 +198,13 @@ def show(evidence_id: int) -> tuple[str, int]:
 def new_version(evidence_id: int) -> tuple[str, int] | BaseResponse:
     """Upload a newer file; the old one stays, and the document goes back to awaiting review."""
     item = get_or_404(Evidence, evidence_id)
-    version, error = receive(Receiver(item.vendor, NewVersionForm, evidence=item))
+    receiver = Receiver(item.vendor, NewVersionForm, evidence=item)
+    version, error = receive(receiver)
     if version is None:
         db.session().expire_all()
         return _evidence_page(item, 400, upload_error=error)
-    flash(f"Version {version.version_no} was uploaded and encrypted. It now awaits review.", "success")
+    note = service.renamed_note(version, receiver.renamed_from)
+    flash(f"Version {version.version_no} was uploaded and encrypted. It now awaits review.{note}", "success")
     return redirect(url_for("evidence.show", evidence_id=item.id))
 
 
@@ -245,10 +251,12 @@ def download(evidence_id: int, version_no: int) -> Response | tuple[str, int]:
     service.record_read(session, current_actor(), version)
     session.commit()
     # If the blob changes between the check and the stream, the stream stops short of Content-Length.
-    response = Response(service.open_version(vault, version), mimetype=version.content_type)
+    # Type and name both come from the detected type, never from what the uploader's name claimed.
+    response = Response(service.open_version(vault, version), mimetype=service.served_type(version).media_type)
     response.headers["Content-Length"] = str(version.size)
-    response.headers["Content-Disposition"] = _attachment(version.display_filename)
+    response.headers["Content-Disposition"] = _attachment(service.served_name(version))
     response.headers["Content-Security-Policy"] = DOWNLOAD_CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"  # also set for every response in web/security.py
     return response
 
 

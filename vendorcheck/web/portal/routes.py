@@ -15,6 +15,7 @@ from wtforms.validators import Length, Optional
 
 from vendorcheck import assessments as service
 from vendorcheck import db
+from vendorcheck import evidence as evidence_service
 from vendorcheck.assessments import AssessmentError, Form, LinkError
 from vendorcheck.audit import Actor
 from vendorcheck.evidence import EvidenceDetails
@@ -192,12 +193,14 @@ def upload(token: str, question_id: str) -> str | tuple[str, int] | BaseResponse
             assessment_id=assessment.id,
         )
 
-    version, error = receive(Receiver(assessment.vendor, SlotForm, details_of=details_of, actor=_actor(assessment)))
+    receiver = Receiver(assessment.vendor, SlotForm, details_of=details_of, actor=_actor(assessment))
+    version, error = receive(receiver)
     if version is None:
         flash(f"The document was not stored: {error}", "error")
         return redirect(back)
     if assessment.status == AssessmentStatus.SENT:
         assessment.status = AssessmentStatus.IN_PROGRESS
         session.commit()
-    flash(f"“{version.display_filename}” was received and encrypted.", "success")
+    note = evidence_service.renamed_note(version, receiver.renamed_from)
+    flash(f"“{version.display_filename}” was received and encrypted.{note}", "success")
     return redirect(back)
