@@ -162,11 +162,12 @@ def form_of(session: Session, assessment: Assessment) -> Form:
     questionnaires = [pinned(part.questionnaire_version) for part in assessment.parts]
     answers = {a.question_id: a for a in assessment.answers}
     filed: dict[str, list[Evidence]] = {}
-    rows = session.scalars(select(Evidence).where(Evidence.assessment_id == assessment.id).order_by(Evidence.id))
+    rows = session.scalars(
+        select(Evidence).where(Evidence.assessment_id == assessment.id, Evidence.received()).order_by(Evidence.id)
+    )
     for item in rows:
-        if any(v.complete for v in item.versions):
-            for qid in item.question_ids:
-                filed.setdefault(qid, []).append(item)
+        for qid in item.question_ids:
+            filed.setdefault(qid, []).append(item)
     return Form(assessment, questionnaires, answers, filed)
 
 

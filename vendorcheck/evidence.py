@@ -382,8 +382,7 @@ def store_bytes(
 
 def latest_version(evidence: Evidence) -> EvidenceVersion | None:
     """The newest complete version (the one that counts)."""
-    complete = [v for v in evidence.versions if v.complete]
-    return complete[-1] if complete else None
+    return evidence.versions[-1] if evidence.versions else None
 
 
 def record_read(session: Session, actor: Actor, version: EvidenceVersion, purpose: str = "download") -> None:
@@ -491,11 +490,21 @@ def verify_stored(vault: Vault, versions: list[EvidenceVersion]) -> Iterator[Ver
 # Housekeeping and key rotation
 
 
-def sweep(session: Session, vault: Vault, grace: timedelta = SWEEP_GRACE, now: datetime | None = None) -> list[str]:
-    """Remove uploads cut off by a crash (rows never completed) and blobs no row refers to; returns what went."""
+def sweep(
+    session: Session, vault: Vault, actor: Actor, grace: timedelta = SWEEP_GRACE, now: datetime | None = None
+) -> list[str]:
+    """Remove uploads cut off by a crash (rows never completed) and blobs no row refers to; returns what went.
+
+    Only what is older than ``grace`` goes, so uploads still running are left alone. What went is one
+    ``evidence.swept`` audit event. Several processes may sweep at once: the rows are locked (PostgreSQL
+    skips rows another sweep holds; SQLite's write lock serializes) and a blob already gone is no error.
+    """
     cutoff = (now or utcnow()) - grace
     stale = session.scalars(
-        select(EvidenceVersion).where(EvidenceVersion.complete.is_(False), EvidenceVersion.created_at < cutoff)
+        select(EvidenceVersion)
+        .where(EvidenceVersion.complete.is_(False), EvidenceVersion.created_at < cutoff)
+        .order_by(EvidenceVersion.id)
+        .with_for_update(skip_locked=True)
     ).all()
     removed = []
     for version in stale:
@@ -509,6 +518,8 @@ def sweep(session: Session, vault: Vault, grace: timedelta = SWEEP_GRACE, now: d
     session.flush()
     referenced = session.scalars(select(EvidenceVersion.blob_name)).all()
     removed += [f"blob {name}" for name in vault.blobs.sweep(referenced, grace.total_seconds())]
+    if removed:
+        audit.record(session, "evidence.swept", actor, details={"removed": removed[:100], "count": len(removed)})
     return removed
 
 

@@ -123,8 +123,9 @@ class Receiver:
                 self.form.validate()
                 raise FormRefused("Choose the document to upload.")
             sealed, file_type = self.upload.finish()
-            version = session.get(EvidenceVersion, self.version_id)
-            if version is None:  # swept meanwhile: only an upload running for hours can lose its row
+            # Read afresh and lock: a sweep skips a locked row, and one that already went is said plainly.
+            version = session.get(EvidenceVersion, self.version_id, populate_existing=True, with_for_update=True)
+            if version is None:  # only an upload running for longer than the sweep's grace period can lose it
                 raise FormRefused("The upload took too long and was discarded. Please try again.")
             self.renamed_from = service.finish_upload(session, self.actor, version, sealed, file_type)
             session.commit()
@@ -170,6 +171,14 @@ def upload(vendor_id: int) -> str | tuple[str, int] | BaseResponse:
     return redirect(url_for("evidence.show", evidence_id=version.evidence_id))
 
 
+def _document_or_404(evidence_id: int) -> Evidence:
+    """A document of the user's organization that has a complete file; one still uploading is not found yet."""
+    item = get_or_404(Evidence, evidence_id)
+    if not item.versions:
+        abort(404)
+    return item
+
+
 def _evidence_page(item: Evidence, status: int = 200, **extra: object) -> tuple[str, int]:
     context: dict[str, object] = {
         "item": item,
@@ -189,7 +198,7 @@ def _evidence_page(item: Evidence, status: int = 200, **extra: object) -> tuple[
 @requires(Capability.VENDOR_READ)
 def show(evidence_id: int) -> tuple[str, int]:
     """One document: what it proves, its versions, its review."""
-    return _evidence_page(get_or_404(Evidence, evidence_id))
+    return _evidence_page(_document_or_404(evidence_id))
 
 
 @bp.route("/evidence/<int:evidence_id>/versions", methods=["POST"])
@@ -197,7 +206,7 @@ def show(evidence_id: int) -> tuple[str, int]:
 @csrf.exempt  # streamed, as above
 def new_version(evidence_id: int) -> tuple[str, int] | BaseResponse:
     """Upload a newer file; the old one stays, and the document goes back to awaiting review."""
-    item = get_or_404(Evidence, evidence_id)
+    item = _document_or_404(evidence_id)
     receiver = Receiver(item.vendor, NewVersionForm, evidence=item)
     version, error = receive(receiver)
     if version is None:
@@ -212,7 +221,7 @@ def new_version(evidence_id: int) -> tuple[str, int] | BaseResponse:
 @requires(Capability.EVIDENCE_REVIEW)
 def review(evidence_id: int) -> tuple[str, int] | BaseResponse:
     """Accept or reject the newest file."""
-    item = get_or_404(Evidence, evidence_id)
+    item = _document_or_404(evidence_id)
     form = ReviewForm()
     if form.validate_on_submit():
         try:
@@ -237,8 +246,8 @@ def review(evidence_id: int) -> tuple[str, int] | BaseResponse:
 @requires(Capability.EVIDENCE_READ)
 def download(evidence_id: int, version_no: int) -> Response | tuple[str, int]:
     """The decrypted file as an attachment, checked whole before the first byte is sent; the read is audited."""
-    item = get_or_404(Evidence, evidence_id)
-    version = next((v for v in item.versions if v.version_no == version_no and v.complete), None)
+    item = _document_or_404(evidence_id)
+    version = next((v for v in item.versions if v.version_no == version_no), None)  # complete ones only
     if version is None:
         abort(404)
     session, vault = db.session(), _vault()
