@@ -21,7 +21,14 @@ from vendorcheck.audit import Actor
 from vendorcheck.evidence import EvidenceDetails
 from vendorcheck.models import Assessment, AssessmentStatus, EvidenceKind, User
 from vendorcheck.web.access import public
-from vendorcheck.web.answering import affecting, entries_from_post, kept_inputs, question_view, section_at
+from vendorcheck.web.answering import (
+    affecting,
+    entries_from_post,
+    flash_unshown,
+    kept_inputs,
+    question_view,
+    section_at,
+)
 from vendorcheck.web.evidence.routes import Receiver, receive, upload_context
 from vendorcheck.web.forms import ActionForm
 from vendorcheck.web.portal import bp
@@ -110,6 +117,7 @@ def section(token: str, number: int) -> str | tuple[str, int] | BaseResponse:
             return redirect(url_for("portal.overview", token=token))
         session.commit()
         errors = result.errors
+        flash_unshown(form, current, errors)
         if not errors:
             go = request.form.get("go", "save")
             if go == "next" and number < len(form.sections):
@@ -177,10 +185,13 @@ def upload(token: str, question_id: str) -> str | tuple[str, int] | BaseResponse
         return redirect(url_for("portal.overview", token=token))
     number = next(n for n, (_, s) in enumerate(form.sections, 1) if s.id == question.section_id)
     back = url_for("portal.section", token=token, number=number) + f"#q-{question.id}"
-    if question.evidence is None or not form.editable_by_vendor(question.id):
-        flash("This question does not take a document now.", "error")
+    try:
+        service.check_document_slot(form, question)
+    except AssessmentError as error:
+        flash(str(error), "error")
         return redirect(back)
     rule = question.evidence
+    assert rule is not None
 
     def details_of(slot: FlaskForm) -> EvidenceDetails:
         issued = slot.issued_on.data
