@@ -84,6 +84,9 @@ class LocalBlobStore:
             except FileNotFoundError:  # renamed by its upload, or removed by another process's sweep
                 continue
             if orphan and old:
-                path.unlink(missing_ok=True)
+                try:
+                    path.unlink()
+                except FileNotFoundError:  # another sweep was quicker: it reports this one
+                    continue
                 removed.append(path.name)
         return sorted(removed)
