@@ -614,11 +614,7 @@ def evidence_sweep(older_than_hours: float) -> None:
     vault = Vault.open(settings.home, settings.keyring)
     engine = db.make_engine(settings.database_url)
     with db.transaction(engine) as session:
-        removed = evidence.sweep(session, vault, timedelta(hours=older_than_hours))
-        if removed:
-            audit.record(
-                session, "evidence.swept", Actor.cli(), details={"removed": removed[:100], "count": len(removed)}
-            )
+        removed = evidence.sweep(session, vault, Actor.cli(), timedelta(hours=older_than_hours))
     engine.dispose()
     for item in removed:
         click.echo(f"removed {item}")

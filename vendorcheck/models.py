@@ -15,6 +15,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    ColumnElement,
     Date,
     DateTime,
     Enum,
@@ -27,6 +28,8 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    and_,
+    exists,
     select,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
@@ -334,7 +337,12 @@ class Vendor(OrgScoped, Base):
     assessments: Mapped[list[Assessment]] = relationship(
         back_populates="vendor", order_by="Assessment.created_at.desc()"
     )
-    evidence: Mapped[list[Evidence]] = relationship(back_populates="vendor", order_by="Evidence.id")
+    # Only documents with a complete version: an upload cut off by a crash is never listed or counted.
+    evidence: Mapped[list[Evidence]] = relationship(
+        primaryjoin=lambda: and_(Vendor.id == Evidence.vendor_id, Evidence.received()),
+        order_by="Evidence.id",
+        viewonly=True,
+    )
 
     @property
     def phi_flows(self) -> list[str]:
@@ -476,10 +484,22 @@ class Evidence(OrgScoped, Base):
     reviewed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    vendor: Mapped[Vendor] = relationship(back_populates="evidence")
-    versions: Mapped[list[EvidenceVersion]] = relationship(
+    vendor: Mapped[Vendor] = relationship()
+    # Every version row, unfinished uploads included: only the upload machinery and housekeeping use it.
+    uploads: Mapped[list[EvidenceVersion]] = relationship(
         back_populates="evidence", order_by="EvidenceVersion.version_no"
     )
+    # What everything else reads: the complete versions only, oldest first.
+    versions: Mapped[list[EvidenceVersion]] = relationship(
+        primaryjoin=lambda: and_(Evidence.id == EvidenceVersion.evidence_id, EvidenceVersion.complete.is_(True)),
+        order_by="EvidenceVersion.version_no",
+        viewonly=True,
+    )
+
+    @classmethod
+    def received(cls) -> ColumnElement[bool]:
+        """SQL condition: the document has a complete version. Every query that lists or counts documents uses it."""
+        return exists().where(EvidenceVersion.evidence_id == cls.id, EvidenceVersion.complete.is_(True))
 
     def is_expired(self, today: date) -> bool:
         """True once the document's validity has run out."""
@@ -511,7 +531,7 @@ class EvidenceVersion(Base):
     uploaded_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    evidence: Mapped[Evidence] = relationship(back_populates="versions")
+    evidence: Mapped[Evidence] = relationship(back_populates="uploads")
 
 
 class AuditEvent(Base):

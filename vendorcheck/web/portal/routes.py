@@ -15,12 +15,20 @@ from wtforms.validators import Length, Optional
 
 from vendorcheck import assessments as service
 from vendorcheck import db
+from vendorcheck import evidence as evidence_service
 from vendorcheck.assessments import AssessmentError, Form, LinkError
 from vendorcheck.audit import Actor
 from vendorcheck.evidence import EvidenceDetails
 from vendorcheck.models import Assessment, AssessmentStatus, EvidenceKind, User
 from vendorcheck.web.access import public
-from vendorcheck.web.answering import affecting, entries_from_post, kept_inputs, question_view, section_at
+from vendorcheck.web.answering import (
+    affecting,
+    entries_from_post,
+    flash_unshown,
+    kept_inputs,
+    question_view,
+    section_at,
+)
 from vendorcheck.web.evidence.routes import Receiver, receive, upload_context
 from vendorcheck.web.forms import ActionForm
 from vendorcheck.web.portal import bp
@@ -109,6 +117,7 @@ def section(token: str, number: int) -> str | tuple[str, int] | BaseResponse:
             return redirect(url_for("portal.overview", token=token))
         session.commit()
         errors = result.errors
+        flash_unshown(form, current, errors)
         if not errors:
             go = request.form.get("go", "save")
             if go == "next" and number < len(form.sections):
@@ -176,10 +185,13 @@ def upload(token: str, question_id: str) -> str | tuple[str, int] | BaseResponse
         return redirect(url_for("portal.overview", token=token))
     number = next(n for n, (_, s) in enumerate(form.sections, 1) if s.id == question.section_id)
     back = url_for("portal.section", token=token, number=number) + f"#q-{question.id}"
-    if question.evidence is None or not form.editable_by_vendor(question.id):
-        flash("This question does not take a document now.", "error")
+    try:
+        service.check_document_slot(form, question)
+    except AssessmentError as error:
+        flash(str(error), "error")
         return redirect(back)
     rule = question.evidence
+    assert rule is not None
 
     def details_of(slot: FlaskForm) -> EvidenceDetails:
         issued = slot.issued_on.data
@@ -192,12 +204,14 @@ def upload(token: str, question_id: str) -> str | tuple[str, int] | BaseResponse
             assessment_id=assessment.id,
         )
 
-    version, error = receive(Receiver(assessment.vendor, SlotForm, details_of=details_of, actor=_actor(assessment)))
+    receiver = Receiver(assessment.vendor, SlotForm, details_of=details_of, actor=_actor(assessment))
+    version, error = receive(receiver)
     if version is None:
         flash(f"The document was not stored: {error}", "error")
         return redirect(back)
     if assessment.status == AssessmentStatus.SENT:
         assessment.status = AssessmentStatus.IN_PROGRESS
         session.commit()
-    flash(f"“{version.display_filename}” was received and encrypted.", "success")
+    note = evidence_service.renamed_note(version, receiver.renamed_from)
+    flash(f"“{version.display_filename}” was received and encrypted.{note}", "success")
     return redirect(back)
