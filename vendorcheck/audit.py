@@ -456,5 +456,5 @@ def verify_chain(
 
 def verify(session: Session, keys: dict[str, Ed25519PublicKey]) -> TrailReport:
     """Verify every chain: legacy, system, then each organization's (a problem in one leaves the others' intact)."""
-    names = dict(session.execute(select(Organization.id, Organization.name)).tuples())
+    names = {org_id: name for org_id, name in session.execute(select(Organization.id, Organization.name))}
     return TrailReport([verify_chain(session, c, keys, chain_name(c, names.get(c))) for c in chains(session)])

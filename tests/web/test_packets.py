@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.conftest import Auth, World, csrf_token
@@ -74,9 +75,32 @@ def test_an_auditor_exports_a_packet_that_verifies(
     event = dbs.scalars(select(AuditEvent).where(AuditEvent.action == "packet.exported")).one()
     assert event.vendor_id == vendor.id and event.actor_user_id == world.users[Role.AUDITOR].id
     assert event.source_ip is not None
-    checkpoint = audit.latest_checkpoint(dbs)
+    checkpoint = audit.latest_checkpoint(dbs, world.org.id)
     assert checkpoint is not None and checkpoint.reason == "packet export" and checkpoint.tree_size == event.seq
     assert audit.verify(dbs, signing.verification_keys(home)).ok
+
+
+def test_a_packet_proves_its_events_against_its_organizations_checkpoint_only(
+    client: FlaskClient, auth: Auth, world: World, vendor: Vendor, home: Path, dbs: Session
+) -> None:
+    """Finding 13: the checkpoint in a packet covers the organization's entries, not every tenant's."""
+    for n in range(5):  # another tenant busy meanwhile
+        audit.record(dbs, "vendor.note", Actor.cli(), org_id=world.other_org.id, details={"n": n})
+    dbs.commit()
+    auth.login_as(world.users[Role.AUDITOR])
+    data = export(client, vendor).get_data()
+    report = packet.verify(io.BytesIO(data), signing.verification_keys(home))
+    assert report.ok, report.problems
+    dbs.rollback()
+    ours = dbs.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.org_id == world.org.id))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        [name] = [n for n in archive.namelist() if n.endswith("data/audit/checkpoint.json")]
+        checkpoint = json.loads(archive.read(name))
+        events = json.loads(archive.read(name.replace("checkpoint.json", "events.json")))["events"]
+    assert checkpoint["format"] == "vendorcheck-audit-checkpoint/v2" and checkpoint["chain"] == world.org.id
+    assert checkpoint["tree_size"] == ours == report.predicate["audit_checkpoint"]["tree_size"]
+    assert {e["entry"]["org_id"] for e in events} == {world.org.id} == {e["entry"]["chain"] for e in events}
+    assert events[-1]["entry"]["seq"] == ours  # the export, numbered in the organization's chain
 
 
 @pytest.mark.parametrize("role", [Role.VIEWER, Role.ASSESSOR])
