@@ -55,7 +55,10 @@ def test_the_demo_trail_verifies(demo: Path) -> None:
 @pytest.mark.parametrize(
     ("statements", "expected"),
     [
-        (["UPDATE audit_events SET actor_label = 'someone else' WHERE chain = 1 AND seq = 40"], "entry 40 ({a40}) was edited"),
+        (
+            ["UPDATE audit_events SET actor_label = 'someone else' WHERE chain = 1 AND seq = 40"],
+            "entry 40 ({a40}) was edited",
+        ),
         (["DELETE FROM audit_events WHERE chain = 1 AND seq = 40"], "entry 40 is missing (deleted)"),
         (
             [
