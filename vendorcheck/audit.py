@@ -192,8 +192,9 @@ def checkpoint_tree(
     session: Session, signer: signing.Signer, reason: str, chain: int
 ) -> tuple[AuditCheckpoint, merkle.Tree]:
     """Write a chain's checkpoint and keep the tree it signs (for inclusion proofs of the entries it covers)."""
-    head = _lock_head(session, chain)
-    assert head is not None
+    head = _lock_head(session, chain, create=chain != LEGACY_CHAIN)  # the legacy chain's head comes from 0008
+    if head is None:
+        raise RuntimeError("the legacy audit chain has no head row: it was deleted")
     tree = merkle.Tree(leaf_hashes(session, chain, up_to=head.seq))
     created_at = utcnow()
     root_hex = tree.root().hex()
@@ -212,14 +213,22 @@ def checkpoint_tree(
     return checkpoint, tree
 
 
+def _covers_all(session: Session, chain: int) -> AuditCheckpoint | None:
+    latest = latest_checkpoint(session, chain)
+    return latest if latest is not None and latest.tree_size >= chain_size(session, chain) else None
+
+
 def covering_tree(
     session: Session, signer: signing.Signer, reason: str, chain: int
 ) -> tuple[AuditCheckpoint, merkle.Tree]:
     """The newest checkpoint of a chain if it covers every entry (the frozen legacy chain's, once signed), else
-    a new one; with the tree it signs."""
-    latest = latest_checkpoint(session, chain)
-    if latest is None or latest.tree_size < chain_size(session, chain):
-        return checkpoint_tree(session, signer, reason, chain)
+    a new one; with the tree it signs. Asked again under the head lock, so two exports at once sign it once."""
+    latest = _covers_all(session, chain)
+    if latest is None:
+        _lock_head(session, chain, create=False)
+        latest = _covers_all(session, chain)
+        if latest is None:
+            return checkpoint_tree(session, signer, reason, chain)
     return latest, merkle.Tree(leaf_hashes(session, chain, up_to=latest.tree_size))
 
 

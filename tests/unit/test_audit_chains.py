@@ -4,6 +4,7 @@ tampering named with its chain, and a log from before the change still verifying
 from __future__ import annotations
 
 import base64
+import io
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from alembic import command
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
-from vendorcheck import audit, db, merkle, signing
+from vendorcheck import audit, db, merkle, packet, signing
 from vendorcheck.models import ActorKind, AuditCheckpoint, AuditEvent, Organization
 
 ACTOR = audit.Actor(ActorKind.SYSTEM, "test")
@@ -243,3 +244,73 @@ def test_a_log_from_before_the_migration_still_verifies_and_new_entries_start_pe
             command.downgrade(config, "-1")
     finally:
         engine.dispose()
+
+
+# Packets: the first format (one global log) still verifies; a checkpoint of another organization does not
+
+
+def _packet_bytes(signer: signing.Signer, chain: int, org_id: int, packet_org: int) -> bytes:
+    """A minimal packet whose three events (of ``org_id``, in ``chain``) are proven against that chain's checkpoint,
+    written as export does (v2), or as the first format did when ``chain`` is the legacy chain."""
+    previous, events = audit.GENESIS_HASH, []
+    for seq in (1, 2, 3):
+        event = AuditEvent(
+            chain=chain,
+            seq=seq,
+            prev_hash=previous,
+            occurred_at=audit.utcnow(),
+            org_id=org_id,
+            vendor_id=None,
+            actor_kind=ActorKind.CLI,
+            actor_user_id=None,
+            actor_label="x",
+            action=f"a.{seq}",
+            target_type=None,
+            target_id=None,
+            source_ip=None,
+            details={},
+        )
+        event.entry_hash = previous = audit.event_hash(event)
+        events.append(event)
+    tree = merkle.Tree([bytes.fromhex(e.entry_hash) for e in events])
+    created, root = audit.utcnow(), tree.root().hex()
+    legacy = chain == audit.LEGACY_CHAIN
+    checkpoint = {
+        "format": audit.LEGACY_CHECKPOINT_FORMAT if legacy else audit.CHECKPOINT_FORMAT,
+        **({} if legacy else {"chain": chain}),
+        "tree_size": 3,
+        "root_hash": root,
+        "created_at": audit.iso(created),
+        "key_id": signer.key_id,
+        "signature": base64.b64encode(signer.sign(audit.checkpoint_message(chain, 3, root, created))).decode(),
+    }
+    proofs = [
+        {
+            "entry": audit.entry_document(e),
+            "entry_hash": e.entry_hash,
+            "leaf_index": e.seq - 1,
+            "inclusion_proof": [p.hex() for p in tree.inclusion_proof(e.seq - 1)],
+        }
+        for e in events
+    ]
+    files = [
+        packet.PayloadFile.of_json("evidence/index.json", {"files": []}),
+        packet.PayloadFile.of_json("audit/events.json", {"events": proofs}),
+        packet.PayloadFile.of_json("audit/checkpoint.json", checkpoint),
+    ]
+    predicate = {
+        "format": "vendorcheck-packet/1" if legacy else packet.PACKET_FORMAT,
+        "organization": {"id": packet_org},
+    }
+    return b"".join(packet.stream(packet.Packet("bag", {}, files, predicate, created), signer))
+
+
+def test_a_packet_of_the_first_format_still_verifies(signer, keys) -> None:
+    report = packet.verify(io.BytesIO(_packet_bytes(signer, audit.LEGACY_CHAIN, 1, 1)), keys)
+    assert report.ok and report.events == 3, report.problems
+
+
+def test_a_packet_whose_checkpoint_is_another_organizations_is_refused(signer, keys) -> None:
+    assert packet.verify(io.BytesIO(_packet_bytes(signer, 5, 5, 5)), keys).ok
+    report = packet.verify(io.BytesIO(_packet_bytes(signer, 7, 7, 5)), keys)
+    assert report.problems == ["the audit checkpoint is of organization 7's chain, not this packet's"]
