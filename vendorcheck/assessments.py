@@ -607,7 +607,7 @@ def timeline(session: Session, assessment: Assessment) -> list[AuditEvent]:
                 AuditEvent.target_type == "assessment",
                 AuditEvent.target_id == str(assessment.id),
             )
-            .order_by(AuditEvent.seq)
+            .order_by(AuditEvent.id)  # in order of recording, also across the legacy and the organization's chain
         )
     )
 

@@ -177,8 +177,10 @@ def demo_command(no_serve: bool, host: str, port: int) -> None:
         answered = demo_answers.seed_answers(session, demo.ORGANIZATION, library, demo.DEMO_ACTOR)
         if answered:
             click.echo(f"Created {answered} demo assessment(s) with the vendors' answers.")
-    with db.transaction(engine) as session:
-        audit.write_checkpoint(session, signing.load_signer(home), "demo setup")
+    signer = signing.load_signer(home)
+    for chain in _chains_waiting(engine):
+        with db.transaction(engine) as session:
+            audit.write_checkpoint(session, signer, "demo setup", chain)
     engine.dispose()
     click.echo(f"\nSign in to {demo.ORGANIZATION} as any of these demo users:")
     for login in logins:
@@ -338,7 +340,8 @@ def audit_group() -> None:
 @audit_group.command("verify")
 @friendly_errors
 def audit_verify() -> None:
-    """Recompute every entry's hash and link and every signed checkpoint; name the first bad entry.
+    """Recompute every chain (each organization's, the system's, the legacy one): every entry's hash and link
+    and every signed checkpoint; name the first bad entry of each chain that fails.
 
     Exits 0 when the trail is intact, 1 when it is not. Writes nothing.
     """
@@ -347,32 +350,52 @@ def audit_verify() -> None:
     engine = db.make_engine(settings.database_url, sqlite_immediate=False)
     with db.transaction(engine) as session:
         report = audit.verify(session, keys)
-        latest = audit.latest_checkpoint(session)
+        unsigned = [chain.name for chain in report.chains if audit.latest_checkpoint(session, chain.chain) is None]
     engine.dispose()
     if not report.ok:
-        click.echo(f"vendorcheck: audit trail FAILED verification: {report.problems[0]}", err=True)
+        for problem in report.problems:
+            click.echo(f"vendorcheck: audit trail FAILED verification: {problem}", err=True)
+        intact = [chain.name for chain in report.chains if chain.ok]
+        if intact:
+            click.echo(f"Intact: {'; '.join(intact)}.", err=True)
         sys.exit(1)
-    click.echo(f"Audit trail intact: {report.entries} entries and {report.checkpoints} signed checkpoint(s) verified.")
-    if latest is None:
+    click.echo(
+        f"Audit trail intact: {len(report.chains)} chain(s), {report.entries} entries and {report.checkpoints} "
+        "signed checkpoint(s) verified."
+    )
+    if unsigned:
         click.echo(
-            f"No checkpoint yet: the running app signs one within {settings.checkpoint_minutes} minutes, "
-            "or run `vendorcheck audit checkpoint` now."
+            f"No checkpoint yet for: {'; '.join(unsigned)}. The running app signs within "
+            f"{settings.checkpoint_minutes} minutes, or run `vendorcheck audit checkpoint` now."
         )
     elif not keys:
         click.echo("warning: no signing key in the instance folder, so checkpoint signatures were not checked.")
 
 
+def _chains_waiting(engine: Any) -> list[int]:
+    with db.transaction(engine) as session:
+        return audit.chains_waiting(session)
+
+
 @audit_group.command("checkpoint")
 @friendly_errors
 def audit_checkpoint() -> None:
-    """Sign the trail's current size and Merkle root now (the running app also signs them on a schedule)."""
+    """Sign the current size and Merkle root of every chain with entries no checkpoint covers yet (the running
+    app also signs them on a schedule)."""
     settings = load_settings()
     signer = signing.load_signer(settings.home)
     engine = db.make_engine(settings.database_url)
-    with db.transaction(engine) as session:
-        checkpoint = audit.write_checkpoint(session, signer, "scheduled")
-        click.echo(f"Checkpoint signed: {checkpoint.tree_size} entries, root {checkpoint.root_hash}.")
+    waiting = _chains_waiting(engine)
+    for chain in waiting:  # a transaction each: never two chains' locks at once
+        with db.transaction(engine) as session:
+            checkpoint = audit.write_checkpoint(session, signer, "scheduled", chain)
+            click.echo(
+                f"Checkpoint signed for the {audit.chain_name(chain)}: {checkpoint.tree_size} entries, "
+                f"root {checkpoint.root_hash}."
+            )
     engine.dispose()
+    if not waiting:
+        click.echo("Nothing to sign: each chain's newest checkpoint covers all its entries.")
 
 
 @cli.group("packet")

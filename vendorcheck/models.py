@@ -535,13 +535,21 @@ class EvidenceVersion(Base):
 
 
 class AuditEvent(Base):
-    """One entry of the append-only, hash-chained audit trail."""
+    """One entry of the append-only, hash-chained audit trail: entry ``seq`` of chain ``chain``.
+
+    ``chain`` is the organization's id, 0 for the instance's system chain (events of no organization) and -1
+    for the legacy chain (every event recorded before chains were per organization); see ``vendorcheck.audit``.
+    """
 
     __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_events_org_id_vendor_id", "org_id", "vendor_id"),)
+    __table_args__ = (
+        Index("ix_audit_events_org_id_vendor_id", "org_id", "vendor_id"),
+        UniqueConstraint("chain", "seq", name="uq_audit_events_chain_seq"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    chain: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
     org_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
     vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendors.id"))
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -558,25 +566,26 @@ class AuditEvent(Base):
 
 
 class AuditHead(Base):
-    """The one row that serializes audit appends: the newest sequence number and hash.
+    """One row per chain that serializes its appends: the chain's newest sequence number and hash.
 
-    Appending locks this row (SELECT ... FOR UPDATE on PostgreSQL; SQLite transactions begin IMMEDIATE),
-    so concurrent writers queue instead of forking the chain.
+    Created by the chain's first append; appending locks it (SELECT ... FOR UPDATE on PostgreSQL; SQLite
+    transactions begin IMMEDIATE), so concurrent writers queue instead of forking the chain.
     """
 
     __tablename__ = "audit_head"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    chain: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     seq: Mapped[int] = mapped_column(Integer)
     last_hash: Mapped[str] = mapped_column(String(64))
 
 
 class AuditCheckpoint(Base):
-    """A signed statement of the audit log's size and Merkle root at a moment."""
+    """A signed statement of one chain's size and Merkle root at a moment."""
 
     __tablename__ = "audit_checkpoints"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    chain: Mapped[int] = mapped_column(Integer, index=True)
     tree_size: Mapped[int] = mapped_column(Integer)
     root_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

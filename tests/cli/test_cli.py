@@ -169,15 +169,17 @@ def test_audit_verify_passes_then_names_a_tampered_entry(tmp_path: Path) -> None
     run(home, "init", "--admin-email", "boss@practice.example")
     checkpoint = run(home, "audit", "checkpoint")
     assert checkpoint.exit_code == 0, checkpoint.output
-    assert "Checkpoint signed: 2 entries" in checkpoint.output
+    assert "Checkpoint signed for the chain of organization 1: 2 entries" in checkpoint.output
+    assert "Nothing to sign" in run(home, "audit", "checkpoint").output
     verified = run(home, "audit", "verify")
     assert verified.exit_code == 0, verified.output
-    assert "Audit trail intact: 2 entries and 1 signed checkpoint(s) verified." in verified.output
+    assert "Audit trail intact: 1 chain(s), 2 entries and 1 signed checkpoint(s) verified." in verified.output
     with sqlite3.connect(home / "vendorcheck.db") as conn:
-        conn.execute("UPDATE audit_events SET actor_label = 'someone else' WHERE seq = 2")
+        conn.execute("UPDATE audit_events SET actor_label = 'someone else' WHERE chain = 1 AND seq = 2")
     tampered = run(home, "audit", "verify")
     assert tampered.exit_code == 1
-    assert "audit trail FAILED verification: entry 2 (user.create) was edited" in tampered.output
+    assert "audit trail FAILED verification: chain of organization 1 (" in tampered.output
+    assert "): entry 2 (user.create) was edited" in tampered.output
 
 
 def test_audit_checkpoint_without_a_signing_key_says_what_to_do(tmp_path: Path) -> None:
