@@ -105,12 +105,12 @@ def test_app_refuses_an_unmigrated_database(tmp_path: Path) -> None:
     run(tmp_path / "vc", "init")
     (tmp_path / "vc" / "vendorcheck.db").unlink()
     with pytest.raises(ConfigError, match="is empty: run `vendorcheck init`"):
-        create_app({"home": tmp_path / "vc"})
+        create_app({"home": tmp_path / "vc", "public_url": "https://vendorcheck.practice.example"})
 
 
 def test_app_starts_on_an_initialized_instance(tmp_path: Path) -> None:
     run(tmp_path / "vc", "init")
-    app = create_app({"home": tmp_path / "vc"})
+    app = create_app({"home": tmp_path / "vc", "public_url": "https://vendorcheck.practice.example"})
     with app.test_client() as client:
         assert client.get("/login").status_code == 200
 
