@@ -199,8 +199,12 @@ def upload(token: str, question_id: str) -> str | tuple[str, int] | BaseResponse
             assessment_id=assessment.id,
         )
 
-    version, error = receive(Receiver(assessment.vendor, SlotForm, details_of=details_of, actor=_actor(assessment)))
+    receiver = Receiver(assessment.vendor, SlotForm, details_of=details_of, actor=_actor(assessment))
+    version, error = receive(receiver)
     if version is None:
+        fields = receiver.form.errors if receiver.form is not None else {}
+        # The slot's fields are not on the page redirected to: name what was wrong with them here.
+        error = " ".join(e for name, found in fields.items() if name != "csrf_token" for e in found) or error
         flash(f"The document was not stored: {error}", "error")
         return redirect(back)
     if assessment.status == AssessmentStatus.SENT:
