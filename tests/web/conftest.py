@@ -101,11 +101,11 @@ def methods_of(rule: Rule) -> list[str]:
     return sorted(rule.methods - {"HEAD", "OPTIONS"})
 
 
-def sign_in(client: FlaskClient, user: User) -> None:
+def sign_in(client: FlaskClient, user: User, base_url: str = "http://localhost") -> None:
     """Put a signed-in session straight into the client's cookie (the sign-in flow has its own tests)."""
     with client.application.test_request_context(environ_base=client.environ_base):
         identifier = _create_identifier()  # what Flask-Login's strong session protection expects
-    with client.session_transaction() as session:
+    with client.session_transaction(base_url=base_url) as session:
         session.clear()
         session["_user_id"] = f"{user.id}:{user.session_version}"
         session["_fresh"] = True

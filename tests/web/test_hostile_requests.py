@@ -29,9 +29,7 @@ def _client(app: Flask, world: World, role: Role = Role.ADMIN) -> FlaskClient:
 
 
 @pytest.mark.parametrize("number", BEYOND_IDS, ids=["2**63", "2**64", "30 digits", "5000 digits"])
-def test_an_id_beyond_64_bits_in_any_url_is_not_found(
-    app: Flask, world: World, targets: Targets, number: str
-) -> None:
+def test_an_id_beyond_64_bits_in_any_url_is_not_found(app: Flask, world: World, targets: Targets, number: str) -> None:
     failures = []
     for rule in walked_rules(app):
         for arg in [a for a in rule.arguments if isinstance(rule._converters[a], IntegerConverter)]:

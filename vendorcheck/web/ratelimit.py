@@ -63,8 +63,8 @@ def _throttled_link(limit: RequestLimit) -> Response:
 
 def guards_link(view: Callable[..., Any]) -> Callable[..., Any]:
     """Throttle a view keyed by a secret token in its URL: wrong (404), spent or expired (410) links count."""
-    guarded = limiter.shared_limit(
-        PER_LINK_ADDRESS, scope=LINK_SCOPE, deduct_when=failed, on_breach=_throttled_link
-    )(view)
+    guarded = limiter.shared_limit(PER_LINK_ADDRESS, scope=LINK_SCOPE, deduct_when=failed, on_breach=_throttled_link)(
+        view
+    )
     guarded.guards_link = True  # type: ignore[attr-defined]
     return guarded
