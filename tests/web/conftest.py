@@ -5,7 +5,7 @@ The authorization matrix and the fuzz test both walk ``app.url_map``; the object
 
 from __future__ import annotations
 
-import itertools
+import secrets
 import time
 from dataclasses import dataclass, field
 
@@ -22,7 +22,6 @@ from vendorcheck.audit import Actor
 from vendorcheck.models import EvidenceKind, EvidenceVersion, Organization, Role, User, Vendor
 
 SKIPPED_ENDPOINTS = {"static"}
-_serial = itertools.count(1)
 
 
 @dataclass
@@ -42,7 +41,7 @@ def seed_links(app: Flask, dbs: Session, org: Organization, vendor_id: int) -> t
     library = app.extensions["vendorcheck.questionnaires"]
     assessment = assessments.create(dbs, Actor.cli(), dbs.get(Vendor, vendor_id), [library["hipaa-security"]])
     vendor_token = assessments.issue_link(dbs, Actor.cli(), assessment)
-    serial = next(_serial)
+    serial = secrets.token_hex(4)  # unique whichever copy of this module runs
     _, invitation = accounts.invite(dbs, org, f"newcomer{serial}@{org.id}.example", Role.VIEWER, Actor.cli())
     resettable = accounts.create_user(dbs, org, f"forgetful{serial}@{org.id}.example", Role.VIEWER, PASSWORD)
     _, reset = accounts.issue_password_reset(dbs, resettable, Actor.cli())
