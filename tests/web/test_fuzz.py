@@ -6,7 +6,7 @@ anyone listing it here. Each Hypothesis example is one sweep over every route an
 seeded objects' real ids and tokens in the URL, once with hostile values there, each time with hostile form
 or query values, as a role allowed to reach the view (admin, assessor, viewer, auditor, an anonymous visitor
 or the vendor holding the link). It is bounded and deterministic for the default suite; set
-``VENDORCHECK_FUZZ_EXAMPLES`` to run more sweeps.
+``FUZZ_SWEEPS`` to run more sweeps.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from vendorcheck.models import Organization, Role
 from vendorcheck.permissions import can
 from vendorcheck.web.access import PUBLIC
 
-EXAMPLES = int(os.environ.get("VENDORCHECK_FUZZ_EXAMPLES", "3"))
+EXAMPLES = int(os.environ.get("FUZZ_SWEEPS", "3"))
 VENDOR_LINK = "vendor link"  # the anonymous holder of a working vendor link
 ANONYMOUS = "anonymous"
 
