@@ -56,7 +56,7 @@ class EventFilter:
             query = query.where(AuditEvent.action.startswith(self.action, autoescape=True))
         if self.since is not None:
             query = query.where(AuditEvent.occurred_at >= datetime.combine(self.since, time.min, UTC))
-        if self.until is not None:
+        if self.until is not None and self.until < date.max:  # until the calendar's last day: no upper bound
             query = query.where(
                 AuditEvent.occurred_at < datetime.combine(self.until + timedelta(days=1), time.min, UTC)
             )

@@ -208,7 +208,12 @@ def _serve(settings: Settings, host: str, port: int) -> None:
 
     from vendorcheck import create_app
 
-    app = create_app({"home": settings.home})
+    overrides: dict[str, object] = {"home": settings.home}
+    if not settings.public_url:  # links name the address this server listens on, which only this machine reaches
+        if not _is_loopback(host):
+            _fail(f"set VENDORCHECK_PUBLIC_URL to the address people use to reach this server (it listens on {host})")
+        overrides["public_url"] = f"http://{f'[{host}]' if ':' in host else host}:{port}"
+    app = create_app(overrides)
     if not _is_loopback(host):
         click.echo("warning: serving beyond this machine without TLS; put a TLS proxy in front.", err=True)
     click.echo(f"\nvendorcheck is running at http://{host}:{port}  (Ctrl+C to stop)")

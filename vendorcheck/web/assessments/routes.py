@@ -25,6 +25,7 @@ from vendorcheck.web.answering import (
 from vendorcheck.web.assessments import bp
 from vendorcheck.web.assessments.forms import ApplyImportForm, CancelForm, ImportForm, LinkForm, NewAssessmentForm
 from vendorcheck.web.forms import ActionForm
+from vendorcheck.web.security import external_url
 
 IMPORT_MAX_AGE = 3600
 
@@ -116,7 +117,7 @@ def issue_link(assessment_id: int) -> tuple[str, int] | BaseResponse:
         flash(str(error), "error")
         return redirect(url_for("assessments.show", assessment_id=assessment.id))
     session.commit()
-    url = url_for("portal.overview", token=token, _external=True)
+    url = external_url("portal.overview", token=token)
     return render_template("assessments/link_issued.html", assessment=assessment, url=url), 200
 
 

@@ -20,6 +20,7 @@ from vendorcheck.assessments import AssessmentError, Form, LinkError
 from vendorcheck.audit import Actor
 from vendorcheck.evidence import EvidenceDetails
 from vendorcheck.models import Assessment, AssessmentStatus, EvidenceKind, User
+from vendorcheck.web import ratelimit
 from vendorcheck.web.access import public
 from vendorcheck.web.answering import (
     affecting,
@@ -30,7 +31,7 @@ from vendorcheck.web.answering import (
     section_at,
 )
 from vendorcheck.web.evidence.routes import Receiver, receive, upload_context
-from vendorcheck.web.forms import ActionForm
+from vendorcheck.web.forms import ActionForm, NotInFuture
 from vendorcheck.web.portal import bp
 from vendorcheck.web.security import csrf
 
@@ -39,7 +40,7 @@ class SlotForm(FlaskForm):
     """The fields sent with a document uploaded into a question's evidence slot."""
 
     title = StringField("Title (optional)", validators=[Optional(), Length(max=300)])
-    issued_on = DateField("Issued on (optional)", validators=[Optional()])
+    issued_on = DateField("Issued on (optional)", validators=[Optional(), NotInFuture()])
 
 
 def _open(token: str) -> tuple[Assessment | None, str | BaseResponse | tuple[str, int] | None]:
@@ -82,6 +83,7 @@ def _common(token: str, form: Form) -> dict[str, object]:
 
 @bp.route("/<token>")
 @public
+@ratelimit.guards_link
 def overview(token: str) -> str | tuple[str, int] | BaseResponse:
     """The assessment at a glance: sections with progress, due date, submit."""
     assessment, refused = _open(token)
@@ -93,6 +95,7 @@ def overview(token: str) -> str | tuple[str, int] | BaseResponse:
 
 @bp.route("/<token>/s/<int:number>", methods=["GET", "POST"])
 @public
+@ratelimit.guards_link
 def section(token: str, number: int) -> str | tuple[str, int] | BaseResponse:
     """One section's questions; saving keeps a draft, and the server decides which questions show."""
     assessment, refused = _open(token)
@@ -125,8 +128,10 @@ def section(token: str, number: int) -> str | tuple[str, int] | BaseResponse:
             if go == "next":
                 return redirect(url_for("portal.overview", token=token))
             flash("Saved. You can come back to this link at any time before you submit.", "success")
-            anchor = request.form.get("at", "")
-            return redirect(url_for("portal.section", token=token, number=number) + (f"#{anchor}" if anchor else ""))
+            # Back to the question the script saved from: only a question of this section, never raw text in Location.
+            at = request.form.get("at", "")
+            anchor = at if at in {f"q-{q.id}" for q in current.questions} else None
+            return redirect(url_for("portal.section", token=token, number=number, _anchor=anchor))
     return render_template(
         "portal/section.html",
         number=number,
@@ -147,6 +152,7 @@ def section(token: str, number: int) -> str | tuple[str, int] | BaseResponse:
 
 @bp.route("/<token>/submit", methods=["POST"])
 @public
+@ratelimit.guards_link
 def submit(token: str) -> str | tuple[str, int] | BaseResponse:
     """Lock the answers and hand them to the practice for review (twice is harmless)."""
     assessment, refused = _open(token)
@@ -171,6 +177,7 @@ def submit(token: str) -> str | tuple[str, int] | BaseResponse:
 
 @bp.route("/<token>/q/<question_id>/evidence", methods=["POST"])
 @public
+@ratelimit.guards_link
 @csrf.exempt  # streamed: the form's CSRF field is checked from the stream before any byte is stored
 def upload(token: str, question_id: str) -> str | tuple[str, int] | BaseResponse:
     """Put a document into a question's evidence slot; it is encrypted as it arrives."""
@@ -207,6 +214,9 @@ def upload(token: str, question_id: str) -> str | tuple[str, int] | BaseResponse
     receiver = Receiver(assessment.vendor, SlotForm, details_of=details_of, actor=_actor(assessment))
     version, error = receive(receiver)
     if version is None:
+        fields = receiver.form.errors if receiver.form is not None else {}
+        # The slot's fields are not on the page redirected to: name what was wrong with them here.
+        error = " ".join(e for name, found in fields.items() if name != "csrf_token" for e in found) or error
         flash(f"The document was not stored: {error}", "error")
         return redirect(back)
     if assessment.status == AssessmentStatus.SENT:
