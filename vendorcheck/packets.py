@@ -156,7 +156,8 @@ def _evidence_files(
         for version in item.versions:
             if not version.complete:
                 continue
-            path = f"evidence/{item.id}/v{version.version_no}-{packet.safe_name(version.display_filename)}"
+            # The served name: its extension is always one of the detected type (older rows included).
+            path = f"evidence/{item.id}/v{version.version_no}-{packet.safe_name(evidence.served_name(version))}"
             reader = _vault_reader(vault, version)
             files.append(packet.PayloadFile(path, version.size, reader, version.plaintext_sha256))
             index.append(
