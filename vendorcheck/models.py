@@ -34,6 +34,19 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
+from vendorcheck.enums import (
+    ActorKind,
+    AssessmentStatus,
+    EvidenceKind,
+    EvidenceReview,
+    PhiVolume,
+    ReviewState,
+    Role,
+    SessionEnd,
+    TokenPurpose,
+    VendorStatus,
+)
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -88,84 +101,6 @@ def _enum(cls: type[enum.Enum], name: str) -> Enum:
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )
-
-
-class Role(enum.StrEnum):
-    """What a signed-in person does in their organization (see the README's roles table)."""
-
-    ADMIN = "admin"
-    ASSESSOR = "assessor"
-    VIEWER = "viewer"
-    AUDITOR = "auditor"
-
-
-class PhiVolume(enum.StrEnum):
-    """How many patients' records the vendor will hold or see: drives inherent risk."""
-
-    NONE = "none"
-    LOW = "low"  # fewer than 1,000 patients
-    MODERATE = "moderate"  # 1,000 to 50,000
-    HIGH = "high"  # more than 50,000
-
-
-class VendorStatus(enum.StrEnum):
-    """Where the vendor stands in the practice's decision."""
-
-    PROSPECT = "prospect"
-    SHORTLISTED = "shortlisted"
-    SELECTED = "selected"
-    REJECTED = "rejected"
-    ARCHIVED = "archived"
-
-
-class AssessmentStatus(enum.StrEnum):
-    """The life of one questionnaire sent to one vendor."""
-
-    DRAFT = "draft"
-    SENT = "sent"
-    IN_PROGRESS = "in_progress"
-    SUBMITTED = "submitted"
-    IN_REVIEW = "in_review"
-    COMPLETED = "completed"
-    CANCELLED = "cancelled"
-
-
-class ReviewState(enum.StrEnum):
-    """An assessor's verdict on one answer."""
-
-    PENDING = "pending"
-    ACCEPTED = "accepted"
-    CLARIFICATION_REQUESTED = "clarification_requested"
-    OVERRIDDEN = "overridden"
-
-
-class EvidenceKind(enum.StrEnum):
-    """What a document is, in the words vendors and auditors use."""
-
-    SOC2_REPORT = "soc2_report"
-    BAA = "baa"
-    PENTEST_LETTER = "pentest_letter"
-    POLICY = "policy"
-    CERTIFICATE = "certificate"
-    INSURANCE = "insurance"
-    OTHER = "other"
-
-
-class EvidenceReview(enum.StrEnum):
-    """An assessor's verdict on a piece of evidence."""
-
-    PENDING = "pending"
-    ACCEPTED = "accepted"
-    REJECTED = "rejected"
-
-
-class ActorKind(enum.StrEnum):
-    """Who did something recorded in the audit trail."""
-
-    USER = "user"
-    VENDOR_LINK = "vendor_link"
-    CLI = "cli"
-    SYSTEM = "system"
 
 
 class OrgScoped:
@@ -236,21 +171,6 @@ class RecoveryCode(Base):
     user: Mapped[User] = relationship(back_populates="recovery_codes")
 
 
-class SessionEnd(enum.StrEnum):
-    """Why a sign-in session ended (kept on the record, for the account page and investigations)."""
-
-    SIGN_OUT = "sign_out"
-    SIGN_OUT_EVERYWHERE = "sign_out_everywhere"
-    PASSWORD_CHANGE = "password_change"  # noqa: S105 (a reason, not a password)
-    PASSWORD_RESET = "password_reset"  # noqa: S105 (a reason, not a password)
-    ROLE_CHANGE = "role_change"
-    DEACTIVATION = "deactivation"
-    MFA_CHANGE = "mfa_change"
-    MFA_RESET = "mfa_reset"
-    IDLE = "idle"
-    LIFETIME = "lifetime"
-
-
 class UserSession(OrgScoped, Base):
     """One sign-in, held on the server: the cookie carries only a random id whose SHA-256 is ``token_hash``.
 
@@ -277,13 +197,6 @@ class UserSession(OrgScoped, Base):
     user_agent: Mapped[str | None] = mapped_column(String(200))
 
     user: Mapped[User] = relationship()
-
-
-class TokenPurpose(enum.StrEnum):
-    """What a one-time account link is for."""
-
-    INVITATION = "invitation"
-    PASSWORD_RESET = "password_reset"  # noqa: S105 (a purpose, not a password)
 
 
 class AccountToken(OrgScoped, Base):
