@@ -3,7 +3,7 @@
 An upload killed mid-way (a crashed or restarted worker, ``kill -9``) leaves a version row that never
 completed and an encrypted ``.partial`` blob. Nothing lists or counts them (``Evidence.versions`` and
 ``Evidence.received`` see complete versions only), and this thread removes them once they are older than
-the sweep's grace period (``evidence.SWEEP_GRACE``, far longer than any upload runs), so an upload still in
+the sweep's grace period (``SWEEP_GRACE``, far longer than any upload runs), so an upload still in
 flight is never touched. It sweeps when it starts and then every ``every``. Several processes (gunicorn
 workers) may each run one: the sweep locks what it removes, so two never remove, or audit, the same upload.
 A failure is logged and retried at the next round; it never stops the thread.
@@ -19,8 +19,8 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from vendorcheck import evidence
 from vendorcheck.audit import Actor
+from vendorcheck.evidence.uploads import SWEEP_GRACE, Vault, sweep
 from vendorcheck.models import ActorKind
 
 log = logging.getLogger(__name__)
@@ -34,9 +34,9 @@ class HousekeepingScheduler:
     def __init__(
         self,
         transaction: Callable[[], AbstractContextManager[Session]],
-        vault: evidence.Vault,
+        vault: Vault,
         every: timedelta = EVERY,
-        grace: timedelta = evidence.SWEEP_GRACE,
+        grace: timedelta = SWEEP_GRACE,
     ) -> None:
         self.transaction, self.vault, self.every, self.grace = transaction, vault, every, grace
         self._stop = threading.Event()
@@ -46,7 +46,7 @@ class HousekeepingScheduler:
     def run_once(self) -> list[str]:
         """Sweep once (committed on return, with its audit event); returns what was removed."""
         with self.transaction() as session:
-            return evidence.sweep(session, self.vault, ACTOR, self.grace)
+            return sweep(session, self.vault, ACTOR, self.grace)
 
     def start(self) -> None:
         """Start the thread (once: later calls do nothing)."""
