@@ -29,7 +29,7 @@ def home(tmp_path: Path) -> Path:
         session.add(vendor)
         session.flush()
         ids = (org.id, vendor.id)
-    vault = Vault.open(home)
+    vault = Vault.for_home(home)
     for title in ("SOC 2 report", "BAA"):
         evidence.store_bytes(
             lambda: db.transaction(engine),
@@ -117,7 +117,7 @@ def test_sweep_removes_leftovers_of_a_crashed_upload(home: Path) -> None:
         version = evidence.start_upload(
             session, Actor.cli(), vendor, "cut.pdf", details=EvidenceDetails(EvidenceKind.BAA, "Cut off")
         )
-        partial = Vault.open(home).blobs._path(version.blob_name).with_suffix(".partial")
+        partial = Vault.for_home(home).blobs._path(version.blob_name).with_suffix(".partial")
     partial.parent.mkdir(parents=True, exist_ok=True)
     partial.write_bytes(b"ciphertext of half a file")
     assert "Swept 0" in run(home, "evidence", "sweep").output  # too young: it may still be running
