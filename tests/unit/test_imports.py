@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import pytest
+
 
 def _modules_after(statement: str) -> set[str]:
     """Top-level modules loaded by ``statement`` in a fresh interpreter."""
@@ -16,3 +18,21 @@ def test_the_web_app_leaves_the_pdf_and_spreadsheet_libraries_until_used() -> No
     loaded = _modules_after("import vendorcheck.web, vendorcheck.cli, vendorcheck.packets")
     assert "vendorcheck" in loaded and "flask" in loaded
     assert {"fpdf", "openpyxl"}.isdisjoint(loaded), loaded & {"fpdf", "openpyxl"}
+
+
+def _pure_core_modules(package: str) -> list[str]:
+    """``package`` and every module in it, found on disk (a module added later is covered without a list)."""
+    import importlib.util
+    import pkgutil
+
+    spec = importlib.util.find_spec(package)
+    assert spec is not None and spec.submodule_search_locations is not None
+    found = pkgutil.walk_packages(spec.submodule_search_locations, prefix=f"{package}.")
+    return [package, *sorted(info.name for info in found)]
+
+
+@pytest.mark.parametrize("module", _pure_core_modules("vendorcheck.vault"))
+def test_the_pure_core_imports_neither_flask_nor_sqlalchemy(module: str) -> None:
+    """The vault is used from the CLI, the web app and offline tools alike: no web or database layer in it."""
+    loaded = _modules_after(f"import {module}")
+    assert {"flask", "sqlalchemy"}.isdisjoint(loaded), (module, loaded & {"flask", "sqlalchemy"})
