@@ -19,7 +19,7 @@ from tests.web.test_evidence import blobs, pdf, upload
 from vendorcheck import assessments, create_app, db, evidence, scores
 from vendorcheck.audit import Actor
 from vendorcheck.evidence import EvidenceDetails
-from vendorcheck.housekeeping import HousekeepingScheduler
+from vendorcheck.evidence.housekeeping import HousekeepingScheduler
 from vendorcheck.models import (
     ActorKind,
     Assessment,

@@ -7,12 +7,12 @@ from datetime import timedelta
 
 import click
 
-from vendorcheck import audit, db, evidence
+from vendorcheck import db, evidence
 from vendorcheck.audit import Actor
 from vendorcheck.cli.common import friendly_errors, instance_engine, instance_session
-from vendorcheck.config import KEYRING_FILE, ConfigError, Settings, load_settings
+from vendorcheck.config import load_settings
 from vendorcheck.evidence import Vault
-from vendorcheck.vault.keyring import LocalKeyRing, load_keyring
+from vendorcheck.evidence import keys as key_ring
 
 
 @click.group()
@@ -20,37 +20,20 @@ def keys() -> None:
     """The evidence key ring: status, rotation, rewrapping (files are never re-encrypted)."""
 
 
-def _local_ring(settings: Settings) -> LocalKeyRing:
-    if settings.keyring:
-        raise ConfigError(
-            "the key ring comes from VENDORCHECK_KEYRING: add the new key where that value is kept, "
-            "then run `vendorcheck keys rewrap`"
-        )
-    return LocalKeyRing.load(settings.home / KEYRING_FILE)
-
-
 @keys.command("status")
 @friendly_errors
 def keys_status() -> None:
     """Show the key versions, which is active, which may still decrypt, and how many files each wraps."""
     settings = load_settings()
-    ring = load_keyring(settings.home, settings.keyring)
     with instance_session(settings, read_only=True) as session:
-        counts = evidence.count_by_key_version(session)
-    source = "VENDORCHECK_KEYRING" if settings.keyring else str(settings.home / KEYRING_FILE)
-    click.echo(f"Key ring: {source}")
-    click.echo(f"Active version {ring.active_version}; versions below {ring.min_decrypt_version} are retired.")
-    for version in sorted(ring.keys):
-        state = (
-            "active"
-            if version == ring.active_version
-            else ("retired" if version < ring.min_decrypt_version else "decrypt only")
-        )
-        created = ring.created_at.get(version) or "unknown"
-        click.echo(f"  v{version:<3} {state:<13} created {created:<32} wraps {counts.get(version, 0)} file(s)")
-    stale = sum(n for v, n in counts.items() if v != ring.active_version)
-    if stale:
-        click.echo(f"{stale} file(s) are wrapped under older versions: run `vendorcheck keys rewrap`.")
+        status = key_ring.key_status(session, settings.home, settings.keyring)
+    click.echo(f"Key ring: {status.source}")
+    click.echo(f"Active version {status.active_version}; versions below {status.min_decrypt_version} are retired.")
+    for entry in status.versions:
+        created = entry.created_at or "unknown"
+        click.echo(f"  v{entry.version:<3} {entry.state:<13} created {created:<32} wraps {entry.files} file(s)")
+    if status.stale:
+        click.echo(f"{status.stale} file(s) are wrapped under older versions: run `vendorcheck keys rewrap`.")
 
 
 @keys.command("rotate")
@@ -58,11 +41,8 @@ def keys_status() -> None:
 def keys_rotate() -> None:
     """Add a new key version and make it active for new uploads. Then run `vendorcheck keys rewrap`."""
     settings = load_settings()
-    ring = _local_ring(settings)
     with instance_session(settings) as session:
-        version = ring.rotate()
-        audit.record(session, "keys.rotated", Actor.cli(), target_type="key_ring", target_id=version)
-        ring.save()  # inside the transaction: if saving fails, no event claims a rotation
+        version = key_ring.rotate(session, settings.home, settings.keyring, Actor.cli())
     click.echo(f"Key version {version} is now active for new uploads.")
     click.echo("Run `vendorcheck keys rewrap` to move existing files' data keys under it (files are not re-encrypted).")
 
@@ -77,41 +57,25 @@ def keys_rewrap(batch_size: int, retire: bool) -> None:
     Downloads keep working throughout: each file's row switches to the new wrap in one transaction.
     """
     settings = load_settings()
-    ring = load_keyring(settings.home, settings.keyring)
+
+    def progress(p: key_ring.RewrapProgress) -> None:
+        click.echo(f"Re-wrapped {p.done}/{p.total} data keys under key version {p.active_version}.")
+
     with instance_engine(settings) as engine:
-        with db.transaction(engine) as session:
-            total = sum(n for v, n in evidence.count_by_key_version(session).items() if v != ring.active_version)
-        done = 0
-        while True:
+        done = key_ring.rewrap(
+            lambda: db.transaction(engine),
+            settings.home,
+            settings.keyring,
+            Actor.cli(),
+            batch_size=batch_size,
+            on_batch=progress,
+        )
+        click.echo(f"Every file's data key is wrapped under key version {done.active_version}.")
+        if retire:
             with db.transaction(engine) as session:
-                count = evidence.rewrap_batch(session, ring, ring.active_version, batch_size)
-                if count:
-                    audit.record(
-                        session,
-                        "keys.rewrapped",
-                        Actor.cli(),
-                        target_type="key_ring",
-                        target_id=ring.active_version,
-                        details={"files": count},
-                    )
-            if not count:
-                break
-            done += count
-            click.echo(f"Re-wrapped {done}/{total} data keys under key version {ring.active_version}.")
-        click.echo(f"Every file's data key is wrapped under key version {ring.active_version}.")
-        if retire and ring.min_decrypt_version < ring.active_version:
-            local = _local_ring(settings)
-            with db.transaction(engine) as session:
-                local.retire(local.active_version)
-                audit.record(
-                    session,
-                    "keys.retired",
-                    Actor.cli(),
-                    target_type="key_ring",
-                    details={"below": local.active_version},
-                )
-                local.save()
-            click.echo(f"Key versions below {local.active_version} are retired: they no longer decrypt anything.")
+                below = key_ring.retire_older(session, settings.home, settings.keyring, Actor.cli())
+            if below:
+                click.echo(f"Key versions below {below} are retired: they no longer decrypt anything.")
 
 
 @click.group("evidence")
@@ -128,7 +92,7 @@ def evidence_verify(everything: bool) -> None:
     Exits 0 when every file checks out, 1 when any fails.
     """
     settings = load_settings()
-    vault = Vault.open(settings.home, settings.keyring)
+    vault = Vault.for_home(settings.home, settings.keyring)
     failures = checked = 0
     with instance_session(settings, read_only=True) as session:
         for result in evidence.verify_stored(vault, evidence.versions_to_verify(session, everything)):
@@ -150,7 +114,7 @@ def evidence_verify(everything: bool) -> None:
 def evidence_sweep(older_than_hours: float) -> None:
     """Remove what crashed uploads left behind: unfinished records and blobs nothing refers to."""
     settings = load_settings()
-    vault = Vault.open(settings.home, settings.keyring)
+    vault = Vault.for_home(settings.home, settings.keyring)
     with instance_session(settings) as session:
         removed = evidence.sweep(session, vault, Actor.cli(), timedelta(hours=older_than_hours))
     for item in removed:

@@ -96,7 +96,7 @@ def demo_command(no_serve: bool, host: str, port: int) -> None:
     with instance_engine(settings) as engine:
         with db.transaction(engine) as session:
             logins = demo.seed(session, passwords)
-        vault = Vault.open(home, settings.keyring)
+        vault = Vault.for_home(home, settings.keyring)
         added = demo_evidence.seed_evidence(lambda: db.transaction(engine), vault, demo.ORGANIZATION, demo.DEMO_ACTOR)
         if added:
             click.echo(f"Stored {added} demo evidence document(s), encrypted, in {vault.blobs.root}.")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Flask
 
 from vendorcheck import db
-from vendorcheck.housekeeping import HousekeepingScheduler
+from vendorcheck.evidence.housekeeping import HousekeepingScheduler
 
 
 def init_app(app: Flask) -> None:

@@ -1,4 +1,4 @@
-"""Evidence: documents that prove a vendor's answers, stored encrypted, reviewed, verified. No Flask.
+"""Uploading evidence: a document, or a new version of one, streamed into the vault. No Flask.
 
 An upload happens in three steps so that a crash at any point leaves nothing that looks complete:
 
@@ -6,10 +6,12 @@ An upload happens in three steps so that a crash at any point leaves nothing tha
    ``complete = False`` and a reserved random blob name: the ids exist, so the encryption context can
    name them.
 2. The caller streams the plaintext through ``Upload.write`` into the vault (``.partial`` file, fsync,
-   rename); plaintext never reaches the disk.
-3. ``finish_upload`` checks the file type, fills in the crypto metadata and marks the version complete,
-   with its audit event, in one transaction. On any failure ``abandon_upload`` removes the rows and blob;
-   after a crash, ``sweep`` does.
+   rename); plaintext never reaches the disk. The file's type is detected from its content as it passes.
+3. ``finish_upload`` checks the file type, names the file by it, fills in the crypto metadata and marks
+   the version complete, with its audit event, in one transaction. On any failure ``abandon_upload``
+   removes the rows and blob; after a crash, ``housekeeping.sweep`` does.
+
+``store_bytes`` runs all three for callers that hold the bytes (demo, CLI, tests).
 """
 
 from __future__ import annotations
@@ -19,8 +21,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from pathlib import Path
+from datetime import date
 from types import TracebackType
 
 from sqlalchemy import func, select
@@ -28,48 +29,17 @@ from sqlalchemy.orm import Session
 
 from vendorcheck import audit
 from vendorcheck.audit import Actor
-from vendorcheck.models import Evidence, EvidenceKind, EvidenceReview, EvidenceVersion, Vendor, utcnow
+from vendorcheck.evidence.documents import EvidenceError, record_event
+from vendorcheck.evidence.reads import served_type
+from vendorcheck.evidence.vault import Vault, context_of
+from vendorcheck.models import Evidence, EvidenceKind, EvidenceReview, EvidenceVersion, Vendor
 from vendorcheck.vault import envelope
-from vendorcheck.vault.blobstore import LocalBlobStore, new_name
-from vendorcheck.vault.chunked import VaultError
-from vendorcheck.vault.context import evidence_context
+from vendorcheck.vault.blobstore import new_name
 from vendorcheck.vault.envelope import FORMAT_VERSION, SealedBlob
-from vendorcheck.vault.filetypes import (
-    BY_MEDIA_TYPE,
-    DOCX,
-    FileType,
-    RejectedFile,
-    Sniffer,
-    check_office_document,
-    name_for,
-)
-from vendorcheck.vault.keyring import KeyProvider, key_provider
+from vendorcheck.vault.filetypes import DOCX, FileType, RejectedFile, Sniffer, check_office_document, name_for
 
-BLOB_FOLDER = "evidence"
 DEFAULT_MAX_UPLOAD = 100 * 1024 * 1024
-SWEEP_GRACE = timedelta(hours=6)  # an upload older than this without completing was cut off
 QUESTION_ID = re.compile(r"^[a-z][a-z0-9_]{0,79}$")
-
-
-class EvidenceError(ValueError):
-    """A request about evidence that cannot be carried out; the message is for the user."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-@dataclass
-class Vault:
-    """The instance's key provider and blob store."""
-
-    keys: KeyProvider
-    blobs: LocalBlobStore
-
-    @classmethod
-    def open(cls, home: Path, keyring_json: str | None = None) -> Vault:
-        """The vault of the instance folder ``home`` (blobs in ``home/evidence``)."""
-        return cls(key_provider(home, keyring_json), LocalBlobStore(home / BLOB_FOLDER))
 
 
 @dataclass
@@ -103,40 +73,6 @@ def sanitize_filename(name: str | None) -> str:
         stem, dot, ext = name.rpartition(".")
         name = (stem[: 190 - len(ext)] + dot + ext) if dot and len(ext) <= 10 else name[:200]
     return name or "document"
-
-
-def context_of(version: EvidenceVersion) -> bytes:
-    """The encryption context of a version: its organization, vendor, evidence and version number."""
-    evidence = version.evidence
-    return evidence_context(evidence.org_id, evidence.vendor_id, evidence.id, version.version_no)
-
-
-def sealed_of(version: EvidenceVersion) -> SealedBlob:
-    """The vault's view of a stored version."""
-    return SealedBlob(
-        version.blob_name,
-        version.kek_version,
-        version.wrapped_dek,
-        version.size,
-        version.plaintext_sha256,
-        version.format_version,
-    )
-
-
-def _event(session: Session, action: str, actor: Actor, evidence: Evidence, details: dict[str, object]) -> None:
-    audit.record(
-        session,
-        action,
-        actor,
-        org_id=evidence.org_id,
-        vendor_id=evidence.vendor_id,
-        target_type="evidence",
-        target_id=evidence.id,
-        details=details,
-    )
-
-
-# Uploading
 
 
 def start_upload(
@@ -277,7 +213,7 @@ def finish_upload(
         evidence.review_state = EvidenceReview.PENDING
         evidence.rejection_reason = None
         evidence.reviewed_by_id = evidence.reviewed_at = None
-    _event(
+    record_event(
         session,
         "evidence.uploaded",
         actor,
@@ -302,16 +238,6 @@ def renamed_note(version: EvidenceVersion, given: str | None) -> str:
         return ""
     label = served_type(version).label
     return f" It was renamed from “{given}” to “{version.display_filename}” to match its content ({label})."
-
-
-def served_type(version: EvidenceVersion) -> FileType:
-    """The detected type of a complete version (recorded at upload)."""
-    return BY_MEDIA_TYPE[version.content_type]
-
-
-def served_name(version: EvidenceVersion) -> str:
-    """The name a download carries: always with an extension of the detected type (older rows included)."""
-    return name_for(version.display_filename, served_type(version))
 
 
 def abandon_upload(session: Session, vault: Vault, version_id: int, actor: Actor, reason: str) -> None:
@@ -375,174 +301,3 @@ def store_bytes(
             abandon_upload(session, vault, version_id, actor, str(exc) or type(exc).__name__)
         raise
     return version_id
-
-
-# Reading, reviewing, verifying
-
-
-def latest_version(evidence: Evidence) -> EvidenceVersion | None:
-    """The newest complete version (the one that counts)."""
-    return evidence.versions[-1] if evidence.versions else None
-
-
-def record_read(session: Session, actor: Actor, version: EvidenceVersion, purpose: str = "download") -> None:
-    """Every read of evidence plaintext is an audit event."""
-    evidence = version.evidence
-    _event(
-        session,
-        "evidence.read",
-        actor,
-        evidence,
-        {"version": version.version_no, "purpose": purpose, "sha256": version.plaintext_sha256},
-    )
-
-
-def record_failure(session: Session, actor: Actor, version: EvidenceVersion, error: Exception) -> None:
-    """A blob that failed to decrypt or verify is a security event."""
-    evidence = version.evidence
-    _event(
-        session,
-        "evidence.integrity_failed",
-        actor,
-        evidence,
-        {"version": version.version_no, "error": str(error)[:300]},
-    )
-
-
-def open_version(vault: Vault, version: EvidenceVersion) -> Iterator[bytes]:
-    """Authenticated plaintext chunks of a complete version (VaultError at the first bad one)."""
-    if not version.complete:
-        raise VaultError("this upload did not complete")
-    return envelope.open_sealed(vault.keys, vault.blobs, sealed_of(version), context_of(version))
-
-
-def verify_version(vault: Vault, version: EvidenceVersion) -> None:
-    """Decrypt and re-hash a version, writing nothing; VaultError on any problem."""
-    for _ in open_version(vault, version):
-        pass
-
-
-def review(
-    session: Session, actor: Actor, evidence: Evidence, accept: bool, reason: str = "", reviewer_id: int | None = None
-) -> None:
-    """Accept, or reject with a reason the vendor will read."""
-    reason = reason.strip()
-    if not accept and not reason:
-        raise EvidenceError("Say why the document is rejected, so the vendor can send the right one.", "reason")
-    if latest_version(evidence) is None:
-        raise EvidenceError("There is no complete file to review.")
-    evidence.review_state = EvidenceReview.ACCEPTED if accept else EvidenceReview.REJECTED
-    evidence.rejection_reason = None if accept else reason
-    evidence.reviewed_by_id = reviewer_id
-    evidence.reviewed_at = utcnow()
-    _event(
-        session,
-        "evidence.accepted" if accept else "evidence.rejected",
-        actor,
-        evidence,
-        {"title": evidence.title, "reason": reason} if reason else {"title": evidence.title},
-    )
-
-
-@dataclass(frozen=True)
-class VerifyResult:
-    """The outcome of checking one stored version."""
-
-    version_id: int
-    org_id: int
-    vendor_name: str
-    title: str
-    version_no: int
-    error: str | None
-
-    @property
-    def label(self) -> str:
-        """How the item is named in reports."""
-        return f"evidence {self.version_id} ({self.vendor_name}: {self.title}, version {self.version_no})"
-
-
-def versions_to_verify(session: Session, everything: bool) -> list[EvidenceVersion]:
-    """Complete versions to check: every one, or only the newest of each evidence item."""
-    versions = session.scalars(
-        select(EvidenceVersion).where(EvidenceVersion.complete.is_(True)).order_by(EvidenceVersion.id)
-    ).all()
-    if everything:
-        return list(versions)
-    newest: dict[int, EvidenceVersion] = {}
-    for version in versions:
-        if version.evidence_id not in newest or version.version_no > newest[version.evidence_id].version_no:
-            newest[version.evidence_id] = version
-    return sorted(newest.values(), key=lambda v: v.id)
-
-
-def verify_stored(vault: Vault, versions: list[EvidenceVersion]) -> Iterator[VerifyResult]:
-    """Check each version; yields one result per version, errors included (nothing is written)."""
-    for version in versions:
-        evidence = version.evidence
-        try:
-            verify_version(vault, version)
-            error = None
-        except VaultError as exc:
-            error = str(exc)
-        yield VerifyResult(version.id, evidence.org_id, evidence.vendor.name, evidence.title, version.version_no, error)
-
-
-# Housekeeping and key rotation
-
-
-def sweep(
-    session: Session, vault: Vault, actor: Actor, grace: timedelta = SWEEP_GRACE, now: datetime | None = None
-) -> list[str]:
-    """Remove uploads cut off by a crash (rows never completed) and blobs no row refers to; returns what went.
-
-    Only what is older than ``grace`` goes, so uploads still running are left alone. What went is one
-    ``evidence.swept`` audit event. Several processes may sweep at once: the rows are locked (PostgreSQL
-    skips rows another sweep holds; SQLite's write lock serializes) and a blob already gone is no error.
-    """
-    cutoff = (now or utcnow()) - grace
-    stale = session.scalars(
-        select(EvidenceVersion)
-        .where(EvidenceVersion.complete.is_(False), EvidenceVersion.created_at < cutoff)
-        .order_by(EvidenceVersion.id)
-        .with_for_update(skip_locked=True)
-    ).all()
-    removed = []
-    for version in stale:
-        evidence = version.evidence
-        vault.blobs.delete(version.blob_name)
-        session.delete(version)
-        session.flush()
-        removed.append(f"unfinished upload {version.blob_name}")
-        if not session.scalar(select(func.count()).where(EvidenceVersion.evidence_id == evidence.id)):
-            session.delete(evidence)
-    session.flush()
-    referenced = session.scalars(select(EvidenceVersion.blob_name)).all()
-    removed += [f"blob {name}" for name in vault.blobs.sweep(referenced, grace.total_seconds())]
-    if removed:
-        audit.record(session, "evidence.swept", actor, details={"removed": removed[:100], "count": len(removed)})
-    return removed
-
-
-def count_by_key_version(session: Session) -> dict[int, int]:
-    """How many stored versions each key-encryption key version wraps."""
-    rows = session.execute(
-        select(EvidenceVersion.kek_version, func.count())
-        .where(EvidenceVersion.complete.is_(True))
-        .group_by(EvidenceVersion.kek_version)
-    ).all()
-    return {version: count for version, count in rows}
-
-
-def rewrap_batch(session: Session, keys: KeyProvider, active_version: int, batch_size: int) -> int:
-    """Re-wrap up to ``batch_size`` data keys still under an older key version; returns how many."""
-    versions = session.scalars(
-        select(EvidenceVersion)
-        .where(EvidenceVersion.complete.is_(True), EvidenceVersion.kek_version != active_version)
-        .order_by(EvidenceVersion.id)
-        .limit(batch_size)
-    ).all()
-    for version in versions:
-        context = context_of(version)
-        dek = keys.unwrap(version.kek_version, version.wrapped_dek, context)
-        version.kek_version, version.wrapped_dek = keys.wrap(dek, context)
-    return len(versions)
