@@ -33,7 +33,8 @@ from typing import IO, Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from vendorcheck import audit, merkle, signing
+from vendorcheck import audit, signing
+from vendorcheck.audit import merkle
 
 PAYLOAD_TYPE = "application/vnd.in-toto+json"
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"

@@ -25,8 +25,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from vendorcheck import assessments, audit, auditlog, evidence, packet, scores, signing, spreadsheet
-from vendorcheck.audit import Actor
+from vendorcheck import assessments, audit, evidence, packet, scores, signing, spreadsheet
+from vendorcheck.audit import Actor, trail
 from vendorcheck.models import AssessmentStatus, AuditCheckpoint, AuditEvent, Evidence, Organization, Vendor
 from vendorcheck.resources import templates_dir
 from vendorcheck.scoring import METHOD_VERSION
@@ -243,7 +243,7 @@ def _report(context: dict[str, Any]) -> bytes:
     environment = Environment(
         loader=FileSystemLoader(templates_dir()), autoescape=select_autoescape(["html"]), trim_blocks=True
     )
-    environment.filters["detail"] = auditlog.detail_text
+    environment.filters["detail"] = trail.detail_text
     return environment.get_template("packet/report.html").render(context).encode("utf-8")
 
 

@@ -13,7 +13,8 @@ from alembic import command
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
-from vendorcheck import audit, db, merkle, packet, signing
+from vendorcheck import audit, db, packet, signing
+from vendorcheck.audit import merkle
 from vendorcheck.models import ActorKind, AuditCheckpoint, AuditEvent, Organization
 
 ACTOR = audit.Actor(ActorKind.SYSTEM, "test")

@@ -19,7 +19,8 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from vendorcheck import audit, signing
+from vendorcheck import signing
+from vendorcheck.audit import log as audit
 from vendorcheck.models import AuditCheckpoint
 
 log = logging.getLogger(__name__)

@@ -27,7 +27,8 @@ from sqlalchemy import select, union
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from vendorcheck import merkle, signing
+from vendorcheck import signing
+from vendorcheck.audit import merkle
 from vendorcheck.models import ActorKind, AuditCheckpoint, AuditEvent, AuditHead, Organization, utcnow
 
 GENESIS_HASH = "0" * 64
