@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from vendorcheck import audit, mfa
-from vendorcheck.audit import Actor
+from vendorcheck.audit import Actor, actions
 from vendorcheck.models import (
     AccountToken,
     Organization,
@@ -90,7 +90,7 @@ def get_or_create_organization(session: Session, name: str, actor: Actor | None 
     session.flush()
     audit.record(
         session,
-        "organization.create",
+        actions.ORGANIZATION_CREATE,
         actor or Actor.cli(),
         org_id=org.id,
         target_type="organization",
@@ -142,7 +142,7 @@ def create_user(
     )
     session.add(user)
     session.flush()
-    _user_event(session, "user.create", actor or Actor.cli(), user, email=email, role=str(role))
+    _user_event(session, actions.USER_CREATE, actor or Actor.cli(), user, email=email, role=str(role))
     return user
 
 
@@ -161,7 +161,7 @@ def set_role(session: Session, user: User, role: Role, actor: Actor) -> None:
     old = user.role
     user.role = role
     end_sessions(session, user, SessionEnd.ROLE_CHANGE)  # what the user may do changed: sign them in again
-    _user_event(session, "user.role_change", actor, user, old=str(old), new=str(role))
+    _user_event(session, actions.USER_ROLE_CHANGE, actor, user, old=str(old), new=str(role))
 
 
 def deactivate(session: Session, user: User, actor: Actor) -> None:
@@ -172,13 +172,13 @@ def deactivate(session: Session, user: User, actor: Actor) -> None:
         raise AccountError("This is the organization's only administrator; make someone else admin first.")
     user.is_active = False
     end_sessions(session, user, SessionEnd.DEACTIVATION)
-    _user_event(session, "user.deactivate", actor, user)
+    _user_event(session, actions.USER_DEACTIVATE, actor, user)
 
 
 def reactivate(session: Session, user: User, actor: Actor) -> None:
     """Let a deactivated user sign in again."""
     user.is_active = True
-    _user_event(session, "user.reactivate", actor, user)
+    _user_event(session, actions.USER_REACTIVATE, actor, user)
 
 
 # Passwords and sign-in
@@ -199,7 +199,7 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 def record_sign_in(session: Session, user: User, actor: Actor) -> None:
     """Note a completed sign-in (after the second factor, when there is one)."""
     user.last_login_at = utcnow()
-    audit.record(session, "auth.login", actor, org_id=user.org_id, target_type="user", target_id=user.id)
+    audit.record(session, actions.AUTH_LOGIN, actor, org_id=user.org_id, target_type="user", target_id=user.id)
 
 
 def change_password(
@@ -217,13 +217,13 @@ def change_password(
     user.password_hash = hash_password(new)
     user.must_change_password = False
     ended = end_sessions(session, user, SessionEnd.PASSWORD_CHANGE, except_id=keep_session_id)
-    _user_event(session, "user.password_change", actor, user, sessions_ended=ended)
+    _user_event(session, actions.USER_PASSWORD_CHANGE, actor, user, sessions_ended=ended)
 
 
 def sign_out_everywhere(session: Session, user: User, actor: Actor, keep_session_id: int | None = None) -> None:
     """End every session of ``user`` but ``keep_session_id`` (the one asking)."""
     ended = end_sessions(session, user, SessionEnd.SIGN_OUT_EVERYWHERE, except_id=keep_session_id)
-    _user_event(session, "user.sign_out_everywhere", actor, user, sessions_ended=ended)
+    _user_event(session, actions.USER_SIGN_OUT_EVERYWHERE, actor, user, sessions_ended=ended)
 
 
 def reauthenticate(session: Session, user: User, record: UserSession, password: str, code: str, actor: Actor) -> None:
@@ -236,10 +236,10 @@ def reauthenticate(session: Session, user: User, record: UserSession, password: 
     if proven and user.has_mfa:
         proven = verify_second_factor(session, user, code, actor)
     if not proven:
-        _user_event(session, "auth.reauth_failed", actor, user, session_id=record.id)
+        _user_event(session, actions.AUTH_REAUTH_FAILED, actor, user, session_id=record.id)
         raise AccountError("That password or code is not right. Check both and try again.", "password")
     record.reauthenticated_at = utcnow()
-    _user_event(session, "auth.reauth", actor, user, session_id=record.id)
+    _user_event(session, actions.AUTH_REAUTH, actor, user, session_id=record.id)
 
 
 # One-time links: invitations and password resets
@@ -283,7 +283,7 @@ def invite(session: Session, org: Organization, email: str, role: Role, actor: A
     link, token = _issue_token(session, org.id, TokenPurpose.INVITATION, email, INVITATION_LIFETIME, actor, role=role)
     audit.record(
         session,
-        "user.invite",
+        actions.USER_INVITE,
         actor,
         org_id=org.id,
         target_type="invitation",
@@ -317,7 +317,7 @@ def revoke_invitation(session: Session, link: AccountToken, actor: Actor) -> Non
     link.revoked_at = utcnow()
     audit.record(
         session,
-        "user.invite_revoke",
+        actions.USER_INVITE_REVOKE,
         actor,
         org_id=link.org_id,
         target_type="invitation",
@@ -340,7 +340,7 @@ def issue_password_reset(session: Session, user: User, actor: Actor) -> tuple[Ac
     link, token = _issue_token(
         session, user.org_id, TokenPurpose.PASSWORD_RESET, user.email, RESET_LIFETIME, actor, user_id=user.id
     )
-    _user_event(session, "user.password_reset_issued", actor, user, expires_at=link.expires_at.isoformat())
+    _user_event(session, actions.USER_PASSWORD_RESET_ISSUED, actor, user, expires_at=link.expires_at.isoformat())
     return link, token
 
 
@@ -382,7 +382,7 @@ def reset_password(session: Session, token: str, password: str, source_ip: str |
     user.must_change_password = False
     end_sessions(session, user, SessionEnd.PASSWORD_RESET)
     link.used_at = utcnow()
-    _user_event(session, "user.password_reset", Actor(audit.ActorKind.USER, user.email, user.id, source_ip), user)
+    _user_event(session, actions.USER_PASSWORD_RESET, Actor(audit.ActorKind.USER, user.email, user.id, source_ip), user)
     return user
 
 
@@ -412,7 +412,7 @@ def confirm_mfa_enrollment(
     codes = mfa.new_recovery_codes()
     user.recovery_codes = [RecoveryCode(code_hash=mfa.hash_recovery_code(c)) for c in codes]
     end_sessions(session, user, SessionEnd.MFA_CHANGE, except_id=keep_session_id)
-    _user_event(session, "user.mfa_replace" if replacing else "user.mfa_enable", actor, user)
+    _user_event(session, actions.USER_MFA_REPLACE if replacing else actions.USER_MFA_ENABLE, actor, user)
     return codes
 
 
@@ -430,13 +430,13 @@ def verify_second_factor(session: Session, user: User, code: str, actor: Actor) 
             recovery.used_at = utcnow()
             _user_event(
                 session,
-                "user.recovery_code_used",
+                actions.USER_RECOVERY_CODE_USED,
                 actor,
                 user,
                 remaining=sum(r.used_at is None for r in user.recovery_codes),
             )
             return True
-    audit.record(session, "auth.mfa_failed", actor, org_id=user.org_id, target_type="user", target_id=user.id)
+    audit.record(session, actions.AUTH_MFA_FAILED, actor, org_id=user.org_id, target_type="user", target_id=user.id)
     return False
 
 
@@ -447,7 +447,7 @@ def reset_mfa(session: Session, user: User, actor: Actor) -> None:
     user.mfa_last_step = None
     user.recovery_codes = []
     end_sessions(session, user, SessionEnd.MFA_RESET)
-    _user_event(session, "user.mfa_reset", actor, user)
+    _user_event(session, actions.USER_MFA_RESET, actor, user)
 
 
 def set_org_mfa_required(session: Session, org: Organization, required: bool, actor: Actor) -> None:
@@ -457,7 +457,7 @@ def set_org_mfa_required(session: Session, org: Organization, required: bool, ac
     org.mfa_required = required
     audit.record(
         session,
-        "organization.mfa_policy",
+        actions.ORGANIZATION_MFA_POLICY,
         actor,
         org_id=org.id,
         target_type="organization",

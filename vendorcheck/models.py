@@ -34,6 +34,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
+from vendorcheck.audit.actor import ActorKind  # defined with the audit trail's Actor (pure); re-exported here
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -157,15 +159,6 @@ class EvidenceReview(enum.StrEnum):
     PENDING = "pending"
     ACCEPTED = "accepted"
     REJECTED = "rejected"
-
-
-class ActorKind(enum.StrEnum):
-    """Who did something recorded in the audit trail."""
-
-    USER = "user"
-    VENDOR_LINK = "vendor_link"
-    CLI = "cli"
-    SYSTEM = "system"
 
 
 class OrgScoped:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from vendorcheck import audit, db, packet, signing
 from vendorcheck.audit import merkle
-from vendorcheck.models import ActorKind, AuditCheckpoint, AuditEvent, Organization
+from vendorcheck.models import ActorKind, AuditCheckpoint, AuditEvent, Organization, utcnow
 
 ACTOR = audit.Actor(ActorKind.SYSTEM, "test")
 
@@ -139,7 +139,7 @@ def _legacy_log(connection, signer: signing.Signer, org_ids: list[int]) -> None:
             chain=audit.LEGACY_CHAIN,
             seq=seq,
             prev_hash=previous,
-            occurred_at=audit.utcnow(),
+            occurred_at=utcnow(),
             org_id=org_id,
             vendor_id=None,
             actor_kind=ActorKind.SYSTEM,
@@ -172,7 +172,7 @@ def _legacy_log(connection, signer: signing.Signer, org_ids: list[int]) -> None:
             },
         )
     size = len(leaves) - 1  # the newest entry is not signed yet, as happens between scheduled checkpoints
-    root, created = merkle.root(leaves[:size]).hex(), audit.utcnow()
+    root, created = merkle.root(leaves[:size]).hex(), utcnow()
     message = f"vendorcheck-audit-checkpoint/v1\n{size}\n{root}\n{audit.iso(created)}\n".encode()
     connection.execute(
         text(
@@ -259,7 +259,7 @@ def _packet_bytes(signer: signing.Signer, chain: int, org_id: int, packet_org: i
             chain=chain,
             seq=seq,
             prev_hash=previous,
-            occurred_at=audit.utcnow(),
+            occurred_at=utcnow(),
             org_id=org_id,
             vendor_id=None,
             actor_kind=ActorKind.CLI,
@@ -274,7 +274,7 @@ def _packet_bytes(signer: signing.Signer, chain: int, org_id: int, packet_org: i
         event.entry_hash = previous = audit.event_hash(event)
         events.append(event)
     tree = merkle.Tree([bytes.fromhex(e.entry_hash) for e in events])
-    created, root = audit.utcnow(), tree.root().hex()
+    created, root = utcnow(), tree.root().hex()
     legacy = chain == audit.LEGACY_CHAIN
     checkpoint = {
         "format": audit.LEGACY_CHECKPOINT_FORMAT if legacy else audit.CHECKPOINT_FORMAT,

@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import pytest
+
 
 def _modules_after(statement: str) -> set[str]:
     """Top-level modules loaded by ``statement`` in a fresh interpreter."""
@@ -16,3 +18,15 @@ def test_the_web_app_leaves_the_pdf_and_spreadsheet_libraries_until_used() -> No
     loaded = _modules_after("import vendorcheck.web, vendorcheck.cli, vendorcheck.packets")
     assert "vendorcheck" in loaded and "flask" in loaded
     assert {"fpdf", "openpyxl"}.isdisjoint(loaded), loaded & {"fpdf", "openpyxl"}
+
+
+def _assert_pure(module: str) -> None:
+    """``module`` loads neither Flask nor SQLAlchemy, directly or through anything it imports."""
+    loaded = _modules_after(f"import {module}")
+    assert {"flask", "sqlalchemy"}.isdisjoint(loaded), f"{module} loads {loaded & {'flask', 'sqlalchemy'}}"
+
+
+@pytest.mark.parametrize("module", ["vendorcheck.audit.chain", "vendorcheck.audit.merkle", "vendorcheck.audit.actions"])
+def test_the_pure_core_loads_neither_flask_nor_sqlalchemy(module: str) -> None:
+    """The audit chain (and, below, the packet format) verify offline: no web framework, no ORM."""
+    _assert_pure(module)

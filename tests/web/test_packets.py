@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from tests.conftest import Auth, World, csrf_token
 from vendorcheck import audit, db, evidence, packet, signing
 from vendorcheck.audit import Actor
-from vendorcheck.models import ActorKind, AuditEvent, AuditHead, EvidenceKind, EvidenceVersion, Role, Vendor
+from vendorcheck.models import ActorKind, AuditEvent, AuditHead, EvidenceKind, EvidenceVersion, Role, Vendor, utcnow
 
 DOCUMENT = b"%PDF-1.7\n" + b"SOC 2 Type II report body\n" * 4000 + b"%%EOF\n"
 
@@ -175,7 +175,7 @@ def _legacy_history(dbs: Session, world: World, vendor: Vendor) -> list[AuditEve
             chain=audit.LEGACY_CHAIN,
             seq=seq,
             prev_hash=previous,
-            occurred_at=audit.utcnow(),
+            occurred_at=utcnow(),
             org_id=org_id,
             vendor_id=vendor.id if org_id == world.org.id else None,
             actor_kind=ActorKind.CLI,

@@ -1,4 +1,4 @@
-"""Scheduled audit checkpoints: a daemon thread that signs each chain's whenever it is due. Pure: no Flask.
+"""Scheduled audit checkpoints: a daemon thread that signs each chain's whenever it is due. No Flask.
 
 A chain's checkpoint is due when entries were appended to it since its newest one and that one is at least
 the interval old (``audit.checkpoint_due``). The thread asks once when it starts (an app restarted after a
@@ -19,8 +19,7 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from vendorcheck import signing
-from vendorcheck.audit import log as audit
+from vendorcheck import audit, signing
 from vendorcheck.models import AuditCheckpoint
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from vendorcheck import audit, db, signing
-from vendorcheck.audit import trail
+from vendorcheck.audit import actions, trail
 from vendorcheck.models import User, Vendor
 from vendorcheck.permissions import Capability
 from vendorcheck.web.access import current_actor, requires
@@ -116,7 +116,7 @@ def export_csv() -> Response | tuple[str, int]:
     dbs = db.session()
     audit.record(
         dbs,
-        "audit.export",
+        actions.AUDIT_EXPORT,
         current_actor(),
         org_id=current_user.org_id,
         details={k: str(v) for k, v in vars(event_filter).items() if v},

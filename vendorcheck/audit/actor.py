@@ -1,0 +1,30 @@
+"""Who acts, as the audit trail records it. Pure."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class ActorKind(enum.StrEnum):
+    """Who did something recorded in the audit trail (also stored with answers and uploads)."""
+
+    USER = "user"
+    VENDOR_LINK = "vendor_link"
+    CLI = "cli"
+    SYSTEM = "system"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a signed-in user, a vendor link, the CLI or the system, and from where."""
+
+    kind: ActorKind
+    label: str
+    user_id: int | None = None
+    source_ip: str | None = None
+
+    @classmethod
+    def cli(cls, label: str = "vendorcheck CLI") -> Actor:
+        """The operator at the command line."""
+        return cls(ActorKind.CLI, label)
