@@ -16,8 +16,9 @@ import pytest
 from click.testing import CliRunner
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from vendorcheck import packet, signing
+from vendorcheck import signing
 from vendorcheck.cli import cli
+from vendorcheck.packets import format as packet
 
 VENDOR = "ClearPath Medical Billing"
 

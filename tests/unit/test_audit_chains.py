@@ -13,9 +13,10 @@ from alembic import command
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
-from vendorcheck import audit, db, packet, signing
+from vendorcheck import audit, db, signing
 from vendorcheck.audit import merkle
 from vendorcheck.models import ActorKind, AuditCheckpoint, AuditEvent, Organization, utcnow
+from vendorcheck.packets import format as packet
 
 ACTOR = audit.Actor(ActorKind.SYSTEM, "test")
 

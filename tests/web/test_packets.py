@@ -16,9 +16,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.conftest import Auth, World, csrf_token
-from vendorcheck import audit, db, evidence, packet, signing
+from vendorcheck import audit, db, evidence, signing
 from vendorcheck.audit import Actor
 from vendorcheck.models import ActorKind, AuditEvent, AuditHead, EvidenceKind, EvidenceVersion, Role, Vendor, utcnow
+from vendorcheck.packets import format as packet
 
 DOCUMENT = b"%PDF-1.7\n" + b"SOC 2 Type II report body\n" * 4000 + b"%%EOF\n"
 

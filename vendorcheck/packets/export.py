@@ -25,9 +25,10 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from vendorcheck import assessments, audit, evidence, packet, scores, signing, spreadsheet
+from vendorcheck import assessments, audit, evidence, scores, signing, spreadsheet
 from vendorcheck.audit import Actor, trail
 from vendorcheck.models import AssessmentStatus, AuditCheckpoint, AuditEvent, Evidence, Organization, Vendor
+from vendorcheck.packets import format as packet
 from vendorcheck.resources import templates_dir
 from vendorcheck.scoring import METHOD_VERSION
 from vendorcheck.vault import envelope
