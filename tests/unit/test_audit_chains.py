@@ -17,6 +17,7 @@ from vendorcheck import audit, db, signing
 from vendorcheck.audit import merkle
 from vendorcheck.models import ActorKind, AuditCheckpoint, AuditEvent, Organization, utcnow
 from vendorcheck.packets import format as packet
+from vendorcheck.packets.verify import verify as verify_packet
 
 ACTOR = audit.Actor(ActorKind.SYSTEM, "test")
 
@@ -308,11 +309,11 @@ def _packet_bytes(signer: signing.Signer, chain: int, org_id: int, packet_org: i
 
 
 def test_a_packet_of_the_first_format_still_verifies(signer, keys) -> None:
-    report = packet.verify(io.BytesIO(_packet_bytes(signer, audit.LEGACY_CHAIN, 1, 1)), keys)
+    report = verify_packet(io.BytesIO(_packet_bytes(signer, audit.LEGACY_CHAIN, 1, 1)), keys)
     assert report.ok and report.events == 3, report.problems
 
 
 def test_a_packet_whose_checkpoint_is_another_organizations_is_refused(signer, keys) -> None:
-    assert packet.verify(io.BytesIO(_packet_bytes(signer, 5, 5, 5)), keys).ok
-    report = packet.verify(io.BytesIO(_packet_bytes(signer, 7, 7, 5)), keys)
+    assert verify_packet(io.BytesIO(_packet_bytes(signer, 5, 5, 5)), keys).ok
+    report = verify_packet(io.BytesIO(_packet_bytes(signer, 7, 7, 5)), keys)
     assert report.problems == ["the audit checkpoint is of organization 7's chain, not this packet's"]

@@ -26,7 +26,16 @@ def _assert_pure(module: str) -> None:
     assert {"flask", "sqlalchemy"}.isdisjoint(loaded), f"{module} loads {loaded & {'flask', 'sqlalchemy'}}"
 
 
-@pytest.mark.parametrize("module", ["vendorcheck.audit.chain", "vendorcheck.audit.merkle", "vendorcheck.audit.actions"])
+PURE = [
+    "vendorcheck.audit.chain",
+    "vendorcheck.audit.merkle",
+    "vendorcheck.audit.actions",
+    "vendorcheck.packets.format",
+    "vendorcheck.packets.verify",
+]
+
+
+@pytest.mark.parametrize("module", PURE)
 def test_the_pure_core_loads_neither_flask_nor_sqlalchemy(module: str) -> None:
-    """The audit chain (and, below, the packet format) verify offline: no web framework, no ORM."""
+    """The audit chain and the packet format and verifier work offline: no web framework, no ORM."""
     _assert_pure(module)
