@@ -76,7 +76,7 @@ KEYS_REWRAPPED = "keys.rewrapped"  # data keys were re-wrapped under the active 
 KEYS_RETIRED = "keys.retired"  # key versions below the active one stopped decrypting
 
 # Names that stored events hold for the same thing as another action: kept as stored, never written again
-# (the trail's action filter matches by prefix, so filtering by `vendor.` finds both).
+# (the trail's action filter matches by prefix: choosing `vendor.create` shows both).
 ALIASES = {
     "vendor.create": VENDOR_CREATED,  # what the demo recorded for a vendor it added, before one name was kept
 }

@@ -1,4 +1,4 @@
-"""Exporting a vendor's evidence packet: gathers what the auditor needs and hands it to :mod:`.format`.
+"""Exporting a vendor's evidence packet: gathers what the auditor needs for :mod:`vendorcheck.packets.format`.
 
 :func:`prepare` runs inside the caller's transaction: it records the export (an audit event), signs a
 checkpoint that covers it, and collects answers, score, evidence and the vendor's audit events with their
