@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vendorcheck import accounts, audit
+from vendorcheck.audit import actions
 from vendorcheck.models import PhiVolume, Role, Vendor, VendorContact, VendorStatus
 from vendorcheck.passwords import generate_password
 from vendorcheck.secretfiles import write_secret_file
@@ -143,7 +144,7 @@ def seed(session: Session, passwords: dict[str, str]) -> list[DemoLogin]:
         session.flush()
         audit.record(
             session,
-            "vendor.create",
+            actions.VENDOR_CREATED,
             DEMO_ACTOR,
             org_id=org.id,
             vendor_id=vendor.id,

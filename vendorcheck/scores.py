@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from vendorcheck import audit
 from vendorcheck.assessments import effective_value, pinned
-from vendorcheck.audit import Actor
+from vendorcheck.audit import Actor, actions
 from vendorcheck.models import (
     Assessment,
     AssessmentQuestionnaire,
@@ -99,7 +99,7 @@ def save_profile(
     )
     audit.record(
         session,
-        "scoring_profile.saved",
+        actions.SCORING_PROFILE_SAVED,
         actor,
         org_id=org_id,
         target_type="scoring_profile",
@@ -355,7 +355,7 @@ def record_decision(session: Session, actor: Actor, comparison: Comparison, chos
     chosen.status = VendorStatus.SELECTED
     audit.record(
         session,
-        "decision.recorded",
+        actions.DECISION_RECORDED,
         actor,
         org_id=chosen.org_id,
         vendor_id=chosen.id,

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import io
 import json
+import sqlite3
 import struct
 import zipfile
 from collections.abc import Callable
@@ -16,8 +17,10 @@ import pytest
 from click.testing import CliRunner
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from vendorcheck import packet, signing
+from vendorcheck import signing
 from vendorcheck.cli import cli
+from vendorcheck.packets import format as packet
+from vendorcheck.packets.verify import verify as verify_packet
 
 VENDOR = "ClearPath Medical Billing"
 
@@ -93,7 +96,7 @@ def member(data: bytes, suffix: str) -> str:
 
 def test_an_exported_packet_verifies_and_holds_what_the_auditor_needs(demo, keys, tmp_path: Path) -> None:
     home, data = demo
-    report = packet.verify(io.BytesIO(data), keys)
+    report = verify_packet(io.BytesIO(data), keys)
     assert report.ok, report.problems
     assert report.evidence == 3 and report.events > 10 and report.notes == []
     assert report.predicate["vendor"]["name"] == VENDOR and report.predicate["format"] == "vendorcheck-packet/2"
@@ -144,7 +147,7 @@ def test_a_modified_file_is_named(demo, keys) -> None:
     _, data = demo
     target = member(data, "ClearPath SOC 2 Type II 2026.pdf")
     tampered = rewrite(data, lambda n, b: b + b"%%EOF appended" if n == target else b)
-    report = packet.verify(io.BytesIO(tampered), keys)
+    report = verify_packet(io.BytesIO(tampered), keys)
     assert f"changed: {target} does not match the SHA-256 in the signed statement" in report.problems
     assert any("is not the file whose upload the audit log recorded" in p for p in report.problems)
 
@@ -153,10 +156,10 @@ def test_a_modified_file_is_named(demo, keys) -> None:
 def test_a_damaged_zip_entry_is_named(demo, keys, how: str) -> None:
     _, data = demo
     target = member(data, "ClearPath SOC 2 Type II 2026.pdf")
-    report = packet.verify(io.BytesIO(damage(data, target, how)), keys)
+    report = verify_packet(io.BytesIO(damage(data, target, how)), keys)
     assert f"changed: {target} is damaged (its ZIP entry cannot be read)" in report.problems
     envelope = member(data, packet.ENVELOPE_SUFFIX)
-    report = packet.verify(io.BytesIO(damage(data, envelope, how)), keys)
+    report = verify_packet(io.BytesIO(damage(data, envelope, how)), keys)
     assert report.problems == [f"{envelope} is damaged: its ZIP entry cannot be read"]
 
 
@@ -166,14 +169,14 @@ def test_a_damaged_zip_entry_is_named(demo, keys, how: str) -> None:
 )
 def test_json_of_another_shape_is_a_finding_not_a_crash(demo, keys, suffix: str, content: bytes) -> None:
     _, data = demo
-    report = packet.verify(io.BytesIO(rewrite(data, lambda n, b: content if n.endswith(suffix) else b)), keys)
+    report = verify_packet(io.BytesIO(rewrite(data, lambda n, b: content if n.endswith(suffix) else b)), keys)
     assert report.problems[-1].startswith("the packet is malformed and could not be checked further")
 
 
 def test_a_removed_file_is_named(demo, keys) -> None:
     _, data = demo
     target = member(data, "BAA signed.pdf")
-    report = packet.verify(io.BytesIO(rewrite(data, lambda n, b: None if n == target else b)), keys)
+    report = verify_packet(io.BytesIO(rewrite(data, lambda n, b: None if n == target else b)), keys)
     assert f"missing: {target} is listed in the signed statement but not in the packet" in report.problems
 
 
@@ -181,7 +184,7 @@ def test_an_added_file_is_named(demo, keys) -> None:
     _, data = demo
     bag = names(data)[0].split("/")[0]
     extra = f"{bag}/data/evidence/9/v1-backdated-soc2.pdf"
-    report = packet.verify(io.BytesIO(rewrite(data, lambda n, b: b, {extra: b"%PDF-1.4 forged"})), keys)
+    report = verify_packet(io.BytesIO(rewrite(data, lambda n, b: b, {extra: b"%PDF-1.4 forged"})), keys)
     assert f"added: {extra} is not listed in the signed statement" in report.problems
     assert not any("manifest" in p for p in report.problems)  # named once, against the signed statement
     assert any(p.startswith("bag-info.txt's Payload-Oxum does not match") for p in report.problems)
@@ -198,7 +201,7 @@ def test_an_edited_audit_event_is_named(demo, keys) -> None:
         document["events"][0]["entry"]["actor_label"] = "someone else"
         return json.dumps(document).encode()
 
-    report = packet.verify(io.BytesIO(rewrite(data, edit)), keys)
+    report = verify_packet(io.BytesIO(rewrite(data, edit)), keys)
     assert f"changed: {target} does not match the SHA-256 in the signed statement" in report.problems
     seq = json.loads(zipfile.ZipFile(io.BytesIO(data)).read(target))["events"][0]["entry"]["seq"]
     assert any(
@@ -224,12 +227,12 @@ def _resigned(
 def test_a_signature_from_another_key_is_refused(demo, keys) -> None:
     _, data = demo
     other = Ed25519PrivateKey.generate()
-    unknown = packet.verify(io.BytesIO(_resigned(data, other)), keys)
+    unknown = verify_packet(io.BytesIO(_resigned(data, other)), keys)
     assert len(unknown.problems) == 1 and unknown.problems[0].startswith(
         f"signed by an unknown key {signing.Signer(other).key_id}"
     )
     (org_key,) = keys
-    impostor = packet.verify(io.BytesIO(_resigned(data, other, keyid=org_key)), keys)
+    impostor = verify_packet(io.BytesIO(_resigned(data, other, keyid=org_key)), keys)
     assert impostor.problems[0].startswith(f"bad signature: the statement was not signed by key {org_key}")
 
 
@@ -246,13 +249,13 @@ def test_a_statement_edited_after_signing_fails_the_signature(demo, keys) -> Non
         envelope["payload"] = base64.b64encode(json.dumps(statement).encode()).decode()
         return json.dumps(envelope).encode()
 
-    report = packet.verify(io.BytesIO(rewrite(data, edit)), keys)
+    report = verify_packet(io.BytesIO(rewrite(data, edit)), keys)
     assert report.problems[0].startswith("bad signature")
 
 
 def test_without_a_pinned_key_the_packets_own_key_is_used_and_said(demo) -> None:
     _, data = demo
-    report = packet.verify(io.BytesIO(data), {})
+    report = verify_packet(io.BytesIO(data), {})
     assert report.ok and "proves nothing about who made it" in report.notes[0]
 
 
@@ -299,6 +302,26 @@ def test_an_export_that_cannot_decrypt_leaves_no_file(tmp_path: Path) -> None:
     assert list(tmp_path.glob("packet.zip*")) == []
 
 
+def test_an_export_that_cannot_decrypt_is_recorded_in_the_audit_trail(tmp_path: Path) -> None:
+    """The command line records the failure as the web does (the export service writes it, not the caller)."""
+    home = tmp_path / "demo"
+    assert run(home, "demo", "--no-serve").exit_code == 0
+    for blob in (home / "evidence").rglob("*"):
+        if blob.is_file():
+            raw = bytearray(blob.read_bytes())
+            raw[-1] ^= 1
+            blob.write_bytes(bytes(raw))
+    result = run(home, "packet", "export", VENDOR, "--out", str(tmp_path / "packet.zip"))
+    assert result.exit_code == 2
+    with sqlite3.connect(home / "vendorcheck.db") as connection:
+        query = "SELECT action, actor_kind, vendor_id FROM audit_events ORDER BY id DESC LIMIT 2"
+        failed, exported = connection.execute(query).fetchall()
+        vendor_id = connection.execute("SELECT id FROM vendors WHERE name = ?", (VENDOR,)).fetchone()[0]
+    assert exported[0] == "packet.exported"
+    assert failed == ("packet.export_failed", "cli", vendor_id)
+    assert run(home, "audit", "verify").exit_code == 0
+
+
 @pytest.mark.parametrize(
     "content",
     [
@@ -312,5 +335,5 @@ def test_an_export_that_cannot_decrypt_leaves_no_file(tmp_path: Path) -> None:
 def test_a_hostile_envelope_is_a_finding_not_a_crash(demo, keys, content: bytes) -> None:
     _, data = demo
     envelope_name = member(data, packet.ENVELOPE_SUFFIX)
-    report = packet.verify(io.BytesIO(rewrite(data, lambda n, b: content if n == envelope_name else b)), keys)
+    report = verify_packet(io.BytesIO(rewrite(data, lambda n, b: content if n == envelope_name else b)), keys)
     assert not report.ok and report.problems

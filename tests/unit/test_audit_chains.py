@@ -13,8 +13,11 @@ from alembic import command
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
-from vendorcheck import audit, db, merkle, packet, signing
-from vendorcheck.models import ActorKind, AuditCheckpoint, AuditEvent, Organization
+from vendorcheck import audit, db, signing
+from vendorcheck.audit import merkle
+from vendorcheck.models import ActorKind, AuditCheckpoint, AuditEvent, Organization, utcnow
+from vendorcheck.packets import format as packet
+from vendorcheck.packets.verify import verify as verify_packet
 
 ACTOR = audit.Actor(ActorKind.SYSTEM, "test")
 
@@ -138,7 +141,7 @@ def _legacy_log(connection, signer: signing.Signer, org_ids: list[int]) -> None:
             chain=audit.LEGACY_CHAIN,
             seq=seq,
             prev_hash=previous,
-            occurred_at=audit.utcnow(),
+            occurred_at=utcnow(),
             org_id=org_id,
             vendor_id=None,
             actor_kind=ActorKind.SYSTEM,
@@ -171,7 +174,7 @@ def _legacy_log(connection, signer: signing.Signer, org_ids: list[int]) -> None:
             },
         )
     size = len(leaves) - 1  # the newest entry is not signed yet, as happens between scheduled checkpoints
-    root, created = merkle.root(leaves[:size]).hex(), audit.utcnow()
+    root, created = merkle.root(leaves[:size]).hex(), utcnow()
     message = f"vendorcheck-audit-checkpoint/v1\n{size}\n{root}\n{audit.iso(created)}\n".encode()
     connection.execute(
         text(
@@ -258,7 +261,7 @@ def _packet_bytes(signer: signing.Signer, chain: int, org_id: int, packet_org: i
             chain=chain,
             seq=seq,
             prev_hash=previous,
-            occurred_at=audit.utcnow(),
+            occurred_at=utcnow(),
             org_id=org_id,
             vendor_id=None,
             actor_kind=ActorKind.CLI,
@@ -273,7 +276,7 @@ def _packet_bytes(signer: signing.Signer, chain: int, org_id: int, packet_org: i
         event.entry_hash = previous = audit.event_hash(event)
         events.append(event)
     tree = merkle.Tree([bytes.fromhex(e.entry_hash) for e in events])
-    created, root = audit.utcnow(), tree.root().hex()
+    created, root = utcnow(), tree.root().hex()
     legacy = chain == audit.LEGACY_CHAIN
     checkpoint = {
         "format": audit.LEGACY_CHECKPOINT_FORMAT if legacy else audit.CHECKPOINT_FORMAT,
@@ -306,11 +309,11 @@ def _packet_bytes(signer: signing.Signer, chain: int, org_id: int, packet_org: i
 
 
 def test_a_packet_of_the_first_format_still_verifies(signer, keys) -> None:
-    report = packet.verify(io.BytesIO(_packet_bytes(signer, audit.LEGACY_CHAIN, 1, 1)), keys)
+    report = verify_packet(io.BytesIO(_packet_bytes(signer, audit.LEGACY_CHAIN, 1, 1)), keys)
     assert report.ok and report.events == 3, report.problems
 
 
 def test_a_packet_whose_checkpoint_is_another_organizations_is_refused(signer, keys) -> None:
-    assert packet.verify(io.BytesIO(_packet_bytes(signer, 5, 5, 5)), keys).ok
-    report = packet.verify(io.BytesIO(_packet_bytes(signer, 7, 7, 5)), keys)
+    assert verify_packet(io.BytesIO(_packet_bytes(signer, 5, 5, 5)), keys).ok
+    report = verify_packet(io.BytesIO(_packet_bytes(signer, 7, 7, 5)), keys)
     assert report.problems == ["the audit checkpoint is of organization 7's chain, not this packet's"]

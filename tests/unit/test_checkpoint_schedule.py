@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from vendorcheck import audit, create_app, db, signing
-from vendorcheck.checkpointing import CheckpointScheduler
+from vendorcheck.audit.scheduler import CheckpointScheduler
 from vendorcheck.models import ActorKind, AuditCheckpoint, Organization, utcnow
 
 ACTOR = audit.Actor(ActorKind.SYSTEM, "test")

@@ -38,6 +38,12 @@ PURE_MODULES = [
     "vendorcheck.signing",
     "vendorcheck.numbers",
     "vendorcheck.cells",
+    "vendorcheck.audit.chain",
+    "vendorcheck.audit.merkle",
+    "vendorcheck.audit.actor",
+    "vendorcheck.audit.actions",
+    "vendorcheck.packets.format",
+    "vendorcheck.packets.verify",
 ]
 
 

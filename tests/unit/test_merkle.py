@@ -4,7 +4,7 @@ import hashlib
 
 import pytest
 
-from vendorcheck import merkle
+from vendorcheck.audit import merkle
 
 
 def leaf(n: int) -> bytes:

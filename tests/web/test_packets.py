@@ -16,9 +16,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.conftest import Auth, World, csrf_token
-from vendorcheck import audit, db, evidence, packet, signing
+from vendorcheck import audit, db, evidence, signing
 from vendorcheck.audit import Actor
-from vendorcheck.models import ActorKind, AuditEvent, AuditHead, EvidenceKind, EvidenceVersion, Role, Vendor
+from vendorcheck.models import ActorKind, AuditEvent, AuditHead, EvidenceKind, EvidenceVersion, Role, Vendor, utcnow
+from vendorcheck.packets.verify import verify as verify_packet
 
 DOCUMENT = b"%PDF-1.7\n" + b"SOC 2 Type II report body\n" * 4000 + b"%%EOF\n"
 
@@ -67,7 +68,7 @@ def test_an_auditor_exports_a_packet_that_verifies(
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith('attachment; filename="vendorcheck-packet-medbill-partners-')
     data = response.get_data()
-    report = packet.verify(io.BytesIO(data), signing.verification_keys(home))
+    report = verify_packet(io.BytesIO(data), signing.verification_keys(home))
     assert report.ok, report.problems
     assert report.evidence == 1 and report.predicate["exported_by"] == world.users[Role.AUDITOR].email
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -91,7 +92,7 @@ def test_a_packet_proves_its_events_against_its_organizations_checkpoint_only(
     dbs.commit()
     auth.login_as(world.users[Role.AUDITOR])
     data = export(client, vendor).get_data()
-    report = packet.verify(io.BytesIO(data), signing.verification_keys(home))
+    report = verify_packet(io.BytesIO(data), signing.verification_keys(home))
     assert report.ok, report.problems
     dbs.rollback()
     ours = dbs.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.org_id == world.org.id))
@@ -175,7 +176,7 @@ def _legacy_history(dbs: Session, world: World, vendor: Vendor) -> list[AuditEve
             chain=audit.LEGACY_CHAIN,
             seq=seq,
             prev_hash=previous,
-            occurred_at=audit.utcnow(),
+            occurred_at=utcnow(),
             org_id=org_id,
             vendor_id=vendor.id if org_id == world.org.id else None,
             actor_kind=ActorKind.CLI,
@@ -197,7 +198,7 @@ def test_a_vendors_history_from_before_per_organization_chains_is_proven_against
     legacy = _legacy_history(dbs, world, vendor)
     auth.login_as(world.users[Role.AUDITOR])
     data = export(client, vendor).get_data()
-    report = packet.verify(io.BytesIO(data), signing.verification_keys(home))
+    report = verify_packet(io.BytesIO(data), signing.verification_keys(home))
     assert report.ok, report.problems
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         [name] = [n for n in archive.namelist() if n.endswith("data/audit/legacy-checkpoint.json")]

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from vendorcheck import audit, mfa
 from vendorcheck.accounts.users import AccountError, user_event
-from vendorcheck.audit import Actor
+from vendorcheck.audit import Actor, actions
 from vendorcheck.models import Organization, RecoveryCode, Role, SessionEnd, User, UserSession, utcnow
 from vendorcheck.passwords import verify_password
 from vendorcheck.user_sessions import end_sessions
@@ -44,7 +44,7 @@ def confirm_mfa_enrollment(
     codes = mfa.new_recovery_codes()
     user.recovery_codes = [RecoveryCode(code_hash=mfa.hash_recovery_code(c)) for c in codes]
     end_sessions(session, user, SessionEnd.MFA_CHANGE, except_id=keep_session_id)
-    user_event(session, "user.mfa_replace" if replacing else "user.mfa_enable", actor, user)
+    user_event(session, actions.USER_MFA_REPLACE if replacing else actions.USER_MFA_ENABLE, actor, user)
     return codes
 
 
@@ -62,13 +62,13 @@ def verify_second_factor(session: Session, user: User, code: str, actor: Actor) 
             recovery.used_at = utcnow()
             user_event(
                 session,
-                "user.recovery_code_used",
+                actions.USER_RECOVERY_CODE_USED,
                 actor,
                 user,
                 remaining=sum(r.used_at is None for r in user.recovery_codes),
             )
             return True
-    audit.record(session, "auth.mfa_failed", actor, org_id=user.org_id, target_type="user", target_id=user.id)
+    audit.record(session, actions.AUTH_MFA_FAILED, actor, org_id=user.org_id, target_type="user", target_id=user.id)
     return False
 
 
@@ -79,7 +79,7 @@ def reset_mfa(session: Session, user: User, actor: Actor) -> None:
     user.mfa_last_step = None
     user.recovery_codes = []
     end_sessions(session, user, SessionEnd.MFA_RESET)
-    user_event(session, "user.mfa_reset", actor, user)
+    user_event(session, actions.USER_MFA_RESET, actor, user)
 
 
 def set_org_mfa_required(session: Session, org: Organization, required: bool, actor: Actor) -> None:
@@ -89,7 +89,7 @@ def set_org_mfa_required(session: Session, org: Organization, required: bool, ac
     org.mfa_required = required
     audit.record(
         session,
-        "organization.mfa_policy",
+        actions.ORGANIZATION_MFA_POLICY,
         actor,
         org_id=org.id,
         target_type="organization",
@@ -108,7 +108,7 @@ def reauthenticate(session: Session, user: User, record: UserSession, password: 
     if proven and user.has_mfa:
         proven = verify_second_factor(session, user, code, actor)
     if not proven:
-        user_event(session, "auth.reauth_failed", actor, user, session_id=record.id)
+        user_event(session, actions.AUTH_REAUTH_FAILED, actor, user, session_id=record.id)
         raise AccountError("That password or code is not right. Check both and try again.", "password")
     record.reauthenticated_at = utcnow()
-    user_event(session, "auth.reauth", actor, user, session_id=record.id)
+    user_event(session, actions.AUTH_REAUTH, actor, user, session_id=record.id)

@@ -18,7 +18,7 @@ from vendorcheck.accounts.users import (
     find_user,
     user_event,
 )
-from vendorcheck.audit import Actor
+from vendorcheck.audit import Actor, actions
 from vendorcheck.models import AccountToken, Organization, Role, SessionEnd, TokenPurpose, User, utcnow
 from vendorcheck.passwords import hash_password
 from vendorcheck.user_sessions import end_sessions
@@ -65,7 +65,7 @@ def invite(session: Session, org: Organization, email: str, role: Role, actor: A
     link, token = _issue_token(session, org.id, TokenPurpose.INVITATION, email, INVITATION_LIFETIME, actor, role=role)
     audit.record(
         session,
-        "user.invite",
+        actions.USER_INVITE,
         actor,
         org_id=org.id,
         target_type="invitation",
@@ -99,7 +99,7 @@ def revoke_invitation(session: Session, link: AccountToken, actor: Actor) -> Non
     link.revoked_at = utcnow()
     audit.record(
         session,
-        "user.invite_revoke",
+        actions.USER_INVITE_REVOKE,
         actor,
         org_id=link.org_id,
         target_type="invitation",
@@ -122,7 +122,7 @@ def issue_password_reset(session: Session, user: User, actor: Actor) -> tuple[Ac
     link, token = _issue_token(
         session, user.org_id, TokenPurpose.PASSWORD_RESET, user.email, RESET_LIFETIME, actor, user_id=user.id
     )
-    user_event(session, "user.password_reset_issued", actor, user, expires_at=link.expires_at.isoformat())
+    user_event(session, actions.USER_PASSWORD_RESET_ISSUED, actor, user, expires_at=link.expires_at.isoformat())
     return link, token
 
 
@@ -164,5 +164,5 @@ def reset_password(session: Session, token: str, password: str, source_ip: str |
     user.must_change_password = False
     end_sessions(session, user, SessionEnd.PASSWORD_RESET)
     link.used_at = utcnow()
-    user_event(session, "user.password_reset", Actor(audit.ActorKind.USER, user.email, user.id, source_ip), user)
+    user_event(session, actions.USER_PASSWORD_RESET, Actor(audit.ActorKind.USER, user.email, user.id, source_ip), user)
     return user

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from vendorcheck import audit
-from vendorcheck.audit import Actor
+from vendorcheck.audit import Actor, actions
 from vendorcheck.models import (
     Organization,
     Role,
@@ -75,7 +75,7 @@ def get_or_create_organization(session: Session, name: str, actor: Actor | None 
     session.flush()
     audit.record(
         session,
-        "organization.create",
+        actions.ORGANIZATION_CREATE,
         actor or Actor.cli(),
         org_id=org.id,
         target_type="organization",
@@ -127,7 +127,7 @@ def create_user(
     )
     session.add(user)
     session.flush()
-    user_event(session, "user.create", actor or Actor.cli(), user, email=email, role=str(role))
+    user_event(session, actions.USER_CREATE, actor or Actor.cli(), user, email=email, role=str(role))
     return user
 
 
@@ -146,7 +146,7 @@ def set_role(session: Session, user: User, role: Role, actor: Actor) -> None:
     old = user.role
     user.role = role
     end_sessions(session, user, SessionEnd.ROLE_CHANGE)  # what the user may do changed: sign them in again
-    user_event(session, "user.role_change", actor, user, old=str(old), new=str(role))
+    user_event(session, actions.USER_ROLE_CHANGE, actor, user, old=str(old), new=str(role))
 
 
 def deactivate(session: Session, user: User, actor: Actor) -> None:
@@ -157,13 +157,13 @@ def deactivate(session: Session, user: User, actor: Actor) -> None:
         raise AccountError("This is the organization's only administrator; make someone else admin first.")
     user.is_active = False
     end_sessions(session, user, SessionEnd.DEACTIVATION)
-    user_event(session, "user.deactivate", actor, user)
+    user_event(session, actions.USER_DEACTIVATE, actor, user)
 
 
 def reactivate(session: Session, user: User, actor: Actor) -> None:
     """Let a deactivated user sign in again."""
     user.is_active = True
-    user_event(session, "user.reactivate", actor, user)
+    user_event(session, actions.USER_REACTIVATE, actor, user)
 
 
 # Passwords and sign-in
@@ -184,7 +184,7 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 def record_sign_in(session: Session, user: User, actor: Actor) -> None:
     """Note a completed sign-in (after the second factor, when there is one)."""
     user.last_login_at = utcnow()
-    audit.record(session, "auth.login", actor, org_id=user.org_id, target_type="user", target_id=user.id)
+    audit.record(session, actions.AUTH_LOGIN, actor, org_id=user.org_id, target_type="user", target_id=user.id)
 
 
 def change_password(
@@ -202,10 +202,10 @@ def change_password(
     user.password_hash = hash_password(new)
     user.must_change_password = False
     ended = end_sessions(session, user, SessionEnd.PASSWORD_CHANGE, except_id=keep_session_id)
-    user_event(session, "user.password_change", actor, user, sessions_ended=ended)
+    user_event(session, actions.USER_PASSWORD_CHANGE, actor, user, sessions_ended=ended)
 
 
 def sign_out_everywhere(session: Session, user: User, actor: Actor, keep_session_id: int | None = None) -> None:
     """End every session of ``user`` but ``keep_session_id`` (the one asking)."""
     ended = end_sessions(session, user, SessionEnd.SIGN_OUT_EVERYWHERE, except_id=keep_session_id)
-    user_event(session, "user.sign_out_everywhere", actor, user, sessions_ended=ended)
+    user_event(session, actions.USER_SIGN_OUT_EVERYWHERE, actor, user, sessions_ended=ended)

@@ -57,14 +57,11 @@ def audit_checkpoint() -> None:
     settings = load_settings()
     signer = signing.load_signer(settings.home)
     with instance_engine(settings) as engine:
-        with db.transaction(engine) as session:
-            waiting = audit.chains_waiting(session)
-        for chain in waiting:  # a transaction each: never two chains' locks at once
-            with db.transaction(engine) as session:
-                checkpoint = audit.write_checkpoint(session, signer, "scheduled", chain)
-                click.echo(
-                    f"Checkpoint signed for the {audit.chain_name(chain)}: {checkpoint.tree_size} entries, "
-                    f"root {checkpoint.root_hash}."
-                )
-    if not waiting:
+        written = audit.sign_waiting(lambda: db.transaction(engine), signer)
+    for checkpoint in written:
+        click.echo(
+            f"Checkpoint signed for the {audit.chain_name(checkpoint.chain)}: {checkpoint.tree_size} entries, "
+            f"root {checkpoint.root_hash}."
+        )
+    if not written:
         click.echo("Nothing to sign: each chain's newest checkpoint covers all its entries.")

@@ -105,12 +105,7 @@ def demo_command(no_serve: bool, host: str, port: int) -> None:
             answered = demo_answers.seed_answers(session, demo.ORGANIZATION, library, demo.DEMO_ACTOR)
             if answered:
                 click.echo(f"Created {answered} demo assessment(s) with the vendors' answers.")
-        signer = signing.load_signer(home)
-        with db.transaction(engine) as session:
-            waiting = audit.chains_waiting(session)
-        for chain in waiting:  # a transaction each: never two chains' locks at once
-            with db.transaction(engine) as session:
-                audit.write_checkpoint(session, signer, "demo setup", chain)
+        audit.sign_waiting(lambda: db.transaction(engine), signing.load_signer(home), reason="demo setup")
     click.echo(f"\nSign in to {demo.ORGANIZATION} as any of these demo users:")
     for login in logins:
         click.echo(f"  {login.role.value:<9} {login.email:<32} {login.password}")

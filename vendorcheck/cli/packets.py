@@ -9,11 +9,12 @@ from typing import Any
 
 import click
 
-from vendorcheck import packet, packets, signing
+from vendorcheck import packets, signing
 from vendorcheck.audit import Actor
 from vendorcheck.cli.common import fail, find_vendor, friendly_errors, instance_session
 from vendorcheck.config import load_settings
 from vendorcheck.evidence import Vault
+from vendorcheck.packets.verify import verify
 
 
 @click.group("packet")
@@ -76,7 +77,7 @@ def packet_verify(file: Path, key_files: tuple[Path, ...]) -> None:
         trusted[signing.key_id(key)] = key
     if not key_files:  # on the instance itself its key is the one to trust; elsewhere there may be none
         trusted = signing.verification_keys(load_settings(require_instance=False).home)
-    report = packet.verify(str(file), trusted)
+    report = verify(str(file), trusted)
     for note in report.notes:
         click.echo(f"note: {note}", err=True)
     if not report.ok:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from vendorcheck.web import access, checkpoints, errors, housekeeping, ids, labels, ratelimit, security
+from vendorcheck.web import access, audit_scheduler, errors, housekeeping, ids, labels, ratelimit, security
 from vendorcheck.web.account import bp as account_bp
 from vendorcheck.web.admin import bp as admin_bp
 from vendorcheck.web.assessments import bp as assessments_bp
@@ -24,7 +24,7 @@ def init_app(app: Flask) -> None:
     ratelimit.init_app(app)
     errors.init_app(app)
     labels.init_app(app)
-    checkpoints.init_app(app)
+    audit_scheduler.init_app(app)
     housekeeping.init_app(app)
     for blueprint in (
         auth_bp,

@@ -6,7 +6,7 @@ import enum
 
 from flask import Flask
 
-from vendorcheck import auditlog
+from vendorcheck.audit import trail
 from vendorcheck.models import (
     AssessmentStatus,
     EvidenceKind,
@@ -83,6 +83,6 @@ def file_type(media_type: str) -> str:
 def init_app(app: Flask) -> None:
     """Make ``label``, ``filesize``, ``file_type`` and ``detail`` (an audit detail) available as template filters."""
     app.add_template_filter(label, "label")
-    app.add_template_filter(auditlog.detail_text, "detail")
+    app.add_template_filter(trail.detail_text, "detail")
     app.add_template_filter(filesize, "filesize")
     app.add_template_filter(file_type, "file_type")

@@ -12,7 +12,8 @@ from wtforms import DateField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
-from vendorcheck import audit, auditlog, db, signing
+from vendorcheck import audit, db, signing
+from vendorcheck.audit import actions, trail
 from vendorcheck.models import User, Vendor
 from vendorcheck.permissions import Capability
 from vendorcheck.web.access import current_actor, requires
@@ -42,12 +43,12 @@ def _filter_form() -> FilterForm:
     users = dbs.scalars(select(User).where(User.org_id == org_id).order_by(User.email))
     form.vendor.choices = [SelectChoice(0, "All vendors"), *(SelectChoice(v.id, v.name) for v in vendors)]
     form.user.choices = [SelectChoice(0, "Everyone"), *(SelectChoice(u.id, u.email) for u in users)]
-    form.action.choices = [SelectChoice("", "All actions"), *(SelectChoice(a) for a in auditlog.actions(dbs, org_id))]
+    form.action.choices = [SelectChoice("", "All actions"), *(SelectChoice(a) for a in trail.actions(dbs, org_id))]
     return form
 
 
-def _event_filter(form: FilterForm) -> auditlog.EventFilter:
-    return auditlog.EventFilter(
+def _event_filter(form: FilterForm) -> trail.EventFilter:
+    return trail.EventFilter(
         vendor_id=form.vendor.data or None,
         user_id=form.user.data or None,
         action=form.action.data or None,
@@ -65,12 +66,12 @@ def index() -> tuple[str, int]:
     valid = form.validate() if request.args else True
     dbs = db.session()
     org_id = current_user.org_id
-    found = auditlog.events(dbs, org_id, _event_filter(form), PAGE_SIZE) if valid else []
+    found = trail.events(dbs, org_id, _event_filter(form), PAGE_SIZE) if valid else []
     settings = current_app.config["VENDORCHECK_SETTINGS"]
     keys = signing.verification_keys(settings.home)
     report = audit.verify_chain(dbs, audit.chain_of(org_id), keys)
     # Entries from before per-organization chains are verified in the shared legacy chain: only its verdict shows.
-    legacy = audit.verify_chain(dbs, audit.LEGACY_CHAIN, keys) if auditlog.has_legacy(dbs, org_id) else None
+    legacy = audit.verify_chain(dbs, audit.LEGACY_CHAIN, keys) if trail.has_legacy(dbs, org_id) else None
     vendors = {choice.value: choice.label for choice in form.vendor.choices}
     users = {str(choice.value): choice.label for choice in form.user.choices if choice.value}
     return render_template(
@@ -115,7 +116,7 @@ def export_csv() -> Response | tuple[str, int]:
     dbs = db.session()
     audit.record(
         dbs,
-        "audit.export",
+        actions.AUDIT_EXPORT,
         current_actor(),
         org_id=current_user.org_id,
         details={k: str(v) for k, v in vars(event_filter).items() if v},
@@ -125,7 +126,7 @@ def export_csv() -> Response | tuple[str, int]:
 
     def rows() -> Iterator[str]:
         with db.read_session() as reader:
-            yield from auditlog.csv_rows(reader, org_id, event_filter)
+            yield from trail.csv_rows(reader, org_id, event_filter)
 
     return Response(
         stream_with_context(rows()),

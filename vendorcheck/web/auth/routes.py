@@ -8,6 +8,7 @@ from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
 from vendorcheck import accounts, audit, db, user_sessions
+from vendorcheck.audit import actions
 from vendorcheck.models import TokenPurpose, UserSession
 from vendorcheck.web import ratelimit
 from vendorcheck.web.access import (
@@ -56,7 +57,7 @@ def login() -> str | Response | tuple[str, int]:
     target = form.next.data if is_local_path(form.next.data) else url_for("vendors.dashboard")
     if user is None:
         email = (form.email.data or "").strip()[:254]
-        audit.record(dbs, "auth.login_failed", current_actor(), details={"email": email})
+        audit.record(dbs, actions.AUTH_LOGIN_FAILED, current_actor(), details={"email": email})
         dbs.commit()
         flash("That email and password do not match an active account.", "error")
         return render_template("auth/login.html", form=form), 401
@@ -134,7 +135,7 @@ def logout() -> Response:
     """Sign out (a POST with a CSRF token, so no other site can sign you out): the server ends the session."""
     if SignOutForm().validate_on_submit() and current_user.is_authenticated:
         dbs = db.session()
-        audit.record(dbs, "auth.logout", current_actor(), org_id=current_user.org_id)
+        audit.record(dbs, actions.AUTH_LOGOUT, current_actor(), org_id=current_user.org_id)
         end_current_session()
         dbs.commit()
     logout_user()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 from flask import Response, current_app, flash, redirect, render_template, stream_with_context, url_for
@@ -17,7 +16,6 @@ from vendorcheck.evidence import Vault
 from vendorcheck.models import Vendor, VendorStatus
 from vendorcheck.permissions import Capability
 from vendorcheck.scoring import LEVELS
-from vendorcheck.vault.chunked import VaultError
 from vendorcheck.web.access import current_actor, get_or_404, requires
 from vendorcheck.web.vendors import bp
 
@@ -88,18 +86,8 @@ def export_packet(vendor_id: int) -> Response | BaseResponse:
     session = db.session()
     export = packets.prepare(session, vault, signer, current_actor(), found)
     session.commit()
-    org_id, vendor_ref, actor = found.org_id, found.id, current_actor()
-
-    def pieces() -> Iterator[bytes]:
-        try:
-            yield from export.stream(signer)
-        except VaultError as exc:
-            current_app.logger.error("packet export for vendor %s stopped: %s", vendor_ref, exc)
-            with db.transaction(db.engine()) as writer:
-                packets.record_failure(writer, actor, org_id, vendor_ref, exc)
-            raise
-
-    response = Response(stream_with_context(pieces()), mimetype="application/zip")
+    # The stream records its own failure (packets.Export.stream), as it does for the command line.
+    response = Response(stream_with_context(export.stream(signer)), mimetype="application/zip")
     response.headers["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response

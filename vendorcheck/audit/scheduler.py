@@ -1,4 +1,4 @@
-"""Scheduled audit checkpoints: a daemon thread that signs each chain's whenever it is due. Pure: no Flask.
+"""Scheduled audit checkpoints: a daemon thread that signs each chain's whenever it is due. No Flask.
 
 A chain's checkpoint is due when entries were appended to it since its newest one and that one is at least
 the interval old (``audit.checkpoint_due``). The thread asks once when it starts (an app restarted after a
@@ -46,15 +46,7 @@ class CheckpointScheduler:
 
     def run_once(self) -> list[AuditCheckpoint]:
         """Write each chain's checkpoint that is due (committed on return); the ones written."""
-        with self.transaction() as session:
-            waiting = audit.chains_waiting(session)
-        written = []
-        for chain in waiting:
-            with self.transaction() as session:
-                checkpoint = audit.checkpoint_if_due(session, self.signer, chain, self.every)
-            if checkpoint is not None:
-                written.append(checkpoint)
-        return written
+        return audit.sign_waiting(self.transaction, self.signer, self.every)
 
     def start(self) -> None:
         """Start the thread (once: later calls do nothing)."""

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from vendorcheck.audit import LEGACY_CHAIN
+from vendorcheck.audit.chain import LEGACY_CHAIN
 from vendorcheck.cells import csv_writer
 from vendorcheck.models import AuditEvent
 

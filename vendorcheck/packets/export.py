@@ -1,36 +1,39 @@
-"""Exporting a vendor's evidence packet: gathers what the auditor needs and hands it to :mod:`vendorcheck.packet`.
+"""Exporting a vendor's evidence packet: gathers what the auditor needs for :mod:`vendorcheck.packets.format`.
 
 :func:`prepare` runs inside the caller's transaction: it records the export (an audit event), signs a
 checkpoint that covers it, and collects answers, score, evidence and the vendor's audit events with their
 inclusion proofs. What it returns holds plain data only (evidence is read from the vault when the stream
 reaches it), so the caller commits first and streams after: the audit trail says the export happened
-before a single byte leaves.
+before a single byte leaves. If a document fails to decrypt or verify while the packet streams, the stream
+itself records ``packet.export_failed`` (:meth:`Export.stream`), so the web download and the command line's
+file (:func:`vendorcheck.packets.file.write_file`) are audited alike.
 """
 
 from __future__ import annotations
 
-import os
-import queue
+import logging
 import re
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
-from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from vendorcheck import assessments, audit, auditlog, evidence, packet, scores, signing, spreadsheet
-from vendorcheck.audit import Actor
+from vendorcheck import assessments, audit, evidence, scores, signing, spreadsheet
+from vendorcheck.audit import Actor, actions, trail
 from vendorcheck.models import AssessmentStatus, AuditCheckpoint, AuditEvent, Evidence, Organization, Vendor
+from vendorcheck.packets import format as packet_format
 from vendorcheck.resources import templates_dir
 from vendorcheck.scoring import METHOD_VERSION
 from vendorcheck.vault import envelope
+from vendorcheck.vault.chunked import VaultError
+
+log = logging.getLogger(__name__)
 
 README = """\
 vendorcheck evidence packet
@@ -68,71 +71,60 @@ def slug(name: str) -> str:
 
 
 @dataclass(frozen=True)
-class Export:
-    """A prepared packet: what to stream, and figures for the caller (file name, progress total)."""
+class FailureLog:
+    """Where an export that fails midway is recorded: its own transaction on the database the export used.
 
-    packet: packet.Packet
+    The export's own event is committed before streaming starts, so its failure cannot join that
+    transaction; the stream records it in a new one, whoever streams it (web download or CLI file).
+    """
+
+    engine: Engine
+    actor: Actor
+    org_id: int
+    vendor_id: int
+
+    def record(self, error: Exception) -> None:
+        """Write the ``packet.export_failed`` event (a failure to write it is logged, not raised over ``error``)."""
+        log.error("packet export for vendor %s stopped: %s", self.vendor_id, error)
+        try:
+            with Session(self.engine, expire_on_commit=False) as session, session.begin():
+                record_failure(session, self.actor, self.org_id, self.vendor_id, error)
+        except Exception:  # the export fails anyway, with its own error; say why its record is missing
+            log.exception("could not record the failed packet export for vendor %s", self.vendor_id)
+
+
+@dataclass(frozen=True)
+class Export:
+    """A prepared packet: what to stream, figures for the caller (file name, progress total), and where a
+    failure is recorded."""
+
+    packet: packet_format.Packet
     evidence_bytes: int
     checkpoint: AuditCheckpoint
+    failures: FailureLog
 
     @property
     def filename(self) -> str:
+        """The ZIP's file name: the bag's, which names the vendor and the time."""
         return self.packet.bag_name + ".zip"
 
     @property
     def payload_bytes(self) -> int:
+        """The payload's size, for a progress bar."""
         return sum(f.size for f in self.packet.files)
 
     def stream(self, signer: signing.Signer, progress: Callable[[int], None] | None = None) -> Iterator[bytes]:
-        """The ZIP in pieces (see :func:`vendorcheck.packet.stream`)."""
-        return packet.stream(self.packet, signer, progress)
+        """The ZIP in pieces (see :func:`vendorcheck.packets.format.stream`).
 
-
-WRITE_AHEAD = 8  # pieces (about a megabyte each) waiting for the disk while the next ones are decrypted
-
-
-def write_file(export: Export, signer: signing.Signer, out: Path, progress: Callable[[int], None] | None = None) -> int:
-    """Write the packet to ``out``; it appears only when complete, readable by its owner only. Returns its size.
-
-    The disk is written by a second thread while this one decrypts and zips the next pieces, so the export
-    takes about as long as the slower of the two rather than their sum; memory stays at ``WRITE_AHEAD``
-    pieces. Any failure (a document that does not decrypt, a full disk) removes the partial file.
-    """
-    partial = out.with_name(out.name + ".partial")
-    pending: queue.Queue[bytes | None] = queue.Queue(maxsize=WRITE_AHEAD)
-    failed: list[BaseException] = []
-    written = 0
-    # The packet holds decrypted evidence: owner-only, like the instance's own files.
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-
-    def drain() -> None:
-        with os.fdopen(descriptor, "wb") as sink:
-            while (piece := pending.get()) is not None:
-                if not failed:
-                    try:
-                        sink.write(piece)
-                    except BaseException as exc:  # handed to the main thread below
-                        failed.append(exc)
-
-    writer = threading.Thread(target=drain, name="packet-writer")
-    writer.start()
-    try:
+        A document that fails to decrypt or verify stops the stream before the ZIP's central directory (no
+        short but valid-looking packet), is recorded as ``packet.export_failed`` (an integrity failure, like a
+        failed download) and raises its :class:`VaultError` on.
+        """
         try:
-            for piece in export.stream(signer, progress):
-                if failed:
-                    break
-                pending.put(piece)
-                written += len(piece)
-        finally:
-            pending.put(None)
-            writer.join()
-        if failed:
-            raise failed[0]
-        partial.replace(out)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    return written
+            yield from packet_format.stream(self.packet, signer, progress)
+        except VaultError as exc:
+            self.failures.record(exc)
+            raise
 
 
 def _upload_event(event: AuditEvent | None) -> dict[str, Any]:
@@ -149,17 +141,17 @@ def _vault_reader(vault: evidence.Vault, version: Any) -> Callable[[], Iterable[
 
 def _evidence_files(
     vault: evidence.Vault, items: list[Evidence], uploads: dict[tuple[str, int], AuditEvent], today: date
-) -> tuple[list[packet.PayloadFile], list[dict[str, Any]]]:
-    files: list[packet.PayloadFile] = []
+) -> tuple[list[packet_format.PayloadFile], list[dict[str, Any]]]:
+    files: list[packet_format.PayloadFile] = []
     index: list[dict[str, Any]] = []
     for item in items:
         for version in item.versions:
             if not version.complete:
                 continue
             # The served name: its extension is always one of the detected type (older rows included).
-            path = f"evidence/{item.id}/v{version.version_no}-{packet.safe_name(evidence.served_name(version))}"
+            path = f"evidence/{item.id}/v{version.version_no}-{packet_format.safe_name(evidence.served_name(version))}"
             reader = _vault_reader(vault, version)
-            files.append(packet.PayloadFile(path, version.size, reader, version.plaintext_sha256))
+            files.append(packet_format.PayloadFile(path, version.size, reader, version.plaintext_sha256))
             index.append(
                 {
                     "path": path,
@@ -187,24 +179,6 @@ def _evidence_files(
     return files, index
 
 
-def _checkpoint_doc(checkpoint: AuditCheckpoint) -> dict[str, Any]:
-    legacy = checkpoint.chain == audit.LEGACY_CHAIN
-    return {
-        "format": audit.LEGACY_CHECKPOINT_FORMAT if legacy else audit.CHECKPOINT_FORMAT,
-        **({} if legacy else {"chain": checkpoint.chain}),
-        "tree_size": checkpoint.tree_size,
-        "root_hash": checkpoint.root_hash,
-        "created_at": audit.iso(checkpoint.created_at),
-        "key_id": checkpoint.key_id,
-        "signature": checkpoint.signature,
-        "reason": checkpoint.reason,
-        "signed_message": (
-            f"format{'' if legacy else ', chain (the organization id)'}, tree_size, root_hash and created_at, "
-            "each followed by a line feed"
-        ),
-    }
-
-
 @dataclass(frozen=True)
 class _Proven:
     """Events of one chain and the signed checkpoint (with its tree) that their proofs lead to."""
@@ -215,9 +189,12 @@ class _Proven:
     file: str
 
 
-def _audit_files(proven: list[_Proven], vendor: Vendor) -> tuple[list[packet.PayloadFile], dict[str, Any]]:
+def _audit_files(proven: list[_Proven], vendor: Vendor) -> tuple[list[packet_format.PayloadFile], dict[str, Any]]:
     checkpoints = [
-        packet.PayloadFile.of_json(part.file.removeprefix("data/"), _checkpoint_doc(part.checkpoint)) for part in proven
+        packet_format.PayloadFile.of_json(
+            part.file.removeprefix("data/"), packet_format.checkpoint_document(part.checkpoint)
+        )
+        for part in proven
     ]
     events_doc = {
         "format": "vendorcheck-audit-events/2",
@@ -230,7 +207,7 @@ def _audit_files(proven: list[_Proven], vendor: Vendor) -> tuple[list[packet.Pay
                 "entry_hash": event.entry_hash,
                 "leaf_index": event.seq - 1,
                 "inclusion_proof": [node.hex() for node in part.tree.inclusion_proof(event.seq - 1)],
-                "checkpoint": part.file.removeprefix(packet.AUDIT_DIR),
+                "checkpoint": part.file.removeprefix(packet_format.AUDIT_DIR),
             }
             for part in proven
             for event in part.events
@@ -243,7 +220,7 @@ def _report(context: dict[str, Any]) -> bytes:
     environment = Environment(
         loader=FileSystemLoader(templates_dir()), autoescape=select_autoescape(["html"]), trim_blocks=True
     )
-    environment.filters["detail"] = auditlog.detail_text
+    environment.filters["detail"] = trail.detail_text
     return environment.get_template("packet/report.html").render(context).encode("utf-8")
 
 
@@ -251,7 +228,7 @@ def record_failure(session: Session, actor: Actor, org_id: int, vendor_id: int, 
     """An export cut off by evidence that failed to decrypt or verify: a security event, like a failed download."""
     audit.record(
         session,
-        "packet.export_failed",
+        actions.PACKET_EXPORT_FAILED,
         actor,
         org_id=org_id,
         vendor_id=vendor_id,
@@ -276,7 +253,7 @@ def prepare(
     versions = [v for item in items for v in item.versions if v.complete]
     exported = audit.record(
         session,
-        "packet.exported",
+        actions.PACKET_EXPORTED,
         actor,
         org_id=vendor.org_id,
         vendor_id=vendor.id,
@@ -295,17 +272,19 @@ def prepare(
             list(session.scalars(query.where(AuditEvent.chain == checkpoint.chain))),
             checkpoint,
             tree,
-            packet.AUDIT_CHECKPOINT,
+            packet_format.AUDIT_CHECKPOINT,
         )
     ]
     # The vendor's history from before per-organization chains stays in the legacy chain, with its own checkpoint.
     legacy_events = list(session.scalars(query.where(AuditEvent.chain == audit.LEGACY_CHAIN)))
     if legacy_events:
         legacy, legacy_tree = audit.covering_tree(session, signer, "packet export", audit.LEGACY_CHAIN)
-        proven.insert(0, _Proven(legacy_events, legacy, legacy_tree, packet.AUDIT_LEGACY_CHECKPOINT))
+        proven.insert(0, _Proven(legacy_events, legacy, legacy_tree, packet_format.AUDIT_LEGACY_CHECKPOINT))
     events = [event for part in proven for event in part.events]
     uploads = {
-        (e.target_id or "", int(e.details.get("version", 0))): e for e in events if e.action == "evidence.uploaded"
+        (e.target_id or "", int(e.details.get("version", 0))): e
+        for e in events
+        if e.action == actions.EVIDENCE_UPLOADED
     }
     evidence_files, index = _evidence_files(vault, items, uploads, today)
     checkpoint_files, events_doc = _audit_files(proven, vendor)
@@ -337,25 +316,29 @@ def prepare(
         }
     )
     files = [
-        packet.PayloadFile.of_bytes(
-            "README.txt", README.format(envelope=bag_name + packet.ENVELOPE_SUFFIX, key_id=signer.key_id).encode()
+        packet_format.PayloadFile.of_bytes(
+            "README.txt",
+            README.format(envelope=bag_name + packet_format.ENVELOPE_SUFFIX, key_id=signer.key_id).encode(),
         ),
-        packet.PayloadFile.of_bytes("report.html", report),
-        packet.PayloadFile.of_json("score/score.json", scores.score_json(scored)),
+        packet_format.PayloadFile.of_bytes("report.html", report),
+        packet_format.PayloadFile.of_json("score/score.json", scores.score_json(scored)),
         *(
-            packet.PayloadFile.of_json(f"answers/assessment-{form.assessment.id}.json", spreadsheet.export_json(form))
+            packet_format.PayloadFile.of_json(
+                f"answers/assessment-{form.assessment.id}.json", spreadsheet.export_json(form)
+            )
             for form in forms
         ),
-        packet.PayloadFile.of_json(
-            packet.EVIDENCE_INDEX.removeprefix("data/"), {"format": "vendorcheck-evidence-index/1", "files": index}
+        packet_format.PayloadFile.of_json(
+            packet_format.EVIDENCE_INDEX.removeprefix("data/"),
+            {"format": "vendorcheck-evidence-index/1", "files": index},
         ),
         *evidence_files,
-        packet.PayloadFile.of_json(packet.AUDIT_EVENTS.removeprefix("data/"), events_doc),
+        packet_format.PayloadFile.of_json(packet_format.AUDIT_EVENTS.removeprefix("data/"), events_doc),
         *checkpoint_files,
-        packet.PayloadFile.of_bytes(packet.PUBLIC_KEY.removeprefix("data/"), public_pem),
+        packet_format.PayloadFile.of_bytes(packet_format.PUBLIC_KEY.removeprefix("data/"), public_pem),
     ]
     predicate = {
-        "format": packet.PACKET_FORMAT,
+        "format": packet_format.PACKET_FORMAT,
         "bag": bag_name,
         "organization": {"id": organization.id, "name": organization.name},
         "vendor": {"id": vendor.id, "name": vendor.name},
@@ -380,5 +363,6 @@ def prepare(
         "Bagging-Date": created.date().isoformat(),
         "Bag-Software-Agent": _software(),
     }
-    built = packet.Packet(bag_name, info, files, predicate, created)
-    return Export(built, sum(f.size for f in evidence_files), checkpoint)
+    built = packet_format.Packet(bag_name, info, files, predicate, created)
+    failures = FailureLog(session.get_bind().engine, actor, vendor.org_id, vendor.id)
+    return Export(built, sum(f.size for f in evidence_files), checkpoint, failures)

@@ -11,7 +11,7 @@ from datetime import timedelta
 from flask import Flask
 
 from vendorcheck import db, signing
-from vendorcheck.checkpointing import CheckpointScheduler
+from vendorcheck.audit.scheduler import CheckpointScheduler
 
 
 def init_app(app: Flask) -> None:

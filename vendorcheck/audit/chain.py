@@ -1,4 +1,7 @@
-"""The audit trail: append-only events hashed into chains, with signed checkpoints. Pure: no Flask.
+"""The audit chain as plain values: how entries and checkpoints are encoded, hashed and checked. Pure.
+
+No Flask and no SQLAlchemy: the packet verifier checks an exported trail offline with the same code the
+database verifier uses (:mod:`vendorcheck.audit.log` reads the rows and hands them here).
 
 Each organization has a chain of its own, numbered from 1, so an auditor sees and verifies exactly their
 organization's trail; events of no organization (a failed sign-in for an unknown email, key rotation at the
@@ -7,9 +10,9 @@ organization stays, untouched, in the legacy chain, -1, verified as it always wa
 
 An entry's hash is RFC 6962's leaf hash, SHA-256(0x00 || canonical JSON), where the canonical JSON has
 sorted keys and includes the entry's chain, its sequence number and the previous entry's hash (legacy entries
-predate the chain field). Appends lock the chain's ``audit_head`` row, so concurrent writers queue instead of
-forking it. A checkpoint signs a chain's size and Merkle root with the instance's Ed25519 key; ``verify``
-recomputes everything and names the first entry that does not fit, and its chain.
+predate the chain field). A checkpoint signs a chain's size and Merkle root with the instance's Ed25519 key.
+The checks here take anything shaped like a stored event or checkpoint (the ORM rows, in practice), recompute
+everything and name the first entry that does not fit.
 """
 
 from __future__ import annotations
@@ -19,37 +22,22 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import select, union
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
 
-from vendorcheck import merkle, signing
-from vendorcheck.models import ActorKind, AuditCheckpoint, AuditEvent, AuditHead, Organization, utcnow
+from vendorcheck import signing
+from vendorcheck.audit import merkle
+
+if TYPE_CHECKING:  # the rows these functions read; never imported at run time (this module stays pure)
+    from vendorcheck.models import AuditCheckpoint, AuditEvent
 
 GENESIS_HASH = "0" * 64
 CHECKPOINT_FORMAT = "vendorcheck-audit-checkpoint/v2"  # names the chain (organization id, 0 for the system)
 LEGACY_CHECKPOINT_FORMAT = "vendorcheck-audit-checkpoint/v1"  # the legacy chain's checkpoints, old and new
 LEGACY_CHAIN = -1
 SYSTEM_CHAIN = 0
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who is acting: a signed-in user, a vendor link, the CLI or the system, and from where."""
-
-    kind: ActorKind
-    label: str
-    user_id: int | None = None
-    source_ip: str | None = None
-
-    @classmethod
-    def cli(cls, label: str = "vendorcheck CLI") -> Actor:
-        """The operator at the command line."""
-        return cls(ActorKind.CLI, label)
 
 
 def canonical_json(data: dict[str, Any]) -> bytes:
@@ -60,6 +48,11 @@ def canonical_json(data: dict[str, Any]) -> bytes:
 def leaf_hash(entry: bytes) -> str:
     """RFC 6962 leaf hash of an entry, as hex."""
     return hashlib.sha256(b"\x00" + entry).hexdigest()
+
+
+def iso(moment: datetime) -> str:
+    """A moment as the chain writes it: ISO 8601 with microseconds."""
+    return moment.isoformat(timespec="microseconds")
 
 
 def chain_of(org_id: int | None) -> int:
@@ -101,71 +94,6 @@ def event_hash(event: AuditEvent) -> str:
     return leaf_hash(canonical_json(entry_document(event)))
 
 
-def iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="microseconds")
-
-
-def _insert_head_if_missing(session: Session, chain: int) -> None:
-    """Create a chain's head row; a concurrent first append that created it first wins, quietly."""
-    dialect = session.get_bind().dialect.name
-    values = {"chain": chain, "seq": 0, "last_hash": GENESIS_HASH}
-    if dialect == "postgresql":
-        session.execute(postgresql.insert(AuditHead).values(values).on_conflict_do_nothing())
-    elif dialect == "sqlite":
-        session.execute(sqlite.insert(AuditHead).values(values).on_conflict_do_nothing())
-    else:  # pragma: no cover - vendorcheck runs on SQLite and PostgreSQL only
-        raise RuntimeError(f"unsupported database {dialect}")
-
-
-def _lock_head(session: Session, chain: int, *, create: bool = True) -> AuditHead | None:
-    """Lock a chain's head row (creating it on the chain's first append), so appends to it queue."""
-    query = select(AuditHead).where(AuditHead.chain == chain).with_for_update()
-    head = session.scalar(query)
-    if head is None and create:
-        _insert_head_if_missing(session, chain)
-        head = session.scalar(query.execution_options(populate_existing=True))
-    return head
-
-
-def record(
-    session: Session,
-    action: str,
-    actor: Actor,
-    *,
-    org_id: int | None = None,
-    vendor_id: int | None = None,
-    target_type: str | None = None,
-    target_id: str | int | None = None,
-    details: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """Append an event to its organization's chain in the caller's transaction (it commits, or rolls back,
-    with the action it records)."""
-    chain = chain_of(org_id)
-    head = _lock_head(session, chain)
-    assert head is not None
-    event = AuditEvent(
-        chain=chain,
-        seq=head.seq + 1,
-        prev_hash=head.last_hash,
-        occurred_at=utcnow(),  # taken under the lock, so time never runs backwards along the chain
-        org_id=org_id,
-        vendor_id=vendor_id,
-        actor_kind=actor.kind,
-        actor_user_id=actor.user_id,
-        actor_label=actor.label[:300],
-        action=action,
-        target_type=target_type,
-        target_id=None if target_id is None else str(target_id),
-        source_ip=actor.source_ip,
-        details=details or {},
-    )
-    event.entry_hash = event_hash(event)
-    head.seq, head.last_hash = event.seq, event.entry_hash
-    session.add(event)
-    session.flush()
-    return event
-
-
 # Checkpoints
 
 
@@ -173,112 +101,6 @@ def checkpoint_message(chain: int, tree_size: int, root_hash: str, created_at: d
     """The exact bytes a checkpoint's signature covers: v2 names the chain; the legacy chain's stay v1."""
     lines = [LEGACY_CHECKPOINT_FORMAT] if chain == LEGACY_CHAIN else [CHECKPOINT_FORMAT, str(chain)]
     return ("\n".join([*lines, str(tree_size), root_hash, iso(created_at)]) + "\n").encode("ascii")
-
-
-def leaf_hashes(session: Session, chain: int, up_to: int | None = None) -> list[bytes]:
-    """A chain's stored entry hashes in sequence order (the Merkle tree's leaves)."""
-    query = select(AuditEvent.entry_hash).where(AuditEvent.chain == chain).order_by(AuditEvent.seq)
-    if up_to is not None:
-        query = query.where(AuditEvent.seq <= up_to)
-    return [bytes.fromhex(h) for h in session.scalars(query)]
-
-
-def write_checkpoint(session: Session, signer: signing.Signer, reason: str, chain: int) -> AuditCheckpoint:
-    """Sign a chain's current size and root; the head lock keeps new entries out while it is computed."""
-    return checkpoint_tree(session, signer, reason, chain)[0]
-
-
-def checkpoint_tree(
-    session: Session, signer: signing.Signer, reason: str, chain: int
-) -> tuple[AuditCheckpoint, merkle.Tree]:
-    """Write a chain's checkpoint and keep the tree it signs (for inclusion proofs of the entries it covers)."""
-    head = _lock_head(session, chain, create=chain != LEGACY_CHAIN)  # the legacy chain's head comes from 0008
-    if head is None:
-        raise RuntimeError("the legacy audit chain has no head row: it was deleted")
-    tree = merkle.Tree(leaf_hashes(session, chain, up_to=head.seq))
-    created_at = utcnow()
-    root_hex = tree.root().hex()
-    message = checkpoint_message(chain, tree.size, root_hex, created_at)
-    checkpoint = AuditCheckpoint(
-        chain=chain,
-        tree_size=tree.size,
-        root_hash=root_hex,
-        created_at=created_at,
-        key_id=signer.key_id,
-        signature=base64.b64encode(signer.sign(message)).decode(),
-        reason=reason,
-    )
-    session.add(checkpoint)
-    session.flush()
-    return checkpoint, tree
-
-
-def _covers_all(session: Session, chain: int) -> AuditCheckpoint | None:
-    latest = latest_checkpoint(session, chain)
-    return latest if latest is not None and latest.tree_size >= chain_size(session, chain) else None
-
-
-def covering_tree(
-    session: Session, signer: signing.Signer, reason: str, chain: int
-) -> tuple[AuditCheckpoint, merkle.Tree]:
-    """The newest checkpoint of a chain if it covers every entry (the frozen legacy chain's, once signed), else
-    a new one; with the tree it signs. Asked again under the head lock, so two exports at once sign it once."""
-    latest = _covers_all(session, chain)
-    if latest is None:
-        _lock_head(session, chain, create=False)
-        latest = _covers_all(session, chain)
-        if latest is None:
-            return checkpoint_tree(session, signer, reason, chain)
-    return latest, merkle.Tree(leaf_hashes(session, chain, up_to=latest.tree_size))
-
-
-def latest_checkpoint(session: Session, chain: int) -> AuditCheckpoint | None:
-    """A chain's newest checkpoint, if any."""
-    query = select(AuditCheckpoint).where(AuditCheckpoint.chain == chain)
-    return session.scalar(query.order_by(AuditCheckpoint.id.desc()).limit(1))
-
-
-def chain_size(session: Session, chain: int) -> int:
-    """How many entries a chain holds (its head's sequence number; 0 before its first append)."""
-    return session.scalar(select(AuditHead.seq).where(AuditHead.chain == chain)) or 0
-
-
-def chains(session: Session) -> list[int]:
-    """Every chain the database knows of (by its head, entries or checkpoints), legacy and system first."""
-    found = union(select(AuditHead.chain), select(AuditEvent.chain), select(AuditCheckpoint.chain))
-    return sorted(session.scalars(select(found.subquery().c[0])))
-
-
-def checkpoint_due(session: Session, chain: int, every: timedelta, now: datetime) -> bool:
-    """True when a chain's entries wait for a checkpoint and its newest (if any) is at least ``every`` old."""
-    size = chain_size(session, chain)
-    latest = latest_checkpoint(session, chain)
-    if size == 0 or (latest is not None and latest.tree_size >= size):
-        return False
-    return latest is None or latest.created_at <= now - every
-
-
-def chains_waiting(session: Session) -> list[int]:
-    """The chains with entries that no checkpoint covers yet (every chain with entries has a head row)."""
-    heads = session.scalars(select(AuditHead.chain).order_by(AuditHead.chain)).all()
-    return [chain for chain in heads if checkpoint_due(session, chain, timedelta(0), utcnow())]
-
-
-def checkpoint_if_due(
-    session: Session, signer: signing.Signer, chain: int, every: timedelta, now: datetime | None = None
-) -> AuditCheckpoint | None:
-    """Write a chain's scheduled checkpoint if one is due (see ``checkpoint_due``), else None.
-
-    Asked again under the chain's head lock, so schedulers in several processes write one checkpoint, not one
-    each.
-    """
-    now = now or utcnow()
-    if not checkpoint_due(session, chain, every, now):
-        return None
-    _lock_head(session, chain, create=False)
-    if not checkpoint_due(session, chain, every, now):
-        return None
-    return write_checkpoint(session, signer, "scheduled", chain)
 
 
 def checkpoint_signature_ok(checkpoint: AuditCheckpoint, keys: dict[str, Ed25519PublicKey]) -> bool:
@@ -442,28 +264,3 @@ def verify_checkpoints(
             report.first_bad_seq = proven + 1
             return
         proven = max(proven, checkpoint.tree_size)
-
-
-def verify_chain(
-    session: Session, chain: int, keys: dict[str, Ed25519PublicKey], name: str | None = None
-) -> VerifyReport:
-    """Recompute one chain and its checkpoints; the report names the first bad entry."""
-    report = VerifyReport(chain, name=name or chain_name(chain))
-    # Checkpoints are read before the entries: one signed meanwhile would otherwise cover entries not yet read.
-    query = select(AuditCheckpoint).where(AuditCheckpoint.chain == chain).order_by(AuditCheckpoint.id)
-    checkpoints = session.scalars(query).all()
-    query = select(AuditEvent).where(AuditEvent.chain == chain).order_by(AuditEvent.seq)
-    events = session.scalars(query.execution_options(yield_per=1000))
-    try:
-        leaves = verify_events(events, report)
-    finally:
-        events.close()  # verification may stop early; release the server-side cursor
-    if report.ok:
-        verify_checkpoints(checkpoints, leaves, keys, report)
-    return report
-
-
-def verify(session: Session, keys: dict[str, Ed25519PublicKey]) -> TrailReport:
-    """Verify every chain: legacy, system, then each organization's (a problem in one leaves the others' intact)."""
-    names = {org_id: name for org_id, name in session.execute(select(Organization.id, Organization.name))}
-    return TrailReport([verify_chain(session, c, keys, chain_name(c, names.get(c))) for c in chains(session)])
