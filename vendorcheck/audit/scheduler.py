@@ -11,8 +11,6 @@ never stops the thread.
 
 from __future__ import annotations
 
-import logging
-import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import timedelta
@@ -21,13 +19,16 @@ from sqlalchemy.orm import Session
 
 from vendorcheck import audit, signing
 from vendorcheck.models import AuditCheckpoint
+from vendorcheck.periodic import PeriodicTask
 
-log = logging.getLogger(__name__)
 MAX_POLL = timedelta(minutes=1)
 
 
-class CheckpointScheduler:
-    """Signs a checkpoint every ``every`` while the log grows, from a thread of its own."""
+class CheckpointScheduler(PeriodicTask):
+    """Signs each chain's checkpoint when it is due, from a thread of its own (polling at most a minute apart)."""
+
+    name = "vendorcheck-checkpoints"
+    failure = "scheduled audit checkpoint failed"
 
     def __init__(
         self,
@@ -36,49 +37,20 @@ class CheckpointScheduler:
         every: timedelta,
         poll: timedelta | None = None,
     ) -> None:
+        super().__init__(poll or min(every, MAX_POLL))  # the period is how often it asks
         self.transaction = transaction
         self.signer = signer
-        self.every = every
-        self.poll = poll or min(every, MAX_POLL)
-        self._stop = threading.Event()
-        self._start_lock = threading.Lock()
-        self._thread: threading.Thread | None = None
+        self.every = every  # how old a chain's newest checkpoint may grow while entries wait
+
+    @property
+    def poll(self) -> timedelta:
+        """How often the thread asks whether a checkpoint is due."""
+        return self.period
 
     def run_once(self) -> list[AuditCheckpoint]:
         """Write each chain's checkpoint that is due (committed on return); the ones written."""
         return audit.sign_waiting(self.transaction, self.signer, self.every)
 
-    def start(self) -> None:
-        """Start the thread (once: later calls do nothing)."""
-        with self._start_lock:
-            if self._thread is not None:
-                return
-            self._thread = threading.Thread(target=self._run, name="vendorcheck-checkpoints", daemon=True)
-            self._thread.start()
-
-    @property
-    def started(self) -> bool:
-        """True once ``start`` was called."""
-        return self._thread is not None
-
-    @property
-    def running(self) -> bool:
-        """True while the thread is alive."""
-        return self._thread is not None and self._thread.is_alive()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        """Ask the thread to finish and wait for it (a checkpoint being written completes first)."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                written = self.run_once()
-            except Exception:  # the database may be away for a moment: say so and try at the next poll
-                log.exception("scheduled audit checkpoint failed; retrying in %s", self.poll)
-            else:
-                for checkpoint in written:
-                    log.info("audit checkpoint signed: chain %s, %s entries", checkpoint.chain, checkpoint.tree_size)
-            self._stop.wait(self.poll.total_seconds())
+    def describe(self, result: list[AuditCheckpoint]) -> str | None:
+        """The checkpoints a round signed, for the log."""
+        return "; ".join(f"chain {c.chain} signed at {c.tree_size} entries" for c in result) or None

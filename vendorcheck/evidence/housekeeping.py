@@ -12,8 +12,6 @@ sweep`` calls ``sweep`` directly.
 
 from __future__ import annotations
 
-import logging
-import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
@@ -25,8 +23,8 @@ from vendorcheck import audit
 from vendorcheck.audit import Actor
 from vendorcheck.evidence.vault import Vault
 from vendorcheck.models import ActorKind, EvidenceVersion, utcnow
+from vendorcheck.periodic import PeriodicTask
 
-log = logging.getLogger(__name__)
 EVERY = timedelta(hours=1)
 ACTOR = Actor(ActorKind.SYSTEM, "vendorcheck housekeeping")
 SWEEP_GRACE = timedelta(hours=6)  # an upload older than this without completing was cut off
@@ -65,8 +63,11 @@ def sweep(
     return removed
 
 
-class HousekeepingScheduler:
+class HousekeepingScheduler(PeriodicTask):
     """Sweeps interrupted uploads every ``every`` from a thread of its own."""
+
+    name = "vendorcheck-housekeeping"
+    failure = "housekeeping sweep failed"
 
     def __init__(
         self,
@@ -75,42 +76,15 @@ class HousekeepingScheduler:
         every: timedelta = EVERY,
         grace: timedelta = SWEEP_GRACE,
     ) -> None:
-        self.transaction, self.vault, self.every, self.grace = transaction, vault, every, grace
-        self._stop = threading.Event()
-        self._start_lock = threading.Lock()
-        self._thread: threading.Thread | None = None
+        super().__init__(every)
+        self.transaction, self.vault, self.grace = transaction, vault, grace
+        self.every = every
 
     def run_once(self) -> list[str]:
         """Sweep once (committed on return, with its audit event); returns what was removed."""
         with self.transaction() as session:
             return sweep(session, self.vault, ACTOR, self.grace)
 
-    def start(self) -> None:
-        """Start the thread (once: later calls do nothing)."""
-        with self._start_lock:
-            if self._thread is not None:
-                return
-            self._thread = threading.Thread(target=self._run, name="vendorcheck-housekeeping", daemon=True)
-            self._thread.start()
-
-    @property
-    def started(self) -> bool:
-        """True once ``start`` was called."""
-        return self._thread is not None
-
-    def stop(self, timeout: float = 10.0) -> None:
-        """Ask the thread to finish and wait for it (a sweep under way completes first)."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                removed = self.run_once()
-            except Exception:  # the database may be away for a moment: say so and try at the next round
-                log.exception("housekeeping sweep failed; retrying in %s", self.every)
-            else:
-                if removed:
-                    log.info("housekeeping removed %d leftover(s) of interrupted uploads", len(removed))
-            self._stop.wait(self.every.total_seconds())
+    def describe(self, result: list[str]) -> str | None:
+        """How many leftovers a round removed, for the log."""
+        return f"removed {len(result)} leftover(s) of interrupted uploads" if result else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from vendorcheck.web import access, audit_scheduler, errors, housekeeping, ids, labels, ratelimit, security
+from vendorcheck.web import access, background, errors, ids, labels, ratelimit, security
 from vendorcheck.web.account import bp as account_bp
 from vendorcheck.web.admin import bp as admin_bp
 from vendorcheck.web.assessments import bp as assessments_bp
@@ -17,15 +17,14 @@ from vendorcheck.web.vendors import bp as vendors_bp
 
 
 def init_app(app: Flask) -> None:
-    """Register security, sign-in, throttling, scheduled checkpoints and housekeeping, blueprints and error pages."""
+    """Register security, sign-in, throttling, error pages, the background tasks and the blueprints."""
     ids.init_app(app)  # before the blueprints: their <int:...> rules use the bounded converter
     security.init_app(app)
     access.init_app(app)
     ratelimit.init_app(app)
     errors.init_app(app)
     labels.init_app(app)
-    audit_scheduler.init_app(app)
-    housekeeping.init_app(app)
+    background.init_app(app)
     for blueprint in (
         auth_bp,
         account_bp,
