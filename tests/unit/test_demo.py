@@ -88,3 +88,25 @@ def test_demo_vendors_answer_differently_and_stand_at_different_stages(app, dbs:
     assert values["ClearPath Medical Billing"]["denial_rate"] != values["BlueHarbor Claims Co."]["denial_rate"]
     assert values["BlueHarbor Claims Co."]["mfa_admin"] == "no"
     assert "soc2_report_type" not in values["BlueHarbor Claims Co."]  # no report: its follow-ups are hidden
+
+
+def test_seed_all_over_the_demo_adds_nothing_and_signs_the_chains_it_wrote(app, dbs: Session, demo_data) -> None:
+    from vendorcheck import audit, db, signing
+    from vendorcheck.models import AuditCheckpoint
+
+    home = app.config["VENDORCHECK_SETTINGS"].home
+    signing.create_signing_key(home)
+    before = _counts(dbs)
+    report = demo.seed_all(
+        db.engine(app),
+        app.extensions["vendorcheck.vault"],
+        app.extensions["vendorcheck.questionnaires"],
+        demo.load_or_create_credentials(home),
+        signing.load_signer(home),
+    )
+    assert (report.documents_added, report.assessments_created) == (0, 0)
+    assert {login.email for login in report.logins} == {email for _, email, _ in demo.USERS}
+    dbs.rollback()
+    assert _counts(dbs) == before
+    assert audit.chains_waiting(dbs) == []
+    assert dbs.scalar(select(func.count()).select_from(AuditCheckpoint)) == len(audit.chains(dbs))
