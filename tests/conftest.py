@@ -9,6 +9,7 @@ The helpers these fixtures use (Auth, World, run_cli...) are in tests/helpers.py
 from __future__ import annotations
 
 import copy
+import importlib
 import os
 import shutil
 import uuid
@@ -48,6 +49,27 @@ def _fast_password_hashing() -> Iterator[None]:
     passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     yield
     passwords._hasher = original
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _questionnaires_parsed_once() -> Iterator[None]:
+    """The app parses and checks its questionnaire library as it starts (~0.3 s of YAML per app): the tests
+    start hundreds of apps on the same files, so each folder is parsed once per run while its files are unchanged.
+    Each app still gets a dict of its own; the questionnaires themselves are frozen."""
+    app_module = importlib.import_module("vendorcheck.app")
+    original = app_module.load_library
+    parsed: dict[tuple, dict] = {}
+
+    def load_library(folder: Path) -> dict:
+        files = sorted(p for p in folder.iterdir() if p.is_file())
+        key = (folder, tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files))
+        if key not in parsed:
+            parsed[key] = original(folder)
+        return dict(parsed[key])
+
+    app_module.load_library = load_library
+    yield
+    app_module.load_library = original
 
 
 def _reset_postgres(engine: Engine) -> None:
