@@ -56,7 +56,7 @@ def run(count: int, seconds: float) -> None:
     from sqlalchemy import event, select
 
     from vendorcheck import accounts, assessments, create_app, db, scores
-    from vendorcheck.demo_answers import answers_for
+    from vendorcheck.demo.answers import answers_for
     from vendorcheck.models import (
         ActorKind,
         Answer,

@@ -1,14 +1,18 @@
-"""Shared fixtures: an app on a freshly migrated database, a client, users per role, and sign-in.
+"""Shared fixtures: an app on a freshly migrated database, a client, users per role, sign-in, the demo.
 
 The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set (scripts/test
 does both). The schema is built with the real migrations once per run; each test then starts from
-empty tables.
+empty tables, or, if it asks for ``demo_data``, from a copy of the demo seeded once per run.
+The helpers these fixtures use (Auth, World, run_cli...) are in tests/helpers.py.
 """
 
 from __future__ import annotations
 
-import re
+import copy
+import importlib
+import os
 import shutil
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,17 +21,25 @@ import pytest
 from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from vendorcheck import accounts, create_app, db, mfa, passwords, user_sessions
-from vendorcheck.audit import Actor
-from vendorcheck.models import Base, Organization, Role, User, UserSession
+from tests.helpers import (
+    MFA_CODES,
+    PG_URL_ENV,
+    TEST_SECRET,
+    Auth,
+    InstanceCli,
+    World,
+    copy_home,
+    load_world,
+    make_world,
+    run_cli,
+)
+from vendorcheck import create_app, db, demo, passwords
+from vendorcheck.models import Base
 from vendorcheck.vault.keyring import create_keyring
-
-PASSWORD = "correct horse battery staple"
-TEST_SECRET = "test-secret-" + "x" * 40
-PG_URL_ENV = "TEST_DATABASE_URL"
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -39,6 +51,27 @@ def _fast_password_hashing() -> Iterator[None]:
     passwords._hasher = original
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _questionnaires_parsed_once() -> Iterator[None]:
+    """The app parses and checks its questionnaire library as it starts (~0.3 s of YAML per app): the tests
+    start hundreds of apps on the same files, so each folder is parsed once per run while its files are unchanged.
+    Each app still gets a dict of its own; the questionnaires themselves are frozen."""
+    app_module = importlib.import_module("vendorcheck.app")
+    original = app_module.load_library
+    parsed: dict[tuple, dict] = {}
+
+    def load_library(folder: Path) -> dict:
+        files = sorted(p for p in folder.iterdir() if p.is_file())
+        key = (folder, tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files))
+        if key not in parsed:
+            parsed[key] = original(folder)
+        return dict(parsed[key])
+
+    app_module.load_library = load_library
+    yield
+    app_module.load_library = original
+
+
 def _reset_postgres(engine: Engine) -> None:
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))
@@ -48,8 +81,6 @@ def _reset_postgres(engine: Engine) -> None:
 @pytest.fixture(scope="session")
 def database_template(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config) -> str:
     """A database migrated to head once per run: a SQLite file to copy, or the PostgreSQL URL."""
-    import os
-
     pg_url = os.environ.get(PG_URL_ENV)
     if pg_url:
         engine = db.make_engine(pg_url)
@@ -64,16 +95,97 @@ def database_template(tmp_path_factory: pytest.TempPathFactory, pytestconfig: py
     return str(path)
 
 
-@pytest.fixture
-def database_url(database_template: str, tmp_path: Path) -> Iterator[str]:
-    """A migrated, empty database for one test."""
+def _truncate_postgres(url: str) -> None:
+    engine = db.make_engine(url)
+    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+def _postgres_admin(url: str, *statements: str) -> None:
+    """Run statements that cannot run in a transaction (CREATE/DROP DATABASE) on ``url``'s server."""
+    engine = db.make_engine(url)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        for statement in statements:
+            conn.execute(text(statement))
+    engine.dispose()
+
+
+def _app_on(database_url: str, home: Path) -> Flask:
+    return create_app({"env": "test", "home": home, "database_url": database_url, "secret_key": TEST_SECRET})
+
+
+def _dispose(application: Flask) -> None:
+    db.engine(application).dispose()
+    application.extensions["vendorcheck.read_sessionmaker"].kw["bind"].dispose()
+
+
+@dataclass(frozen=True)
+class DemoTemplate:
+    """The world with the demo seeded into its organization: a database to copy (a SQLite file or a PostgreSQL
+    template database), the home folder beside it (key ring, evidence blobs) and the world's MFA recovery codes."""
+
+    database: str
+    home: Path
+    mfa_codes: dict[str, list[str]]
+
+
+@pytest.fixture(scope="session")
+def demo_template(database_template: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoTemplate]:
+    """The world and then the demo (``demo.seed_all``) seeded once per run, for the tests that ask for ``demo_data``."""
+    folder = tmp_path_factory.mktemp("demo-template")
+    home = folder / "home"
+    home.mkdir()
+    create_keyring(home)
     if database_template.startswith("postgresql"):
-        yield database_template
-        engine = db.make_engine(database_template)
-        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
-        with engine.begin() as conn:
-            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        base = make_url(database_template)
+        name = f"{base.database}_demo_template"
+        _postgres_admin(database_template, f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}")
+        url = base.set(database=name).render_as_string(hide_password=False)
+        engine = db.make_engine(url)
+        db.upgrade(engine)
         engine.dispose()
+    else:
+        shutil.copy(database_template, folder / "vendorcheck.db")
+        url = f"sqlite:///{folder / 'vendorcheck.db'}"
+    application = _app_on(url, home)
+    with Session(db.engine(application), expire_on_commit=False) as session:
+        make_world(session)
+    demo.seed_all(
+        db.engine(application),
+        application.extensions["vendorcheck.vault"],
+        application.extensions["vendorcheck.questionnaires"],
+        demo.load_or_create_credentials(home),
+    )
+    _dispose(application)  # PostgreSQL copies a template only while nobody is connected to it
+    codes = copy.deepcopy(MFA_CODES)
+    MFA_CODES.clear()
+    yield DemoTemplate(url if url.startswith("postgresql") else str(folder / "vendorcheck.db"), home, codes)
+    if url.startswith("postgresql"):
+        _postgres_admin(database_template, f"DROP DATABASE IF EXISTS {make_url(url).database}")
+
+
+def _wants_demo(request: pytest.FixtureRequest) -> bool:
+    return "demo_data" in request.fixturenames
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, database_template: str, tmp_path: Path) -> Iterator[str]:
+    """A migrated database for one test: empty, or a copy of the demo template if the test asks for ``demo_data``."""
+    if _wants_demo(request):
+        template: DemoTemplate = request.getfixturevalue("demo_template")
+        if template.database.startswith("postgresql"):
+            url = make_url(template.database)
+            name = f"{make_url(database_template).database}_demo_{uuid.uuid4().hex[:12]}"
+            _postgres_admin(database_template, f"CREATE DATABASE {name} TEMPLATE {url.database}")
+            yield url.set(database=name).render_as_string(hide_password=False)
+            _postgres_admin(database_template, f"DROP DATABASE {name} WITH (FORCE)")
+            return
+        database_template = template.database
+    elif database_template.startswith("postgresql"):
+        yield database_template
+        _truncate_postgres(database_template)
         return
     path = tmp_path / "vendorcheck.db"
     shutil.copy(database_template, path)
@@ -81,15 +193,17 @@ def database_url(database_template: str, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
-    """The app in test mode on an empty, migrated database."""
+def app(request: pytest.FixtureRequest, database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """The app in test mode on a migrated database (see ``database_url``) with a home folder of its own."""
     home = tmp_path / "home"
-    home.mkdir()
-    create_keyring(home)
-    application = create_app({"env": "test", "home": home, "database_url": database_url, "secret_key": TEST_SECRET})
+    if _wants_demo(request):  # the demo's evidence is encrypted under the template's key ring
+        shutil.copytree(request.getfixturevalue("demo_template").home, home)
+    else:
+        home.mkdir()
+        create_keyring(home)
+    application = _app_on(database_url, home)
     yield application
-    db.engine(application).dispose()
-    application.extensions["vendorcheck.read_sessionmaker"].kw["bind"].dispose()
+    _dispose(application)
 
 
 @pytest.fixture
@@ -108,97 +222,29 @@ def dbs(app: Flask) -> Iterator[Session]:
     engine.dispose()
 
 
-# Recovery codes of the users the fixtures enrolled in MFA, by email: Auth.login_as spends them.
-MFA_CODES: dict[str, list[str]] = {}
-
-
 @pytest.fixture(autouse=True)
 def _forget_mfa_codes() -> Iterator[None]:
     yield
     MFA_CODES.clear()
 
 
-def enroll_mfa(dbs: Session, user: User) -> str:
-    """Turn on MFA for ``user`` as the enrollment page would; returns the TOTP secret."""
-    import pyotp
-
-    secret = mfa.new_secret()
-    codes = accounts.confirm_mfa_enrollment(dbs, user, secret, pyotp.TOTP(secret).now(), Actor.cli("tests"))
-    MFA_CODES[user.email] = codes
-    return secret
-
-
-@dataclass
-class World:
-    """Two organizations with a user of every role in each."""
-
-    org: Organization
-    other_org: Organization
-    users: dict[Role, User]
-    other_users: dict[Role, User]
+@pytest.fixture
+def world(request: pytest.FixtureRequest, dbs: Session) -> World:
+    """Riverside (the signed-in users' organization) and Elsewhere (another tenant): made, or read back from the
+    demo template's copy with the recovery codes it had."""
+    if _wants_demo(request):
+        MFA_CODES.update(copy.deepcopy(request.getfixturevalue("demo_template").mfa_codes))
+        return load_world(dbs)
+    return make_world(dbs)
 
 
 @pytest.fixture
-def world(dbs: Session) -> World:
-    """Riverside (the signed-in users' organization) and Elsewhere (another tenant)."""
-    org, _ = accounts.get_or_create_organization(dbs, "Riverside Family Medicine")
-    other, _ = accounts.get_or_create_organization(dbs, "Elsewhere Clinic")
-    users = {r: accounts.create_user(dbs, org, f"{r.value}@riverside.example", r, PASSWORD) for r in Role}
-    others = {r: accounts.create_user(dbs, other, f"{r.value}@elsewhere.example", r, PASSWORD) for r in Role}
-    for user in (*users.values(), *others.values()):
-        if accounts.mfa_required(user):
-            enroll_mfa(dbs, user)
-    dbs.commit()
-    return World(org, other, users, others)
+def demo_data(world: World) -> World:
+    """The demo (``demo.seed_all``) seeded into the world's organization, copied from a template made once per run.
 
-
-CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
-
-
-def csrf_token(client: FlaskClient, path: str) -> str:
-    """The CSRF token in the form at ``path``."""
-    page = client.get(path, follow_redirects=True).get_data(as_text=True)
-    match = CSRF_RE.search(page)
-    assert match, f"no CSRF token on {path}"
-    return match.group(1) or match.group(2)
-
-
-class Auth:
-    """Signs the test client in and out through the real forms."""
-
-    def __init__(self, client: FlaskClient) -> None:
-        self.client = client
-
-    def login(self, email: str, password: str = PASSWORD, next_path: str = ""):
-        """Post the sign-in form with its CSRF token."""
-        token = csrf_token(self.client, "/login")
-        return self.client.post(
-            "/login", data={"email": email, "password": password, "csrf_token": token, "next": next_path}
-        )
-
-    def login_as(self, user: User):
-        """Sign in as an existing user with the suite's password (and a recovery code, if MFA is on)."""
-        response = self.login(user.email)
-        assert response.status_code == 302, response.get_data(as_text=True)
-        if response.headers["Location"] == "/login/verify":
-            code = MFA_CODES[user.email].pop()
-            token = csrf_token(self.client, "/login/verify")
-            response = self.client.post("/login/verify", data={"code": code, "csrf_token": token})
-            assert response.status_code == 302, response.get_data(as_text=True)
-        return response
-
-    def logout(self):
-        """Post the sign-out form."""
-        return self.client.post("/logout", data={"csrf_token": csrf_token(self.client, "/")})
-
-    def reauthenticate(self, user: User, password: str = PASSWORD):
-        """Confirm it is ``user`` again (password, and a recovery code if MFA is on), as factor changes need."""
-        data = {"password": password, "csrf_token": csrf_token(self.client, "/account/confirm")}
-        if user.email in MFA_CODES:
-            data["code"] = MFA_CODES[user.email].pop()
-        response = self.client.post("/account/confirm", data=data)
-        assert response.status_code == 302, response.get_data(as_text=True)
-        return response
+    Asking for it is what switches ``database_url``, ``app`` and ``world`` to the copy.
+    """
+    return world
 
 
 @pytest.fixture
@@ -207,17 +253,22 @@ def auth(client: FlaskClient) -> Auth:
     return Auth(client)
 
 
-def session_token(client: FlaskClient) -> str:
-    """The session token the client's cookie carries (Flask-Login's user id is the server-side session's token)."""
-    with client.session_transaction() as session:
-        return session["_user_id"]
+@pytest.fixture(scope="session")
+def demo_home_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo instance folder made once per run by `vendorcheck demo --no-serve` (its own SQLite database)."""
+    home = tmp_path_factory.mktemp("demo-home-template") / "demo"
+    result = run_cli(home, "demo", "--no-serve")
+    assert result.exit_code == 0, result.output
+    return home
 
 
-def session_record(client: FlaskClient, dbs: Session) -> UserSession:
-    """The server-side session record the client's cookie names, freshly read."""
-    dbs.rollback()  # end the read snapshot: see what the requests changed
-    record = dbs.scalar(
-        select(UserSession).where(UserSession.token_hash == user_sessions.hash_token(session_token(client)))
-    )
-    assert record is not None, "the cookie names no session record"
-    return record
+@pytest.fixture
+def demo_home(demo_home_template: Path, tmp_path: Path) -> Path:
+    """A demo instance folder of the test's own, copied from the one made once per run."""
+    return copy_home(demo_home_template, tmp_path / "demo")
+
+
+@pytest.fixture
+def vendorcheck(tmp_path: Path) -> InstanceCli:
+    """The ``vendorcheck`` command on an instance folder of the test's own (not created: ``init`` makes it)."""
+    return InstanceCli(tmp_path / "home")

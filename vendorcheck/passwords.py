@@ -13,8 +13,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 MIN_LENGTH = 12
 MAX_LENGTH = 256
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-# A valid hash to verify against when the account does not exist, so timing does not reveal it.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+# The hash verified when the account does not exist (so timing does not reveal it) and the hasher that made
+# it: made on first use, not at import, where a full-cost hash would slow every process start.
+_dummy: tuple[PasswordHasher, str] | None = None
 
 
 def hash_password(password: str) -> str:
@@ -22,10 +23,21 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+def dummy_hash() -> str:
+    """A valid hash of a random secret, made by the hasher in force, for verifying when there is no account.
+
+    Made again if the hasher was replaced since, so an unknown account costs what a real one costs.
+    """
+    global _dummy
+    if _dummy is None or _dummy[0] is not _hasher:
+        _dummy = (_hasher, _hasher.hash(secrets.token_urlsafe(16)))
+    return _dummy[1]
+
+
 def verify_password(password_hash: str | None, password: str) -> bool:
     """True if ``password`` matches; spends the same effort when there is no hash."""
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return _hasher.verify(password_hash or dummy_hash(), password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

@@ -6,30 +6,25 @@ import json
 from pathlib import Path
 
 import openpyxl
-from click.testing import CliRunner
 
-from vendorcheck.cli import cli
-
-
-def run(home: Path, *args: str):
-    return CliRunner().invoke(cli, list(args), env={"VENDORCHECK_HOME": str(home), "DATABASE_URL": None})
+from tests.helpers import InstanceCli
 
 
-def test_vendors_and_answers_round_trip(tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    assert run(home, "init", "--admin-email", "admin@practice.example").exit_code == 0
+def test_vendors_and_answers_round_trip(vendorcheck: InstanceCli, tmp_path: Path) -> None:
+    home = vendorcheck.home
+    assert vendorcheck("init", "--admin-email", "admin@practice.example").exit_code == 0
     profile = tmp_path / "profile.json"
     profile.write_text(json.dumps({"phi_volume": "high", "offshore": True, "services": ["billing"]}))
-    added = run(home, "vendors", "add", "Acme Billing", "--profile", str(profile))
+    added = vendorcheck("vendors", "add", "Acme Billing", "--profile", str(profile))
     assert added.exit_code == 0, added.output
-    listed = json.loads(run(home, "vendors", "list", "--json").output)
+    listed = json.loads(vendorcheck("vendors", "list", "--json").output)
     assert listed[0]["name"] == "Acme Billing" and listed[0]["status"] == "prospect"
     bad_profile = tmp_path / "bad.json"
     bad_profile.write_text('{"colour": "red"}')
-    refused = run(home, "vendors", "add", "Other", "--profile", str(bad_profile))
+    refused = vendorcheck("vendors", "add", "Other", "--profile", str(bad_profile))
     assert refused.exit_code == 2 and "unknown field 'colour'" in refused.output
 
-    missing = run(home, "answers", "export", "Acme Billing", "--out", str(tmp_path / "a.xlsx"))
+    missing = vendorcheck("answers", "export", "Acme Billing", "--out", str(tmp_path / "a.xlsx"))
     assert missing.exit_code == 2 and "has no assessment" in missing.output
 
     from vendorcheck import assessments, db
@@ -46,29 +41,29 @@ def test_vendors_and_answers_round_trip(tmp_path: Path) -> None:
     engine.dispose()
 
     sheet_path = tmp_path / "acme.xlsx"
-    assert run(home, "answers", "export", "Acme Billing", "--out", str(sheet_path)).exit_code == 0
+    assert vendorcheck("answers", "export", "Acme Billing", "--out", str(sheet_path)).exit_code == 0
     book = openpyxl.load_workbook(sheet_path)
     sheet = book["Answers"]
     rows = {sheet.cell(r, 1).value: r for r in range(2, sheet.max_row + 1)}
     sheet.cell(rows["denial_rate"], 7).value = 6
     sheet.cell(rows["cyber_insurance"], 7).value = "Maybe"
     book.save(sheet_path)
-    refused = run(home, "answers", "import", "Acme Billing", str(sheet_path))
+    refused = vendorcheck("answers", "import", "Acme Billing", str(sheet_path))
     assert refused.exit_code == 1
     assert f"Answers!G{rows['cyber_insurance']}: cyber_insurance: Choose one of: Yes, No." in refused.output
 
     sheet.cell(rows["cyber_insurance"], 7).value = "Yes"
     book.save(sheet_path)
-    dry = run(home, "answers", "import", "Acme Billing", str(sheet_path), "--dry-run")
+    dry = vendorcheck("answers", "import", "Acme Billing", str(sheet_path), "--dry-run")
     assert dry.exit_code == 0 and "denial_rate: (blank) -> 6%" in dry.output and "dry run" in dry.output
-    applied = run(home, "answers", "import", "Acme Billing", str(sheet_path))
+    applied = vendorcheck("answers", "import", "Acme Billing", str(sheet_path))
     assert applied.exit_code == 0 and "Imported 2 change(s)" in applied.output
 
     json_path = tmp_path / "acme.json"
-    assert run(home, "answers", "export", "1", "--out", str(json_path)).exit_code == 0
+    assert vendorcheck("answers", "export", "1", "--out", str(json_path)).exit_code == 0
     exported = json.loads(json_path.read_text())
     assert exported["answers"]["denial_rate"]["value"] == 6
     exported["answers"]["denial_rate"]["value"] = 3
     json_path.write_text(json.dumps(exported))
-    again = run(home, "answers", "import", "Acme Billing", str(json_path))
+    again = vendorcheck("answers", "import", "Acme Billing", str(json_path))
     assert again.exit_code == 0 and "Imported 1 change(s)" in again.output

@@ -8,23 +8,17 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import select
 
+from tests.helpers import copy_home, run_cli
 from vendorcheck import audit, db
-from vendorcheck.cli import cli
 from vendorcheck.models import ActorKind, AuditEvent
 
 
-def run(home: Path, *args: str):
-    return CliRunner().invoke(cli, list(args), env={"VENDORCHECK_HOME": str(home), "DATABASE_URL": None})
-
-
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    home = tmp_path_factory.mktemp("demo")
-    assert run(home, "demo", "--no-serve").exit_code == 0
-    return home
+def demo(demo_home_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The module's own copy of the demo instance."""
+    return copy_home(demo_home_template, tmp_path_factory.mktemp("demo") / "demo")
 
 
 def tampered(demo: Path, target: Path, *statements: str) -> Path:
@@ -43,7 +37,7 @@ def action(home: Path, seq: int) -> str:
 
 
 def test_the_demo_trail_verifies(demo: Path) -> None:
-    result = run(demo, "audit", "verify")
+    result = run_cli(demo, "audit", "verify")
     assert result.exit_code == 0 and "Audit trail intact" in result.output
     with sqlite3.connect(demo / "vendorcheck.db") as connection:
         chains = connection.execute("SELECT DISTINCT chain FROM audit_events ORDER BY chain").fetchall()
@@ -75,7 +69,7 @@ def test_the_demo_trail_verifies(demo: Path) -> None:
 def test_a_tampered_copy_fails_naming_the_entry(demo: Path, tmp_path: Path, statements, expected: str) -> None:
     expected = expected.format(a40=action(demo, 40), a41=action(demo, 41))
     copy = tampered(demo, tmp_path / "copy", *statements)
-    result = run(copy, "audit", "verify")
+    result = run_cli(copy, "audit", "verify")
     assert result.exit_code == 1, result.output
     assert f"chain of organization 1 (Riverside Family Medicine): {expected}" in " ".join(result.output.split())
 
@@ -105,6 +99,6 @@ def test_an_inserted_entry_with_a_correct_hash_and_link_is_named(demo: Path, tmp
         forged.entry_hash = audit.event_hash(forged)
         session.add(forged)
     engine.dispose()
-    result = run(copy, "audit", "verify")
+    result = run_cli(copy, "audit", "verify")
     assert result.exit_code == 1
     assert "entry 40 (evidence.accepted) was inserted: the entries after it were renumbered" in result.output

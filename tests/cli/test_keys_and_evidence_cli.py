@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
-from tests.cli.test_cli import run
+from tests.helpers import run_cli
 from vendorcheck import accounts, db, evidence
 from vendorcheck.audit import Actor
 from vendorcheck.config import ConfigError, load_settings
@@ -25,7 +25,7 @@ from vendorcheck.vault.keyring import LocalKeyRing
 def home(tmp_path: Path) -> Path:
     """An initialized instance with one vendor and two stored documents."""
     home = tmp_path / "vc"
-    assert run(home, "init").exit_code == 0
+    assert run_cli(home, "init").exit_code == 0
     settings = load_settings({"home": home}, environ={})
     engine = db.make_engine(settings.database_url)
     with db.transaction(engine) as session:
@@ -65,20 +65,20 @@ def test_init_creates_an_owner_only_key_ring(home: Path) -> None:
 
 
 def test_rotate_rewrap_retire(home: Path) -> None:
-    status = run(home, "keys", "status")
+    status = run_cli(home, "keys", "status")
     assert status.exit_code == 0 and "v1   active" in status.output and "wraps 2 file(s)" in status.output
-    rotated = run(home, "keys", "rotate")
+    rotated = run_cli(home, "keys", "rotate")
     assert rotated.exit_code == 0 and "Key version 2 is now active" in rotated.output
-    assert "2 file(s) are wrapped under older versions" in run(home, "keys", "status").output
-    rewrap = run(home, "keys", "rewrap", "--batch-size", "1")
+    assert "2 file(s) are wrapped under older versions" in run_cli(home, "keys", "status").output
+    rewrap = run_cli(home, "keys", "rewrap", "--batch-size", "1")
     assert rewrap.exit_code == 0, rewrap.output
     assert "Re-wrapped 1/2" in rewrap.output and "Re-wrapped 2/2" in rewrap.output
-    assert run(home, "evidence", "verify", "--all").exit_code == 0
-    retired = run(home, "keys", "rewrap", "--retire")
+    assert run_cli(home, "evidence", "verify", "--all").exit_code == 0
+    retired = run_cli(home, "keys", "rewrap", "--retire")
     assert retired.exit_code == 0 and "Key versions below 2 are retired" in retired.output
-    status = run(home, "keys", "status").output
+    status = run_cli(home, "keys", "status").output
     assert "v1   retired" in status and "v2   active" in status and "older versions" not in status
-    verified = run(home, "evidence", "verify", "--all")
+    verified = run_cli(home, "evidence", "verify", "--all")
     assert verified.exit_code == 0 and "All 2 evidence file(s)" in verified.output
     assert [a for a in actions(home) if a.startswith("keys.")] == [
         "keys.rotated",
@@ -86,7 +86,7 @@ def test_rotate_rewrap_retire(home: Path) -> None:
         "keys.rewrapped",
         "keys.retired",
     ]
-    assert run(home, "audit", "verify").exit_code == 0
+    assert run_cli(home, "audit", "verify").exit_code == 0
 
 
 def test_verify_names_the_tampered_file_and_writes_nothing(home: Path) -> None:
@@ -95,7 +95,7 @@ def test_verify_names_the_tampered_file_and_writes_nothing(home: Path) -> None:
     data[70] ^= 1
     blob.write_bytes(bytes(data))
     before = actions(home)
-    result = run(home, "evidence", "verify")
+    result = run_cli(home, "evidence", "verify")
     assert result.exit_code == 1
     assert "FAILED evidence" in result.output and "ClaimPath Billing" in result.output
     assert "1 of 2 evidence file(s) failed verification" in result.output
@@ -103,14 +103,14 @@ def test_verify_names_the_tampered_file_and_writes_nothing(home: Path) -> None:
 
 
 def test_rotate_refuses_a_key_ring_from_the_environment(home: Path) -> None:
-    result = run(home, "keys", "rotate", VENDORCHECK_KEYRING=(home / "keyring.json").read_text())
+    result = run_cli(home, "keys", "rotate", VENDORCHECK_KEYRING=(home / "keyring.json").read_text())
     assert result.exit_code == 2
     assert result.output.startswith("vendorcheck: error: the key ring comes from VENDORCHECK_KEYRING")
 
 
 def test_missing_key_ring_says_what_to_run(home: Path) -> None:
     (home / "keyring.json").unlink()
-    result = run(home, "evidence", "verify")
+    result = run_cli(home, "evidence", "verify")
     assert result.exit_code == 2 and "run `vendorcheck init`" in result.output
 
 
@@ -125,14 +125,14 @@ def test_sweep_removes_leftovers_of_a_crashed_upload(home: Path) -> None:
         partial = Vault.for_home(home).blobs._path(version.blob_name).with_suffix(".partial")
     partial.parent.mkdir(parents=True, exist_ok=True)
     partial.write_bytes(b"ciphertext of half a file")
-    assert "Swept 0" in run(home, "evidence", "sweep").output  # too young: it may still be running
-    result = run(home, "evidence", "sweep", "--older-than-hours", "0")
+    assert "Swept 0" in run_cli(home, "evidence", "sweep").output  # too young: it may still be running
+    result = run_cli(home, "evidence", "sweep", "--older-than-hours", "0")
     assert result.exit_code == 0 and "Swept 2 leftover(s)" in result.output, result.output
     assert not partial.exists()
     with db.transaction(engine) as session:
         assert len(session.scalars(select(EvidenceVersion)).all()) == 2
     engine.dispose()
-    assert run(home, "evidence", "verify", "--all").exit_code == 0
+    assert run_cli(home, "evidence", "verify", "--all").exit_code == 0
 
 
 ACTOR = Actor.cli("tests")

@@ -14,28 +14,22 @@ from pathlib import Path
 
 import bagit
 import pytest
-from click.testing import CliRunner
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from tests.helpers import copy_home, run_cli
 from vendorcheck import signing
-from vendorcheck.cli import cli
 from vendorcheck.packets import format as packet
 from vendorcheck.packets.verify import verify as verify_packet
 
 VENDOR = "ClearPath Medical Billing"
 
 
-def run(home: Path, *args: str):
-    return CliRunner().invoke(cli, list(args), env={"VENDORCHECK_HOME": str(home), "DATABASE_URL": None})
-
-
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bytes]:
+def demo(demo_home_template: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bytes]:
     """A demo instance and one packet exported from it (ClearPath: three documents, a submitted assessment)."""
-    home = tmp_path_factory.mktemp("demo")
-    assert run(home, "demo", "--no-serve").exit_code == 0
+    home = copy_home(demo_home_template, tmp_path_factory.mktemp("demo") / "demo")
     out = home / "clearpath.zip"
-    result = run(home, "packet", "export", VENDOR, "--out", str(out))
+    result = run_cli(home, "packet", "export", VENDOR, "--out", str(out))
     assert result.exit_code == 0, result.output
     return home, out.read_bytes()
 
@@ -138,9 +132,9 @@ def test_an_exported_packet_verifies_and_holds_what_the_auditor_needs(demo, keys
     # And the CLI agrees; the instance's audit trail still verifies after the export's checkpoint.
     path = tmp_path / "p.zip"
     path.write_bytes(data)
-    checked = run(home, "packet", "verify", str(path))
+    checked = run_cli(home, "packet", "verify", str(path))
     assert checked.exit_code == 0 and "Packet intact" in checked.output and "3 evidence file(s)" in checked.output
-    assert run(home, "audit", "verify").exit_code == 0
+    assert run_cli(home, "audit", "verify").exit_code == 0
 
 
 def test_a_modified_file_is_named(demo, keys) -> None:
@@ -264,40 +258,38 @@ def test_the_cli_names_problems_and_refuses_bad_input(demo, tmp_path: Path) -> N
     target = member(data, "pentest letter.pdf")
     tampered = tmp_path / "tampered.zip"
     tampered.write_bytes(rewrite(data, lambda n, b: None if n == target else b))
-    result = run(home, "packet", "verify", str(tampered))
+    result = run_cli(home, "packet", "verify", str(tampered))
     assert result.exit_code == 1 and f"missing: {target}" in result.output and "FAILED verification" in result.output
 
     other = tmp_path / "other.pem"
     other.write_bytes(signing.public_pem(Ed25519PrivateKey.generate().public_key()))
     good = tmp_path / "good.zip"
     good.write_bytes(data)
-    pinned = run(home, "packet", "verify", str(good), "--key", str(other))
+    pinned = run_cli(home, "packet", "verify", str(good), "--key", str(other))
     assert pinned.exit_code == 1 and "signed by an unknown key" in pinned.output
-    elsewhere = CliRunner().invoke(
-        cli, ["packet", "verify", str(good)], env={"VENDORCHECK_HOME": str(tmp_path / "none"), "DATABASE_URL": None}
-    )  # an auditor's machine without an instance: the packet's own key, said in a note
+    # an auditor's machine without an instance: the packet's own key, said in a note
+    elsewhere = run_cli(tmp_path / "none", "packet", "verify", str(good))
     assert elsewhere.exit_code == 0 and "note: checked against the key inside the packet" in elsewhere.output
     not_a_key = tmp_path / "not-a-key.pem"
     not_a_key.write_text("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n")
-    refused = run(home, "packet", "verify", str(good), "--key", str(not_a_key))
+    refused = run_cli(home, "packet", "verify", str(good), "--key", str(not_a_key))
     assert refused.exit_code == 2 and "is not an Ed25519 public key" in refused.output
     junk = tmp_path / "junk.zip"
     junk.write_bytes(b"not a zip")
-    assert "not a readable ZIP file" in run(home, "packet", "verify", str(junk)).output
-    assert run(home, "packet", "export", VENDOR, "--out", str(tmp_path / "p.tar")).exit_code == 2
-    assert "no vendor" in run(home, "packet", "export", "Nobody", "--out", str(tmp_path / "p.zip")).output
+    assert "not a readable ZIP file" in run_cli(home, "packet", "verify", str(junk)).output
+    assert run_cli(home, "packet", "export", VENDOR, "--out", str(tmp_path / "p.tar")).exit_code == 2
+    assert "no vendor" in run_cli(home, "packet", "export", "Nobody", "--out", str(tmp_path / "p.zip")).output
 
 
-def test_an_export_that_cannot_decrypt_leaves_no_file(tmp_path: Path) -> None:
-    home = tmp_path / "demo"
-    assert run(home, "demo", "--no-serve").exit_code == 0
+def test_an_export_that_cannot_decrypt_leaves_no_file(demo_home: Path, tmp_path: Path) -> None:
+    home = demo_home
     for blob in (home / "evidence").rglob("*"):
         if blob.is_file():
             raw = bytearray(blob.read_bytes())
             raw[-1] ^= 1
             blob.write_bytes(bytes(raw))
     out = tmp_path / "packet.zip"
-    result = run(home, "packet", "export", VENDOR, "--out", str(out))
+    result = run_cli(home, "packet", "export", VENDOR, "--out", str(out))
     assert result.exit_code == 2 and "error" in result.output
     assert list(tmp_path.glob("packet.zip*")) == []
 
@@ -305,13 +297,13 @@ def test_an_export_that_cannot_decrypt_leaves_no_file(tmp_path: Path) -> None:
 def test_an_export_that_cannot_decrypt_is_recorded_in_the_audit_trail(tmp_path: Path) -> None:
     """The command line records the failure as the web does (the export service writes it, not the caller)."""
     home = tmp_path / "demo"
-    assert run(home, "demo", "--no-serve").exit_code == 0
+    assert run_cli(home, "demo", "--no-serve").exit_code == 0
     for blob in (home / "evidence").rglob("*"):
         if blob.is_file():
             raw = bytearray(blob.read_bytes())
             raw[-1] ^= 1
             blob.write_bytes(bytes(raw))
-    result = run(home, "packet", "export", VENDOR, "--out", str(tmp_path / "packet.zip"))
+    result = run_cli(home, "packet", "export", VENDOR, "--out", str(tmp_path / "packet.zip"))
     assert result.exit_code == 2
     with sqlite3.connect(home / "vendorcheck.db") as connection:
         query = "SELECT action, actor_kind, vendor_id FROM audit_events ORDER BY id DESC LIMIT 2"
@@ -319,7 +311,7 @@ def test_an_export_that_cannot_decrypt_is_recorded_in_the_audit_trail(tmp_path: 
         vendor_id = connection.execute("SELECT id FROM vendors WHERE name = ?", (VENDOR,)).fetchone()[0]
     assert exported[0] == "packet.exported"
     assert failed == ("packet.export_failed", "cli", vendor_id)
-    assert run(home, "audit", "verify").exit_code == 0
+    assert run_cli(home, "audit", "verify").exit_code == 0
 
 
 @pytest.mark.parametrize(

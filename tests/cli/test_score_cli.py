@@ -6,39 +6,32 @@ import csv
 import json
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from vendorcheck.cli import cli
+from tests.helpers import run_cli
 
 
-def run(home: Path, *args: str):
-    return CliRunner().invoke(cli, list(args), env={"VENDORCHECK_HOME": str(home), "DATABASE_URL": None})
+def test_score_and_compare_the_demo_vendors(demo_home: Path, tmp_path: Path) -> None:
+    home = demo_home
 
-
-def test_score_and_compare_the_demo_vendors(tmp_path: Path) -> None:
-    home = tmp_path / "demo"
-    assert run(home, "demo", "--no-serve").exit_code == 0
-
-    text = run(home, "score", "BlueHarbor Claims Co.")
+    text = run_cli(home, "score", "BlueHarbor Claims Co.")
     assert text.exit_code == 0, text.output
     assert "High risk" in text.output and "raised to High by" in text.output and "Knock-outs:" in text.output
-    scored = json.loads(run(home, "score", "ClearPath Medical Billing", "--json").output)
+    scored = json.loads(run_cli(home, "score", "ClearPath Medical Billing", "--json").output)
     assert scored["format"] == "vendorcheck-score/1" and scored["rating"] == "Low" and scored["knockouts"] == []
     assert 0 <= scored["proven"] <= scored["claimed"] <= 100 and scored["method_version"] == "1"
-    unscored = json.loads(run(home, "score", "Apex RCM Solutions", "--json").output)
+    unscored = json.loads(run_cli(home, "score", "Apex RCM Solutions", "--json").output)
     assert unscored["status"] == "not_assessed" and unscored["rating"] is None
 
     names = ["Summit Revenue Partners", "ClearPath Medical Billing", "BlueHarbor Claims Co."]
-    listed = run(home, "compare", *names)
+    listed = run_cli(home, "compare", *names)
     assert listed.exit_code == 0 and listed.output.startswith("1. ClearPath Medical Billing: Low")
-    compared = json.loads(run(home, "compare", *names, "--json").output)
+    compared = json.loads(run_cli(home, "compare", *names, "--json").output)
     assert compared["ranking"] == ["ClearPath Medical Billing", "Summit Revenue Partners", "BlueHarbor Claims Co."]
     out = tmp_path / "comparison.csv"
-    assert run(home, "compare", *names, "--csv", str(out)).exit_code == 0
+    assert run_cli(home, "compare", *names, "--csv", str(out)).exit_code == 0
     rows = list(csv.reader(out.read_text(encoding="utf-8").splitlines()))
     assert [r[3] for r in rows[1:]] == ["Low", "Moderate", "High"]
 
-    alone = run(home, "compare", "ClearPath Medical Billing")
+    alone = run_cli(home, "compare", "ClearPath Medical Billing")
     assert alone.exit_code == 2 and "at least two different vendors" in alone.output
-    unknown = run(home, "score", "Nobody Billing")
+    unknown = run_cli(home, "score", "Nobody Billing")
     assert unknown.exit_code == 2 and "vendors list" in unknown.output

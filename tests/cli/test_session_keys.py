@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from tests.conftest import PASSWORD, Auth
+from tests.helpers import PASSWORD, Auth
 from vendorcheck import accounts, create_app, db
 from vendorcheck.config import ConfigError, load_settings
 from vendorcheck.instance import initialize, rotate_session_key

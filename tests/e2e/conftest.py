@@ -9,11 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from werkzeug.serving import make_server
 
+from tests.helpers import copy_home
 from vendorcheck import create_app, demo
-from vendorcheck.cli import cli
 
 CHROMIUM = "/usr/bin/chromium"
 # Chromium's background services reach for the network, which is closed here; keep it quiet and local.
@@ -38,12 +37,9 @@ class LiveDemo:
 
 
 @pytest.fixture(scope="module")
-def live_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveDemo]:
-    """`vendorcheck demo --no-serve` into a fresh home, then the app served on a free port."""
-    home = tmp_path_factory.mktemp("demo-home")
-    env = {"VENDORCHECK_HOME": str(home), "DATABASE_URL": None, "VENDORCHECK_SECRET_KEY": None}
-    result = CliRunner().invoke(cli, ["demo", "--no-serve"], env=env)
-    assert result.exit_code == 0, result.output
+def live_demo(demo_home_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveDemo]:
+    """A copy of the demo instance (`vendorcheck demo --no-serve`, run once per run), served on a free port."""
+    home = copy_home(demo_home_template, tmp_path_factory.mktemp("demo-home") / "demo")
     server = make_server("127.0.0.1", 0, None, threaded=True)  # type: ignore[arg-type]  # the port comes first
     server.app = create_app({"home": home, "public_url": f"http://127.0.0.1:{server.port}"})
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import ProgrammingError
 from sqlalchemy.orm import Session
 
-from tests.conftest import PG_URL_ENV
+from tests.helpers import PG_URL_ENV
 from vendorcheck import audit, db
 from vendorcheck.models import ActorKind
 

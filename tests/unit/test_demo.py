@@ -43,7 +43,7 @@ def test_credentials_are_kept_private_and_stable(tmp_path: Path) -> None:
 def test_demo_evidence_is_real_encrypted_pdfs_and_not_duplicated(app, dbs) -> None:
     from sqlalchemy import func, select
 
-    from vendorcheck import db, demo_evidence, evidence
+    from vendorcheck import db, evidence
     from vendorcheck.models import Evidence, EvidenceReview, EvidenceVersion
 
     demo.seed(dbs, demo.load_or_create_credentials(app.extensions["vendorcheck.vault"].blobs.root.parent))
@@ -53,11 +53,11 @@ def test_demo_evidence_is_real_encrypted_pdfs_and_not_duplicated(app, dbs) -> No
     def transaction():
         return db.transaction(db.engine(app))
 
-    added = demo_evidence.seed_evidence(transaction, vault, demo.ORGANIZATION, demo.DEMO_ACTOR)
-    assert added == len(demo_evidence.DOCUMENTS)
-    assert demo_evidence.seed_evidence(transaction, vault, demo.ORGANIZATION, demo.DEMO_ACTOR) == 0
+    added = demo.seed_evidence(transaction, vault, demo.ORGANIZATION, demo.DEMO_ACTOR)
+    assert added == len(demo.DOCUMENTS)
+    assert demo.seed_evidence(transaction, vault, demo.ORGANIZATION, demo.DEMO_ACTOR) == 0
     dbs.rollback()
-    assert dbs.scalar(select(func.count()).select_from(Evidence)) == len(demo_evidence.DOCUMENTS)
+    assert dbs.scalar(select(func.count()).select_from(Evidence)) == len(demo.DOCUMENTS)
     states = set(dbs.scalars(select(Evidence.review_state)))
     assert states == {EvidenceReview.ACCEPTED, EvidenceReview.REJECTED, EvidenceReview.PENDING}
     for version in dbs.scalars(select(EvidenceVersion)):
@@ -67,18 +67,18 @@ def test_demo_evidence_is_real_encrypted_pdfs_and_not_duplicated(app, dbs) -> No
 
 
 def test_demo_vendors_answer_differently_and_stand_at_different_stages(app, dbs: Session, tmp_path: Path) -> None:
-    from vendorcheck import assessments, db, demo_answers, demo_evidence
+    from vendorcheck import assessments, db
     from vendorcheck.models import Assessment, AssessmentStatus
 
     demo.seed(dbs, demo.load_or_create_credentials(tmp_path))
     dbs.commit()
     vault = app.extensions["vendorcheck.vault"]
-    demo_evidence.seed_evidence(lambda: db.transaction(db.engine(app)), vault, demo.ORGANIZATION, demo.DEMO_ACTOR)
+    demo.seed_evidence(lambda: db.transaction(db.engine(app)), vault, demo.ORGANIZATION, demo.DEMO_ACTOR)
     dbs.rollback()
     library = app.extensions["vendorcheck.questionnaires"]
-    assert demo_answers.seed_answers(dbs, demo.ORGANIZATION, library, demo.DEMO_ACTOR) == 4
+    assert demo.seed_answers(dbs, demo.ORGANIZATION, library, demo.DEMO_ACTOR) == 4
     dbs.commit()
-    assert demo_answers.seed_answers(dbs, demo.ORGANIZATION, library, demo.DEMO_ACTOR) == 0  # never duplicated
+    assert demo.seed_answers(dbs, demo.ORGANIZATION, library, demo.DEMO_ACTOR) == 0  # never duplicated
     by_vendor = {a.vendor.name: a for a in dbs.scalars(select(Assessment))}
     statuses = {name: a.status for name, a in by_vendor.items()}
     assert statuses["ClearPath Medical Billing"] == AssessmentStatus.COMPLETED
@@ -88,3 +88,25 @@ def test_demo_vendors_answer_differently_and_stand_at_different_stages(app, dbs:
     assert values["ClearPath Medical Billing"]["denial_rate"] != values["BlueHarbor Claims Co."]["denial_rate"]
     assert values["BlueHarbor Claims Co."]["mfa_admin"] == "no"
     assert "soc2_report_type" not in values["BlueHarbor Claims Co."]  # no report: its follow-ups are hidden
+
+
+def test_seed_all_over_the_demo_adds_nothing_and_signs_the_chains_it_wrote(app, dbs: Session, demo_data) -> None:
+    from vendorcheck import audit, db, signing
+    from vendorcheck.models import AuditCheckpoint
+
+    home = app.config["VENDORCHECK_SETTINGS"].home
+    signing.create_signing_key(home)
+    before = _counts(dbs)
+    report = demo.seed_all(
+        db.engine(app),
+        app.extensions["vendorcheck.vault"],
+        app.extensions["vendorcheck.questionnaires"],
+        demo.load_or_create_credentials(home),
+        signing.load_signer(home),
+    )
+    assert (report.documents_added, report.assessments_created) == (0, 0)
+    assert {login.email for login in report.logins} == {email for _, email, _ in demo.USERS}
+    dbs.rollback()
+    assert _counts(dbs) == before
+    assert audit.chains_waiting(dbs) == []
+    assert dbs.scalar(select(func.count()).select_from(AuditCheckpoint)) == len(audit.chains(dbs))

@@ -74,4 +74,4 @@ def test_any_text_parses_or_fails_cleanly(source: str) -> None:
         expression = parse(source)
     except ExpressionError:
         return
-    expression.evaluate({})
+    assert expression.evaluate({}) in (True, False)  # whatever parses also evaluates, to a plain truth value

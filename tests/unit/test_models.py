@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session
 
-from tests.conftest import World
+from tests.helpers import World
 from vendorcheck.models import Organization, Vendor
 
 

@@ -1,6 +1,7 @@
 """What the tests that walk every route share: objects for the URLs to point at, signing in, the routes.
 
 The authorization matrix and the fuzz test both walk ``app.url_map``; the objects are seeded here, once.
+The demo's vendors (``vendors``) come from the demo template (see ``demo_data`` in tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_login.utils import _create_identifier
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.routing import Rule
 
-from tests.conftest import PASSWORD, World
+from tests.helpers import PASSWORD, World
 from vendorcheck import accounts, assessments, db, evidence, signing, user_sessions
 from vendorcheck.audit import Actor
 from vendorcheck.models import EvidenceKind, EvidenceVersion, Organization, Role, User, Vendor
@@ -46,6 +48,12 @@ def seed_links(app: Flask, dbs: Session, org: Organization, vendor_id: int) -> t
     _, reset = accounts.issue_password_reset(dbs, resettable, Actor.cli())
     dbs.commit()
     return assessment.id, {"portal.": vendor_token, "auth.invitation": invitation, "auth.reset": reset}
+
+
+@pytest.fixture
+def vendors(dbs: Session, demo_data: World) -> dict[str, Vendor]:
+    """The demo's four vendors in the signed-in users' organization, with answers and documents, by first word."""
+    return {v.name.split()[0]: v for v in dbs.scalars(select(Vendor).where(Vendor.org_id == demo_data.org.id))}
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ UNDECORATED_BY_DESIGN = {"static"}
 
 
 def test_every_endpoint_declares_a_capability(app: Flask) -> None:
+    """The matrix (test_authorization_matrix.py) reads each view's capability: none may lack one."""
     missing = [
         rule.endpoint
         for rule in app.url_map.iter_rules()

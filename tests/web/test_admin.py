@@ -7,7 +7,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.conftest import PASSWORD, Auth, World, csrf_token
+from tests.helpers import PASSWORD, Auth, World, csrf_token
 from vendorcheck import accounts
 from vendorcheck.audit import Actor
 from vendorcheck.models import AccountToken, AuditEvent, Role, User

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tests.conftest import Auth, World, csrf_token
+from tests.helpers import Auth, World, csrf_token
 from tests.web.test_assessments import answers, create_and_send, vendor_post
 from tests.web.test_evidence import pdf, post_multipart
 from vendorcheck import assessments

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.conftest import Auth, World, csrf_token
+from tests.helpers import Auth, World, csrf_token
 from tests.web.test_evidence import pdf, post_multipart, stored
 from vendorcheck import assessments
 from vendorcheck.models import (

@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from tests.conftest import Auth, World
+from tests.helpers import Auth, World
 from vendorcheck import audit, signing
 from vendorcheck.models import ActorKind, AuditCheckpoint, AuditEvent, Role, Vendor
 

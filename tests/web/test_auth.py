@@ -6,7 +6,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.conftest import PASSWORD, Auth, World, csrf_token, session_record
+from tests.helpers import PASSWORD, Auth, World, csrf_token, session_record
 from vendorcheck import accounts
 from vendorcheck.models import AuditEvent, Role
 

@@ -4,7 +4,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import Auth, World
+from tests.helpers import Auth, World
 from vendorcheck.models import Role
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from tests.conftest import Auth, World, csrf_token
+from tests.helpers import Auth, World, csrf_token
 from vendorcheck import create_app, db
 from vendorcheck.models import AuditEvent, Evidence, EvidenceReview, EvidenceVersion, Role, Vendor
 

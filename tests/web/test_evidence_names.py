@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.conftest import Auth, World, csrf_token
+from tests.helpers import Auth, World, csrf_token
 from tests.web.test_assessments import create_and_send, vendor_post
 from tests.web.test_evidence import pdf, post_multipart, upload
 from vendorcheck.models import ActorKind, AuditEvent, Evidence, EvidenceKind, EvidenceVersion, Role, Vendor

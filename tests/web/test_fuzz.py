@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, Rule
 
-from tests.conftest import World
+from tests.helpers import World
 from tests.web.conftest import Targets, methods_of, seed_links, sign_in, token_for, walked_rules
 from vendorcheck.models import Organization, Role
 from vendorcheck.permissions import can

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 from werkzeug.routing import IntegerConverter
 
-from tests.conftest import World, csrf_token
+from tests.helpers import World, csrf_token
 from tests.web.conftest import Targets, methods_of, sign_in, token_for, walked_rules
 from tests.web.test_evidence import pdf, post_multipart, stored
 from vendorcheck.models import Role

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.web.test_scores import ids, vendors  # noqa: F401  (the demo's vendors, seeded)
+from tests.web.test_scores import ids
 from vendorcheck import assessments, spreadsheet
 from vendorcheck.models import Answer, Assessment, Role, Vendor
 from vendorcheck.questionnaire.model import INVALID_STORED
@@ -32,7 +32,7 @@ def _answer(dbs: Session, vendor: Vendor, question_id: str) -> Answer:
     return found
 
 
-def test_a_stored_huge_number_breaks_no_page(client, auth, world, vendors, dbs) -> None:  # noqa: F811
+def test_a_stored_huge_number_breaks_no_page(client, auth, world, vendors, dbs) -> None:
     clearpath = vendors["ClearPath"]
     fee = _answer(dbs, clearpath, "setup_fee")
     fee.value = 10**400  # what setup_fee=1e400 used to store (PostgreSQL kept all 401 digits)
@@ -49,7 +49,7 @@ def test_a_stored_huge_number_breaks_no_page(client, auth, world, vendors, dbs) 
         assert client.get(path).status_code == 200, path
 
 
-def test_vendor_text_is_never_a_live_formula_in_exports(client, auth, world, vendors, dbs) -> None:  # noqa: F811
+def test_vendor_text_is_never_a_live_formula_in_exports(client, auth, world, vendors, dbs) -> None:
     clearpath = vendors["ClearPath"]
     method = _answer(dbs, clearpath, "kpi_method")
     method.value, method.comment = FORMULA, "@SUM(1+1)*cmd|' /C calc'!A0"
@@ -89,7 +89,7 @@ def _hostile_workbook(workbook: bytes, extra_rows: str) -> bytes:
 
 
 @pytest.fixture
-def exported(client, auth, world, vendors, dbs):  # noqa: F811
+def exported(client, auth, world, vendors, dbs):
     """ClearPath's newest assessment, its form and its blank export (the files are read as web and CLI read them)."""
     assessment_id = _answer(dbs, vendors["ClearPath"], "setup_fee").assessment_id
     auth.login_as(world.users[Role.ASSESSOR])

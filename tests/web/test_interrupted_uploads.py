@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from tests.conftest import Auth, World
+from tests.helpers import Auth, World
 from tests.web.test_assessments import create_and_send, vendor_post
 from tests.web.test_evidence import blobs, pdf, upload
 from vendorcheck import assessments, create_app, db, evidence, scores

@@ -8,7 +8,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from tests.conftest import MFA_CODES, Auth, World, csrf_token, enroll_mfa
+from tests.helpers import MFA_CODES, Auth, World, csrf_token, enroll_mfa
 from vendorcheck import accounts, mfa
 from vendorcheck.audit import Actor
 from vendorcheck.models import Role

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tests.conftest import Auth, World, csrf_token
+from tests.helpers import Auth, World, csrf_token
 from vendorcheck import audit, db, evidence, signing
 from vendorcheck.audit import Actor
 from vendorcheck.models import ActorKind, AuditEvent, AuditHead, EvidenceKind, EvidenceVersion, Role, Vendor, utcnow

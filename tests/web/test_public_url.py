@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import TEST_SECRET, World, csrf_token
+from tests.helpers import TEST_SECRET, World, csrf_token
 from tests.web.conftest import Targets, sign_in
 from vendorcheck import create_app, db
 from vendorcheck.models import Role

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.conftest import PASSWORD, Auth, World, csrf_token, enroll_mfa, session_record
+from tests.helpers import PASSWORD, Auth, World, csrf_token, enroll_mfa, session_record
 from vendorcheck.models import AuditEvent, Role, User
 
 CONFIRM = "/account/confirm?next=/account/mfa"

@@ -5,32 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-from pathlib import Path
 
-import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, func, select
-from sqlalchemy.orm import Session
 
-from tests.conftest import Auth, World, csrf_token
-from vendorcheck import db, demo, demo_answers, demo_evidence
+from tests.helpers import Auth, World, csrf_token
+from vendorcheck import db
 from vendorcheck.models import AuditEvent, Decision, Role, ScoreSnapshot, ScoringProfileVersion, Vendor, VendorStatus
 from vendorcheck.scoring import DOMAIN_LABELS
-
-
-@pytest.fixture
-def vendors(app: Flask, dbs: Session, world: World, tmp_path: Path) -> dict[str, Vendor]:
-    """The demo's four vendors in the signed-in users' organization, with answers and documents."""
-    demo.seed(dbs, demo.load_or_create_credentials(tmp_path))
-    dbs.commit()
-    vault = app.extensions["vendorcheck.vault"]
-    demo_evidence.seed_evidence(lambda: db.transaction(db.engine(app)), vault, demo.ORGANIZATION, demo.DEMO_ACTOR)
-    dbs.rollback()
-    library = app.extensions["vendorcheck.questionnaires"]
-    demo_answers.seed_answers(dbs, demo.ORGANIZATION, library, demo.DEMO_ACTOR)
-    dbs.commit()
-    return {v.name.split()[0]: v for v in dbs.scalars(select(Vendor).where(Vendor.org_id == world.org.id))}
 
 
 def ids(*found: Vendor) -> str:

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.conftest import PASSWORD, TEST_SECRET, Auth, World, csrf_token, session_record, session_token
+from tests.helpers import PASSWORD, TEST_SECRET, Auth, World, csrf_token, session_record, session_token
 from vendorcheck import accounts, create_app, db, user_sessions
 from vendorcheck.audit import Actor
 from vendorcheck.models import Role, SessionEnd, User, UserSession
@@ -208,7 +208,7 @@ def test_every_session_of_the_user_ends_whatever_the_reason(
 def test_a_half_finished_sign_in_ends_with_the_users_sessions(
     client: FlaskClient, auth: Auth, world: World, dbs: Session
 ) -> None:
-    from tests.conftest import MFA_CODES
+    from tests.helpers import MFA_CODES
 
     admin = dbs.get(User, world.users[Role.ADMIN].id)
     auth.login(admin.email)  # right password; the second factor is still owed

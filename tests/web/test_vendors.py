@@ -3,7 +3,7 @@
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from tests.conftest import Auth, World
+from tests.helpers import Auth, World
 from vendorcheck.models import PhiVolume, Role, Vendor, VendorContact, VendorStatus
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from vendorcheck import accounts, audit, db, demo, demo_answers, demo_evidence, signing
+from vendorcheck import accounts, db, demo, signing
 from vendorcheck.cli.common import fail, friendly_errors, instance_engine
 from vendorcheck.config import Settings, default_home, load_settings
 from vendorcheck.evidence import Vault
@@ -92,22 +92,21 @@ def demo_command(no_serve: bool, host: str, port: int) -> None:
     click.echo(f"Demo instance: {home}")
     _print_report(initialize(settings))
     settings = load_settings({"home": home})
-    passwords = demo.load_or_create_credentials(home)
+    vault = Vault.for_home(home, settings.keyring)
     with instance_engine(settings) as engine:
-        with db.transaction(engine) as session:
-            logins = demo.seed(session, passwords)
-        vault = Vault.for_home(home, settings.keyring)
-        added = demo_evidence.seed_evidence(lambda: db.transaction(engine), vault, demo.ORGANIZATION, demo.DEMO_ACTOR)
-        if added:
-            click.echo(f"Stored {added} demo evidence document(s), encrypted, in {vault.blobs.root}.")
-        with db.transaction(engine) as session:
-            library = load_library(questionnaires_dir())
-            answered = demo_answers.seed_answers(session, demo.ORGANIZATION, library, demo.DEMO_ACTOR)
-            if answered:
-                click.echo(f"Created {answered} demo assessment(s) with the vendors' answers.")
-        audit.sign_waiting(lambda: db.transaction(engine), signing.load_signer(home), reason="demo setup")
+        report = demo.seed_all(
+            engine,
+            vault,
+            load_library(questionnaires_dir()),
+            demo.load_or_create_credentials(home),
+            signing.load_signer(home),
+        )
+    if report.documents_added:
+        click.echo(f"Stored {report.documents_added} demo evidence document(s), encrypted, in {vault.blobs.root}.")
+    if report.assessments_created:
+        click.echo(f"Created {report.assessments_created} demo assessment(s) with the vendors' answers.")
     click.echo(f"\nSign in to {demo.ORGANIZATION} as any of these demo users:")
-    for login in logins:
+    for login in report.logins:
         click.echo(f"  {login.role.value:<9} {login.email:<32} {login.password}")
     click.echo("The admin and the auditor set up two-step sign-in (an authenticator app) when they first sign in.")
     if not no_serve:

@@ -1,36 +1,19 @@
-"""Demo data: one practice, a user per role and four shortlisted billing companies.
+"""The demo's four shortlisted billing companies, whose profiles differ where inherent risk differs.
 
-Seeding is idempotent: what exists (found by organization, email and vendor name) is left alone, so
-running ``vendorcheck demo`` twice duplicates nothing. Passwords are random per demo home and kept in
-``demo-credentials.json`` (mode 0600) so they can be printed again on every run.
+Idempotent: a vendor whose name the organization already has is left alone.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from vendorcheck import accounts, audit
+from vendorcheck import audit
 from vendorcheck.audit import actions
-from vendorcheck.models import PhiVolume, Role, Vendor, VendorContact, VendorStatus
-from vendorcheck.passwords import generate_password
-from vendorcheck.secretfiles import write_secret_file
-
-ORGANIZATION = "Riverside Family Medicine"
-CREDENTIALS_FILE = "demo-credentials.json"
-DEMO_ACTOR = audit.Actor.cli("vendorcheck demo")
-
-USERS = [
-    (Role.ADMIN, "admin@riverside.example", "Dana Admin"),
-    (Role.ASSESSOR, "compliance@riverside.example", "Carmen Ortiz"),
-    (Role.VIEWER, "owner@riverside.example", "Dr. Priya Shah"),
-    (Role.AUDITOR, "auditor@riverside.example", "Alex Kim"),
-]
+from vendorcheck.demo.people import DEMO_ACTOR
+from vendorcheck.models import Organization, PhiVolume, Vendor, VendorContact, VendorStatus
 
 # Four realistic billing companies whose profiles differ where inherent risk differs.
 VENDORS: list[dict[str, Any]] = [
@@ -103,53 +86,31 @@ VENDORS: list[dict[str, Any]] = [
 ]
 
 
-@dataclass
-class DemoLogin:
-    """A demo user's role, email and password, as printed."""
+def create_vendor(session: Session, org: Organization, spec: dict[str, Any]) -> Vendor:
+    """Make one demo vendor and its contacts from its entry in ``VENDORS`` (the one place the demo makes one)."""
+    fields = {k: v for k, v in spec.items() if k != "contacts"}
+    vendor = Vendor(org_id=org.id, **fields)
+    for index, (name, email, title, phone) in enumerate(spec["contacts"]):
+        vendor.contacts.append(VendorContact(name=name, email=email, title=title, phone=phone, is_primary=index == 0))
+    session.add(vendor)
+    session.flush()
+    audit.record(
+        session,
+        actions.VENDOR_CREATED,
+        DEMO_ACTOR,
+        org_id=org.id,
+        vendor_id=vendor.id,
+        target_type="vendor",
+        target_id=vendor.id,
+        details={"name": vendor.name},
+    )
+    return vendor
 
-    role: Role
-    email: str
-    password: str
 
-
-def load_or_create_credentials(home: Path) -> dict[str, str]:
-    """The demo passwords of this home by email: read back, or generated and saved once."""
-    path = home / CREDENTIALS_FILE
-    if path.exists():
-        return json.loads(path.read_text(encoding="utf-8"))
-    passwords = {email: generate_password() for _, email, _ in USERS}
-    write_secret_file(path, json.dumps(passwords, indent=2))
-    return passwords
-
-
-def seed(session: Session, passwords: dict[str, str]) -> list[DemoLogin]:
-    """Create what is missing of the demo organization, users and vendors."""
-    org, _ = accounts.get_or_create_organization(session, ORGANIZATION)
-    logins = []
-    for role, email, name in USERS:
-        if accounts.find_user(session, email) is None:
-            accounts.create_user(session, org, email, role, passwords[email], display_name=name, actor=DEMO_ACTOR)
-        logins.append(DemoLogin(role, email, passwords[email]))
+def seed_vendors(session: Session, org: Organization) -> int:
+    """Create the demo vendors ``org`` does not have yet; returns how many were created."""
     existing = set(session.scalars(select(Vendor.name).where(Vendor.org_id == org.id)))
-    for spec in VENDORS:
-        if spec["name"] in existing:
-            continue
-        fields = {k: v for k, v in spec.items() if k != "contacts"}
-        vendor = Vendor(org_id=org.id, **fields)
-        for index, (name, email, title, phone) in enumerate(spec["contacts"]):
-            vendor.contacts.append(
-                VendorContact(name=name, email=email, title=title, phone=phone, is_primary=index == 0)
-            )
-        session.add(vendor)
-        session.flush()
-        audit.record(
-            session,
-            actions.VENDOR_CREATED,
-            DEMO_ACTOR,
-            org_id=org.id,
-            vendor_id=vendor.id,
-            target_type="vendor",
-            target_id=vendor.id,
-            details={"name": vendor.name},
-        )
-    return logins
+    missing = [spec for spec in VENDORS if spec["name"] not in existing]
+    for spec in missing:
+        create_vendor(session, org, spec)
+    return len(missing)
