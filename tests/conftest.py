@@ -37,7 +37,8 @@ from tests.helpers import (
     make_world,
     run_cli,
 )
-from vendorcheck import create_app, db, demo, passwords
+from vendorcheck import create_app, db, demo
+from vendorcheck.accounts import passwords
 from vendorcheck.models import Base
 from vendorcheck.vault.keyring import create_keyring
 

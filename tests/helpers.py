@@ -17,7 +17,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from vendorcheck import accounts, mfa, user_sessions
+from vendorcheck import accounts
+from vendorcheck.accounts import sessions as user_sessions
+from vendorcheck.accounts import totp as mfa
 from vendorcheck.audit import Actor
 from vendorcheck.cli import cli
 from vendorcheck.models import Organization, Role, User, UserSession

@@ -6,8 +6,8 @@ import sys
 import pytest
 from argon2 import PasswordHasher
 
-from vendorcheck import passwords
-from vendorcheck.passwords import generate_password, hash_password, password_problem, verify_password
+from vendorcheck.accounts import passwords
+from vendorcheck.accounts.passwords import generate_password, hash_password, password_problem, verify_password
 
 
 def test_a_hash_verifies_its_password_only() -> None:
@@ -27,7 +27,7 @@ def test_importing_the_module_hashes_nothing() -> None:
         "import argon2\n"
         "def refuse(*args, **kwargs): raise SystemExit('a password was hashed at import')\n"
         "argon2.PasswordHasher.hash = refuse\n"
-        "import vendorcheck.passwords, vendorcheck.accounts, vendorcheck.app\n"
+        "import vendorcheck.accounts.passwords, vendorcheck.accounts, vendorcheck.app\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from werkzeug.routing import Rule
 
 from tests.helpers import PASSWORD, World
-from vendorcheck import accounts, assessments, db, evidence, signing, user_sessions
+from vendorcheck import accounts, assessments, db, evidence, signing
+from vendorcheck.accounts import sessions as user_sessions
 from vendorcheck.audit import Actor
 from vendorcheck.models import EvidenceKind, EvidenceVersion, Organization, Role, User, Vendor
 

@@ -9,7 +9,8 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from tests.helpers import MFA_CODES, Auth, World, csrf_token, enroll_mfa
-from vendorcheck import accounts, mfa
+from vendorcheck import accounts
+from vendorcheck.accounts import totp as mfa
 from vendorcheck.audit import Actor
 from vendorcheck.models import Role
 

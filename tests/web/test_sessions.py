@@ -16,7 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.helpers import PASSWORD, TEST_SECRET, Auth, World, csrf_token, session_record, session_token
-from vendorcheck import accounts, create_app, db, user_sessions
+from vendorcheck import accounts, create_app, db
+from vendorcheck.accounts import sessions as user_sessions
 from vendorcheck.audit import Actor
 from vendorcheck.models import Role, SessionEnd, User, UserSession
 

@@ -10,12 +10,13 @@ import hmac
 
 from sqlalchemy.orm import Session
 
-from vendorcheck import audit, mfa
+from vendorcheck import audit
+from vendorcheck.accounts import totp as mfa
+from vendorcheck.accounts.passwords import verify_password
+from vendorcheck.accounts.sessions import end_sessions
 from vendorcheck.accounts.users import AccountError, user_event
 from vendorcheck.audit import Actor, actions
 from vendorcheck.models import Organization, RecoveryCode, Role, SessionEnd, User, UserSession, utcnow
-from vendorcheck.passwords import verify_password
-from vendorcheck.user_sessions import end_sessions
 
 # Roles that must use a second factor whatever the organization decides (they see or change everything).
 MFA_ROLES = frozenset({Role.ADMIN, Role.AUDITOR})

@@ -10,6 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vendorcheck import audit
+from vendorcheck.accounts.passwords import hash_password
+from vendorcheck.accounts.sessions import end_sessions
 from vendorcheck.accounts.users import (
     AccountError,
     check_email,
@@ -20,8 +22,6 @@ from vendorcheck.accounts.users import (
 )
 from vendorcheck.audit import Actor, actions
 from vendorcheck.models import AccountToken, Organization, Role, SessionEnd, TokenPurpose, User, utcnow
-from vendorcheck.passwords import hash_password
-from vendorcheck.user_sessions import end_sessions
 
 INVITATION_LIFETIME = timedelta(days=7)
 RESET_LIFETIME = timedelta(hours=24)

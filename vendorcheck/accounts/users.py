@@ -11,6 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from vendorcheck import audit
+from vendorcheck.accounts.passwords import hash_password, needs_rehash, password_problem, verify_password
+from vendorcheck.accounts.sessions import end_sessions
 from vendorcheck.audit import Actor, actions
 from vendorcheck.models import (
     Organization,
@@ -19,8 +21,6 @@ from vendorcheck.models import (
     User,
     utcnow,
 )
-from vendorcheck.passwords import hash_password, needs_rehash, password_problem, verify_password
-from vendorcheck.user_sessions import end_sessions
 
 
 class AccountError(ValueError):

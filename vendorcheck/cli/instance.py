@@ -9,12 +9,12 @@ from pathlib import Path
 import click
 
 from vendorcheck import accounts, db, demo, signing
+from vendorcheck.accounts.passwords import generate_password
 from vendorcheck.cli.common import fail, friendly_errors, instance_engine
 from vendorcheck.config import Settings, default_home, load_settings
 from vendorcheck.evidence import Vault
 from vendorcheck.instance import InitReport, initialize, rotate_session_key
 from vendorcheck.models import Role
-from vendorcheck.passwords import generate_password
 from vendorcheck.questionnaire.loader import load_library
 from vendorcheck.resources import questionnaires_dir
 

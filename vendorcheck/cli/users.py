@@ -7,10 +7,10 @@ import json
 import click
 
 from vendorcheck import accounts
+from vendorcheck.accounts.passwords import generate_password
 from vendorcheck.audit import Actor
 from vendorcheck.cli.common import JSON_HELP, friendly_errors, instance_session
 from vendorcheck.models import Role
-from vendorcheck.passwords import generate_password
 
 ROLE_HELP = "One of: " + ", ".join(r.value for r in Role) + "."
 

@@ -13,8 +13,8 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from vendorcheck import accounts, audit
+from vendorcheck.accounts.passwords import generate_password
 from vendorcheck.models import Organization, Role
-from vendorcheck.passwords import generate_password
 from vendorcheck.secretfiles import write_secret_file
 
 ORGANIZATION = "Riverside Family Medicine"

@@ -1,6 +1,6 @@
 """Sign-in state and the capability every view declares.
 
-Signing in creates a server-side session record (``vendorcheck.user_sessions``); Flask-Login keeps only
+Signing in creates a server-side session record (``vendorcheck.accounts.sessions``); Flask-Login keeps only
 that record's random token in the cookie, and every request looks the record up, so ending it on the
 server signs the browser out at once. ``requires(Capability.X)`` or ``public`` decorates every view; a
 test walks ``app.url_map`` and fails on any endpoint without one. Organization-owned objects are fetched
@@ -18,8 +18,9 @@ from flask import Flask, abort, current_app, flash, g, redirect, request, sessio
 from flask_login import LoginManager, current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from vendorcheck import db, user_sessions
+from vendorcheck import db
 from vendorcheck.accounts import mfa_required
+from vendorcheck.accounts import sessions as user_sessions
 from vendorcheck.audit import Actor
 from vendorcheck.models import ActorKind, OrgScoped, SessionEnd, User, UserSession
 from vendorcheck.permissions import Capability, can

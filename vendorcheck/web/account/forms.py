@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
-from vendorcheck.passwords import MAX_LENGTH
+from vendorcheck.accounts.passwords import MAX_LENGTH
 from vendorcheck.web.auth.forms import NEW_PASSWORD_HELP
 
 
@@ -12,7 +12,7 @@ class ChangePasswordForm(FlaskForm):
     """The current password, then the new one twice."""
 
     current = PasswordField("Current password", validators=[DataRequired(), Length(max=MAX_LENGTH)])
-    # The rules for a new password live in vendorcheck.passwords, not here.
+    # The rules for a new password live in vendorcheck.accounts.passwords, not here.
     new = PasswordField(
         "New password", validators=[DataRequired(), Length(max=MAX_LENGTH)], description=NEW_PASSWORD_HELP
     )

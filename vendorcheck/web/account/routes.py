@@ -7,7 +7,9 @@ from flask_limiter import RequestLimit
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from vendorcheck import accounts, db, mfa, user_sessions
+from vendorcheck import accounts, db
+from vendorcheck.accounts import sessions as user_sessions
+from vendorcheck.accounts import totp as mfa
 from vendorcheck.permissions import Capability
 from vendorcheck.web import ratelimit
 from vendorcheck.web.access import (

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from vendorcheck.passwords import MAX_LENGTH, MIN_LENGTH
+from vendorcheck.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 
 NEW_PASSWORD_HELP = f"At least {MIN_LENGTH} characters. A few unrelated words make a strong password."
 

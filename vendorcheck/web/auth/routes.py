@@ -7,7 +7,8 @@ from flask_limiter import RequestLimit
 from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
-from vendorcheck import accounts, audit, db, user_sessions
+from vendorcheck import accounts, audit, db
+from vendorcheck.accounts import sessions as user_sessions
 from vendorcheck.audit import actions
 from vendorcheck.models import TokenPurpose, UserSession
 from vendorcheck.web import ratelimit

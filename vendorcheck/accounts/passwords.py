@@ -47,7 +47,7 @@ def needs_rehash(password_hash: str) -> bool:
     return _hasher.check_needs_rehash(password_hash)
 
 
-COMMON_PASSWORDS_FILE = Path(__file__).parent / "data" / "common-passwords.txt"
+COMMON_PASSWORDS_FILE = Path(__file__).parent.parent / "data" / "common-passwords.txt"
 # The product's own name and the obvious words of its users' trade make weak passwords here.
 CONTEXT_WORDS = ("vendorcheck", "password", "passw0rd", "hipaa", "qwerty")
 
