@@ -25,7 +25,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from vendorcheck import assessments, audit, auditlog, evidence, packet, scores, signing, spreadsheet
+from vendorcheck import assessments, audit, auditlog, evidence, packet, scores, signing
+from vendorcheck.assessments import spreadsheet
 from vendorcheck.audit import Actor
 from vendorcheck.models import AssessmentStatus, AuditCheckpoint, AuditEvent, Evidence, Organization, Vendor
 from vendorcheck.resources import templates_dir

@@ -16,8 +16,8 @@ from tests.web.test_assessments import answers, create_and_send, vendor_post
 from tests.web.test_evidence import pdf, post_multipart
 from vendorcheck import assessments
 from vendorcheck.assessments import Entry
+from vendorcheck.assessments.answering import HIDDEN
 from vendorcheck.audit import Actor
-from vendorcheck.edit_conflicts import HIDDEN
 from vendorcheck.models import Assessment, Evidence, Vendor
 
 

@@ -13,7 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.web.test_scores import ids, vendors  # noqa: F401  (the demo's vendors, seeded)
-from vendorcheck import assessments, spreadsheet
+from vendorcheck import assessments
+from vendorcheck.assessments import spreadsheet
 from vendorcheck.models import Answer, Assessment, Role, Vendor
 from vendorcheck.questionnaire.model import INVALID_STORED
 

@@ -2,7 +2,7 @@
 
 Field names: ``q-<id>`` (the answer; repeated for multiple choice), ``c-<id>`` (comment), ``na-<id>`` (not
 applicable), ``seen-<id>`` (what the page showed, so a save writes only what the person changed: see
-``vendorcheck.edit_conflicts``). Only the questions shown on the page are read; the service refuses anything
+``vendorcheck.assessments.answering``). Only the questions shown on the page are read; the service refuses anything
 for a question the answers hide.
 """
 
@@ -14,7 +14,7 @@ from flask import flash
 from werkzeug.datastructures import MultiDict
 
 from vendorcheck.assessments import Entry, Form
-from vendorcheck.edit_conflicts import Seen
+from vendorcheck.assessments.answering import Seen
 from vendorcheck.questionnaire.model import Question, Section
 
 

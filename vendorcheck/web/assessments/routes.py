@@ -7,12 +7,12 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.wrappers import Response as BaseResponse
 
 from vendorcheck import assessments as service
-from vendorcheck import db, spreadsheet
-from vendorcheck.assessments import AssessmentError, Form
+from vendorcheck import db
+from vendorcheck.assessments import AssessmentError, Form, spreadsheet
+from vendorcheck.assessments.spreadsheet import SheetError
 from vendorcheck.models import Assessment, AssessmentStatus, Vendor
 from vendorcheck.permissions import Capability
 from vendorcheck.questionnaire.model import Questionnaire
-from vendorcheck.spreadsheet import SheetError
 from vendorcheck.web.access import current_actor, get_or_404, requires
 from vendorcheck.web.answering import (
     affecting,

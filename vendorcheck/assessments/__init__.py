@@ -24,8 +24,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vendorcheck import audit
+from vendorcheck.assessments.answering import HIDDEN, AnswerState, Seen, hidden_by_change, merge
 from vendorcheck.audit import Actor
-from vendorcheck.edit_conflicts import HIDDEN, AnswerState, Seen, hidden_by_change, merge
 from vendorcheck.models import (
     ActorKind,
     Answer,
@@ -332,7 +332,7 @@ class SaveResult:
     """What a save did: answers changed, and the message for each answer refused (by question id).
 
     A refused answer is either invalid, asked no more (hidden by the other answers), or changed by someone
-    else since the person's page was rendered (see ``vendorcheck.edit_conflicts``).
+    else since the person's page was rendered (see ``vendorcheck.assessments.answering``).
     """
 
     changed: list[str] = field(default_factory=list)
