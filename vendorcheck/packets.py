@@ -26,7 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vendorcheck import assessments, audit, auditlog, evidence, packet, scores, signing
-from vendorcheck.assessments import spreadsheet
+from vendorcheck.assessments import answers_json
 from vendorcheck.audit import Actor
 from vendorcheck.models import AssessmentStatus, AuditCheckpoint, AuditEvent, Evidence, Organization, Vendor
 from vendorcheck.resources import templates_dir
@@ -313,7 +313,7 @@ def prepare(
 
     profile = scores.current_profile(session, vendor.org_id)
     scored = scores.score_vendors(session, [vendor], profile, today)[0]
-    forms = [assessments.form_of(session, a) for a in vendor.assessments if a.status != AssessmentStatus.CANCELLED]
+    forms = [assessments.sheet_of(session, a) for a in vendor.assessments if a.status != AssessmentStatus.CANCELLED]
     organization = session.get(Organization, vendor.org_id)
     assert organization is not None
     created = checkpoint.created_at
@@ -344,7 +344,7 @@ def prepare(
         packet.PayloadFile.of_bytes("report.html", report),
         packet.PayloadFile.of_json("score/score.json", scores.score_json(scored)),
         *(
-            packet.PayloadFile.of_json(f"answers/assessment-{form.assessment.id}.json", spreadsheet.export_json(form))
+            packet.PayloadFile.of_json(f"answers/assessment-{form.assessment.id}.json", answers_json.export_json(form))
             for form in forms
         ),
         packet.PayloadFile.of_json(

@@ -1,12 +1,10 @@
-"""Moved to :mod:`vendorcheck.assessments.spreadsheet`; this name stays only while ``vendorcheck/cli.py`` imports it.
+"""Moved into the assessments package; this name stays only while ``vendorcheck/cli.py`` imports it.
 
-The command-line module is being split into ``vendorcheck/cli/``; once it imports the spreadsheet from the
-assessments package, delete this file. It is the very same module object (not a copy), so there is one
-``SheetError`` and one set of limits.
+The command-line module is being split into ``vendorcheck/cli/``; once it imports
+:mod:`vendorcheck.assessments.spreadsheet` and :mod:`vendorcheck.assessments.answers_json`, delete this file.
 """
 
-import sys
+from vendorcheck.assessments.answers_json import export_json, read_json
+from vendorcheck.assessments.spreadsheet import SheetError, diff, export_xlsx, read_xlsx
 
-from vendorcheck.assessments import spreadsheet as _moved
-
-sys.modules[__name__] = _moved
+__all__ = ["SheetError", "diff", "export_json", "export_xlsx", "read_json", "read_xlsx"]

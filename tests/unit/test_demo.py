@@ -84,7 +84,7 @@ def test_demo_vendors_answer_differently_and_stand_at_different_stages(app, dbs:
     assert statuses["ClearPath Medical Billing"] == AssessmentStatus.COMPLETED
     assert statuses["BlueHarbor Claims Co."] == AssessmentStatus.SUBMITTED
     assert statuses["Apex RCM Solutions"] == AssessmentStatus.IN_PROGRESS
-    values = {name: assessments.form_of(dbs, a).values() for name, a in by_vendor.items()}
+    values = {name: assessments.sheet_of(dbs, a).values() for name, a in by_vendor.items()}
     assert values["ClearPath Medical Billing"]["denial_rate"] != values["BlueHarbor Claims Co."]["denial_rate"]
     assert values["BlueHarbor Claims Co."]["mfa_admin"] == "no"
     assert "soc2_report_type" not in values["BlueHarbor Claims Co."]  # no report: its follow-ups are hidden

@@ -119,7 +119,7 @@ def test_a_question_hidden_by_the_answers_takes_no_answer(
 def test_the_service_decides_visibility_on_the_answers_as_saved(app: Flask, dbs: Session, sent) -> None:
     """Spreadsheet and command-line imports go through the same rule; a question shown by this save takes its answer."""
     assessment_id, _ = sent
-    form = assessments.form_of(dbs, dbs.get(Assessment, assessment_id))
+    form = assessments.sheet_of(dbs, dbs.get(Assessment, assessment_id))
     result = assessments.save(
         dbs,
         Actor.cli(),

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from tests.conftest import Auth, World, csrf_token
 from tests.web.test_evidence import pdf, post_multipart, stored
 from vendorcheck import assessments
+from vendorcheck.audit import Actor
 from vendorcheck.models import (
     ActorKind,
     Answer,
@@ -198,7 +199,7 @@ def test_expired_revoked_and_unknown_links_name_who_to_contact(
 
 def test_questionnaire_versions_are_pinned(app: Flask, dbs: Session, world: World, vendor: Vendor) -> None:
     library = app.extensions["vendorcheck.questionnaires"]
-    actor = assessments.Actor.cli()
+    actor = Actor.cli()
     first = assessments.create(dbs, actor, vendor, [library["billing-vendor"]])
     again = assessments.create(dbs, actor, vendor, [library["billing-vendor"]])
     dbs.commit()
