@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from vendorcheck import accounts, audit
+from vendorcheck import accounts, audit, vendors
 from vendorcheck.models import PhiVolume, Role, Vendor, VendorContact, VendorStatus
 from vendorcheck.passwords import generate_password
 from vendorcheck.secretfiles import write_secret_file
@@ -133,22 +133,11 @@ def seed(session: Session, passwords: dict[str, str]) -> list[DemoLogin]:
     for spec in VENDORS:
         if spec["name"] in existing:
             continue
-        fields = {k: v for k, v in spec.items() if k != "contacts"}
-        vendor = Vendor(org_id=org.id, **fields)
+        profile = {k: v for k, v in spec.items() if k not in ("name", "status", "contacts")}
+        vendor = vendors.create(session, DEMO_ACTOR, org.id, spec["name"], profile, status=spec["status"])
         for index, (name, email, title, phone) in enumerate(spec["contacts"]):
             vendor.contacts.append(
                 VendorContact(name=name, email=email, title=title, phone=phone, is_primary=index == 0)
             )
-        session.add(vendor)
-        session.flush()
-        audit.record(
-            session,
-            "vendor.create",
-            DEMO_ACTOR,
-            org_id=org.id,
-            vendor_id=vendor.id,
-            target_type="vendor",
-            target_id=vendor.id,
-            details={"name": vendor.name},
-        )
+    session.flush()
     return logins

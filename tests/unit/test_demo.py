@@ -88,3 +88,13 @@ def test_demo_vendors_answer_differently_and_stand_at_different_stages(app, dbs:
     assert values["ClearPath Medical Billing"]["denial_rate"] != values["BlueHarbor Claims Co."]["denial_rate"]
     assert values["BlueHarbor Claims Co."]["mfa_admin"] == "no"
     assert "soc2_report_type" not in values["BlueHarbor Claims Co."]  # no report: its follow-ups are hidden
+
+
+def test_demo_vendors_are_made_by_the_vendor_service(dbs: Session, tmp_path: Path) -> None:
+    """One audit action for a new vendor, whoever makes it (the demo once wrote its own, "vendor.create")."""
+    demo.seed(dbs, demo.load_or_create_credentials(tmp_path))
+    dbs.commit()
+    actions = [e.action for e in dbs.scalars(select(AuditEvent).where(AuditEvent.target_type == "vendor"))]
+    assert actions == ["vendor.created"] * len(demo.VENDORS)
+    statuses = {v.name: v.status for v in dbs.scalars(select(Vendor))}
+    assert statuses["Apex RCM Solutions"].value == "prospect" and statuses["ClearPath Medical Billing"] == "shortlisted"

@@ -16,3 +16,13 @@ def test_the_web_app_leaves_the_pdf_and_spreadsheet_libraries_until_used() -> No
     loaded = _modules_after("import vendorcheck.web, vendorcheck.cli, vendorcheck.packets")
     assert "vendorcheck" in loaded and "flask" in loaded
     assert {"fpdf", "openpyxl"}.isdisjoint(loaded), loaded & {"fpdf", "openpyxl"}
+
+
+def test_the_assessment_and_vendor_services_import_no_flask() -> None:
+    """Services are shared by the web, the CLI and the demo: Flask stays in the web layer."""
+    loaded = _modules_after(
+        "import vendorcheck.assessments, vendorcheck.assessments.spreadsheet, vendorcheck.assessments.answers_json, "
+        "vendorcheck.vendors"
+    )
+    assert {"flask", "flask_wtf", "flask_login"}.isdisjoint(loaded), loaded & {"flask", "flask_wtf", "flask_login"}
+    assert "openpyxl" not in loaded  # a workbook library only when a workbook is read or written

@@ -7,7 +7,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.wrappers import Response as BaseResponse
 
 from vendorcheck import assessments as service
-from vendorcheck import db
+from vendorcheck import db, vendors
 from vendorcheck.assessments import AssessmentError, VendorLink, answers_json, spreadsheet
 from vendorcheck.assessments.spreadsheet import SheetError
 from vendorcheck.models import Assessment, Vendor
@@ -62,7 +62,7 @@ def new(vendor_id: int) -> tuple[str, int] | BaseResponse:
         (key, f"{q.title} ({len(q.questions)} questions, version {q.version})") for key, q in library.items()
     ]
     if request.method == "GET":
-        primary = next((c for c in vendor.contacts if c.is_primary), vendor.contacts[0] if vendor.contacts else None)
+        primary = vendors.primary_contact(vendor)
         if primary is not None:
             form.contact_name.data, form.contact_email.data = primary.name, primary.email
     if form.validate_on_submit():
