@@ -9,7 +9,7 @@ Every change writes an audit event in the same transaction, so an assessment's t
 * ``links``: vendor links: issue, revoke, open, :class:`VendorLink`
 * ``answering``: save entries (hidden questions and crossing edits refused), submit, documents filed under a question
 * ``review``: accept / clarify / override, send back, complete
-* ``spreadsheet``: answers out and back in as XLSX or JSON (imported by those who need it: it is not loaded here)
+* ``spreadsheet``, ``answers_json``: answers out and back in as XLSX or JSON (imported by those who need them)
 """
 
 from vendorcheck.assessments.answering import (
