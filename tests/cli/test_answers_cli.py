@@ -28,6 +28,7 @@ def test_vendors_and_answers_round_trip(vendorcheck: InstanceCli, tmp_path: Path
     assert missing.exit_code == 2 and "has no assessment" in missing.output
 
     from vendorcheck import assessments, db
+    from vendorcheck.audit import Actor
     from vendorcheck.config import load_settings
     from vendorcheck.models import Vendor
     from vendorcheck.questionnaire.loader import load_library
@@ -37,7 +38,7 @@ def test_vendors_and_answers_round_trip(vendorcheck: InstanceCli, tmp_path: Path
     with db.transaction(engine) as session:
         vendor = session.query(Vendor).one()
         library = load_library(questionnaires_dir())
-        assessments.create(session, assessments.Actor.cli(), vendor, [library["billing-vendor"]])
+        assessments.create(session, Actor.cli(), vendor, [library["billing-vendor"]])
     engine.dispose()
 
     sheet_path = tmp_path / "acme.xlsx"

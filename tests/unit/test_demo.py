@@ -84,7 +84,7 @@ def test_demo_vendors_answer_differently_and_stand_at_different_stages(app, dbs:
     assert statuses["ClearPath Medical Billing"] == AssessmentStatus.COMPLETED
     assert statuses["BlueHarbor Claims Co."] == AssessmentStatus.SUBMITTED
     assert statuses["Apex RCM Solutions"] == AssessmentStatus.IN_PROGRESS
-    values = {name: assessments.form_of(dbs, a).values() for name, a in by_vendor.items()}
+    values = {name: assessments.sheet_of(dbs, a).values() for name, a in by_vendor.items()}
     assert values["ClearPath Medical Billing"]["denial_rate"] != values["BlueHarbor Claims Co."]["denial_rate"]
     assert values["BlueHarbor Claims Co."]["mfa_admin"] == "no"
     assert "soc2_report_type" not in values["BlueHarbor Claims Co."]  # no report: its follow-ups are hidden
@@ -110,3 +110,13 @@ def test_seed_all_over_the_demo_adds_nothing_and_signs_the_chains_it_wrote(app, 
     assert _counts(dbs) == before
     assert audit.chains_waiting(dbs) == []
     assert dbs.scalar(select(func.count()).select_from(AuditCheckpoint)) == len(audit.chains(dbs))
+
+
+def test_demo_vendors_are_made_by_the_vendor_service(dbs: Session, tmp_path: Path) -> None:
+    """One audit action for a new vendor, whoever makes it (the demo once wrote its own, "vendor.create")."""
+    demo.seed(dbs, demo.load_or_create_credentials(tmp_path))
+    dbs.commit()
+    actions = [e.action for e in dbs.scalars(select(AuditEvent).where(AuditEvent.target_type == "vendor"))]
+    assert actions == ["vendor.created"] * len(demo.VENDORS)
+    statuses = {v.name: v.status for v in dbs.scalars(select(Vendor))}
+    assert statuses["Apex RCM Solutions"].value == "prospect" and statuses["ClearPath Medical Billing"] == "shortlisted"

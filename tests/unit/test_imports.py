@@ -52,3 +52,13 @@ def test_the_pure_core_imports_neither_flask_nor_sqlalchemy(module: str) -> None
     """The core is used from the CLI, the web app and offline tools alike: no web or database layer in it."""
     loaded = _modules_after(f"import {module}")
     assert {"flask", "sqlalchemy"}.isdisjoint(loaded), (module, loaded & {"flask", "sqlalchemy"})
+
+
+def test_the_assessment_and_vendor_services_import_no_flask() -> None:
+    """Services are shared by the web, the CLI and the demo: Flask stays in the web layer."""
+    loaded = _modules_after(
+        "import vendorcheck.assessments, vendorcheck.assessments.spreadsheet, vendorcheck.assessments.answers_json, "
+        "vendorcheck.vendors"
+    )
+    assert {"flask", "flask_wtf", "flask_login"}.isdisjoint(loaded), loaded & {"flask", "flask_wtf", "flask_login"}
+    assert "openpyxl" not in loaded  # a workbook library only when a workbook is read or written

@@ -16,8 +16,8 @@ from tests.web.test_assessments import answers, create_and_send, vendor_post
 from tests.web.test_evidence import pdf, post_multipart
 from vendorcheck import assessments
 from vendorcheck.assessments import Entry
+from vendorcheck.assessments.answering import HIDDEN
 from vendorcheck.audit import Actor
-from vendorcheck.edit_conflicts import HIDDEN
 from vendorcheck.models import Assessment, Evidence, Vendor
 
 
@@ -119,7 +119,7 @@ def test_a_question_hidden_by_the_answers_takes_no_answer(
 def test_the_service_decides_visibility_on_the_answers_as_saved(app: Flask, dbs: Session, sent) -> None:
     """Spreadsheet and command-line imports go through the same rule; a question shown by this save takes its answer."""
     assessment_id, _ = sent
-    form = assessments.form_of(dbs, dbs.get(Assessment, assessment_id))
+    form = assessments.sheet_of(dbs, dbs.get(Assessment, assessment_id))
     result = assessments.save(
         dbs,
         Actor.cli(),

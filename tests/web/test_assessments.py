@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from tests.helpers import Auth, World, csrf_token
 from tests.web.test_evidence import pdf, post_multipart, stored
 from vendorcheck import assessments
+from vendorcheck.audit import Actor
 from vendorcheck.models import (
     ActorKind,
     Answer,
@@ -198,7 +199,7 @@ def test_expired_revoked_and_unknown_links_name_who_to_contact(
 
 def test_questionnaire_versions_are_pinned(app: Flask, dbs: Session, world: World, vendor: Vendor) -> None:
     library = app.extensions["vendorcheck.questionnaires"]
-    actor = assessments.Actor.cli()
+    actor = Actor.cli()
     first = assessments.create(dbs, actor, vendor, [library["billing-vendor"]])
     again = assessments.create(dbs, actor, vendor, [library["billing-vendor"]])
     dbs.commit()
@@ -341,3 +342,36 @@ def test_a_vendor_uploads_evidence_into_a_question_slot_through_the_link(
     late = post_multipart(vendor_client, slot, {"csrf_token": "x", "file": (io.BytesIO(pdf("late")), "late.pdf")})
     assert late.status_code == 410
     assert stored(dbs) == (1, 1)
+
+
+def test_a_document_as_the_vendors_first_step_starts_the_assessment(
+    app: Flask, client: FlaskClient, auth: Auth, dbs: Session, world: World, vendor: Vendor
+) -> None:
+    """Answers entered on the vendor's behalf leave it "sent"; the vendor's own upload makes it "in progress"."""
+    assessment_id, link = create_and_send(client, auth, world, vendor, "soc2-review")
+    enter = f"/assessments/{assessment_id}/s/1"
+    client.post(enter, data={"csrf_token": csrf_token(client, enter), "q-soc2_has_report": "yes"})
+    dbs.rollback()
+    assert dbs.get(Assessment, assessment_id).status == AssessmentStatus.SENT
+    vendor_client = app.test_client()
+    form = {"csrf_token": csrf_token(vendor_client, f"{link}/s/1"), "file": (io.BytesIO(pdf()), "soc2.pdf")}
+    response = post_multipart(vendor_client, f"{link}/q/soc2_report_upload/evidence", form)
+    assert "was received and encrypted" in vendor_client.get(response.headers["Location"]).get_data(as_text=True)
+    dbs.rollback()
+    assert dbs.get(Assessment, assessment_id).status == AssessmentStatus.IN_PROGRESS
+
+
+def test_a_cancelled_assessment_offers_no_field_to_enter_on_the_vendors_behalf(
+    client: FlaskClient, auth: Auth, dbs: Session, world: World, vendor: Vendor
+) -> None:
+    assessment_id, _ = create_and_send(client, auth, world, vendor, "soc2-review")
+    enter = f"/assessments/{assessment_id}/s/1"
+    assert 'name="seen-soc2_has_report"' in client.get(enter).get_data(as_text=True)
+    page = f"/assessments/{assessment_id}"
+    client.post(f"{page}/cancel", data={"csrf_token": csrf_token(client, page), "reason": "Chose another vendor"})
+    dbs.rollback()
+    assert dbs.get(Assessment, assessment_id).status == AssessmentStatus.CANCELLED
+    body = client.get(enter).get_data(as_text=True)
+    assert 'name="seen-soc2_has_report"' not in body and "disabled" in body
+    refused = client.post(enter, data={"csrf_token": csrf_token(client, enter), "q-soc2_has_report": "no"})
+    assert refused.status_code == 302 and "soc2_has_report" not in answers(dbs, assessment_id)

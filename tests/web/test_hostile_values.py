@@ -13,7 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.web.test_scores import ids
-from vendorcheck import assessments, spreadsheet
+from vendorcheck import assessments
+from vendorcheck.assessments import answers_json, spreadsheet
 from vendorcheck.models import Answer, Assessment, Role, Vendor
 from vendorcheck.questionnaire.model import INVALID_STORED
 
@@ -64,7 +65,7 @@ def test_vendor_text_is_never_a_live_formula_in_exports(client, auth, world, ven
     row = next(r for r in answers.iter_rows() if r[0].value == "kpi_method")
     assert row[6].value == FORMULA and row[6].data_type == "s" and row[6].quotePrefix  # shown exactly, as text
     # ...and the file still comes back in unchanged: the round trip reads text, not formulas.
-    form = assessments.form_of(dbs, dbs.get(Assessment, method.assessment_id))
+    form = assessments.sheet_of(dbs, dbs.get(Assessment, method.assessment_id))
     entries = spreadsheet.read_xlsx(form, workbook)
     assert entries["kpi_method"].raw == FORMULA and spreadsheet.diff(form, entries) == []
 
@@ -94,7 +95,7 @@ def exported(client, auth, world, vendors, dbs):
     assessment_id = _answer(dbs, vendors["ClearPath"], "setup_fee").assessment_id
     auth.login_as(world.users[Role.ASSESSOR])
     workbook = client.get(f"/assessments/{assessment_id}/export.xlsx?blank=1").data
-    return assessment_id, assessments.form_of(dbs, dbs.get(Assessment, assessment_id)), workbook
+    return assessment_id, assessments.sheet_of(dbs, dbs.get(Assessment, assessment_id)), workbook
 
 
 def test_a_workbook_claiming_a_huge_sheet_is_read_in_flat_memory(exported) -> None:
@@ -138,4 +139,4 @@ def test_a_workbook_damaged_in_a_later_row_is_refused_clearly(exported) -> None:
 def test_hostile_json_answers_are_refused_clearly(exported, document: bytes, message: str) -> None:
     _, form, _ = exported
     with pytest.raises(spreadsheet.SheetError, match=message):
-        spreadsheet.read_json(form, document)
+        answers_json.read_json(form, document)

@@ -100,7 +100,7 @@ def test_an_interrupted_upload_is_never_listed_or_counted(
     assert "Received:" not in app.test_client().get(f"{link}/s/1").get_data(as_text=True)
     dbs.rollback()
     assessment = dbs.get(Assessment, assessment_id)
-    form = assessments.form_of(dbs, assessment)
+    form = assessments.sheet_of(dbs, assessment)
     assert form.evidence == {} and not form.is_answered(form.question("soc2_report_upload"))
     # Relationships and queries agree: one document received, with one version, and nothing for scoring to count.
     found = dbs.get(Vendor, vendor.id)

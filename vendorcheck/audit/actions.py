@@ -38,6 +38,7 @@ ORGANIZATION_MFA_POLICY = "organization.mfa_policy"  # a second factor became re
 
 # Vendors
 VENDOR_CREATED = "vendor.created"  # a vendor was added (details: name)
+VENDOR_UPDATED = "vendor.updated"  # a vendor's name, status or profile changed (details: what changed)
 
 # Assessments and the vendor's answers
 ASSESSMENT_CREATED = "assessment.created"  # an assessment was created from pinned questionnaire versions

@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 from sqlalchemy.orm import Session
 
-from vendorcheck import assessments, spreadsheet
+from vendorcheck import assessments
+from vendorcheck.assessments import answers_json, spreadsheet
 from vendorcheck.audit import Actor
 from vendorcheck.cli.common import fail, find_vendor, friendly_errors, instance_session
 from vendorcheck.models import Assessment, AssessmentStatus, Vendor
@@ -47,15 +48,15 @@ def answers_export(vendor: str, out: Path, assessment_id: int | None, blank: boo
     if out.suffix.lower() not in (".xlsx", ".json"):
         fail("--out must end in .xlsx or .json")
     with instance_session() as session:
-        form = assessments.form_of(session, _assessment_of(session, find_vendor(session, vendor), assessment_id))
+        sheet = assessments.sheet_of(session, _assessment_of(session, find_vendor(session, vendor), assessment_id))
         if out.suffix.lower() == ".json":
-            data = json.dumps(spreadsheet.export_json(form), indent=2, ensure_ascii=False).encode("utf-8")
+            data = json.dumps(answers_json.export_json(sheet), indent=2, ensure_ascii=False).encode("utf-8")
         else:
-            data = spreadsheet.export_xlsx(form, with_answers=not blank)
+            data = spreadsheet.export_xlsx(sheet, with_answers=not blank)
     partial = out.with_name(out.name + ".partial")
     partial.write_bytes(data)
     partial.replace(out)
-    click.echo(f"Wrote {out} (assessment {form.assessment.id}, {len(form.answers)} answers).")
+    click.echo(f"Wrote {out} (assessment {sheet.assessment.id}, {len(sheet.answers)} answers).")
 
 
 @answers.command("import")
@@ -67,28 +68,28 @@ def answers_export(vendor: str, out: Path, assessment_id: int | None, blank: boo
 def answers_import(vendor: str, file: Path, assessment_id: int | None, dry_run: bool) -> None:
     """Read FILE.xlsx or FILE.json into a vendor's assessment: every bad cell is listed and nothing applied."""
     with instance_session() as session:
-        form = assessments.form_of(session, _assessment_of(session, find_vendor(session, vendor), assessment_id))
+        sheet = assessments.sheet_of(session, _assessment_of(session, find_vendor(session, vendor), assessment_id))
         data = file.read_bytes()
         try:
-            reader = spreadsheet.read_json if file.suffix.lower() == ".json" else spreadsheet.read_xlsx
-            entries = reader(form, data)
+            reader = answers_json.read_json if file.suffix.lower() == ".json" else spreadsheet.read_xlsx
+            entries = reader(sheet, data)
         except spreadsheet.SheetError as error:
             for problem in error.problems:
                 click.echo(f"{file}: {problem}", err=True)
             click.echo(f"vendorcheck: error: {len(error.problems)} problem(s); nothing was imported.", err=True)
             sys.exit(1)
-        changes = spreadsheet.diff(form, entries)
+        changes = spreadsheet.diff(sheet, entries)
         for change in changes:
             click.echo(f"{change.question_id}: {change.before} -> {change.after}")
         if dry_run or not changes:
             click.echo(f"{len(changes)} change(s){' (dry run: nothing written)' if dry_run else ''}.")
             session.rollback()
             return
-        result = assessments.save(session, Actor.cli(), form, entries, on_behalf=True)
+        result = assessments.save(session, Actor.cli(), sheet, entries, on_behalf=True)
         if result.errors:
             session.rollback()
             fail("; ".join(f"{k}: {v}" for k, v in result.errors.items()))
-        click.echo(f"Imported {len(result.changed)} change(s) into assessment {form.assessment.id}.")
+        click.echo(f"Imported {len(result.changed)} change(s) into assessment {sheet.assessment.id}.")
 
 
 @click.group("questionnaires")

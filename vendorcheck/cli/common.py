@@ -13,10 +13,10 @@ from functools import wraps
 from typing import Any, NoReturn
 
 import click
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from vendorcheck import accounts, assessments, db, evidence, signing
+from vendorcheck import accounts, assessments, db, evidence, signing, vendors
 from vendorcheck.config import ConfigError, Settings, load_settings
 from vendorcheck.models import Vendor
 from vendorcheck.vault.chunked import VaultError
@@ -46,6 +46,7 @@ def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             VaultError,
             evidence.EvidenceError,
             assessments.AssessmentError,
+            vendors.VendorError,
         ) as exc:
             fail(str(exc))
 
@@ -73,13 +74,5 @@ def instance_session(settings: Settings | None = None, *, read_only: bool = Fals
 
 
 def find_vendor(session: Session, ref: str) -> Vendor:
-    """A vendor by id or exact name (VENDOR in the CLI contract)."""
-    by_id = ref.isascii() and ref.isdigit() and len(ref) <= 18  # a 64-bit id; "²" and 10**30 are names, not ids
-    query = select(Vendor).where(Vendor.id == int(ref)) if by_id else select(Vendor).where(Vendor.name == ref)
-    found = session.scalars(query).all()
-    if not found:
-        raise assessments.AssessmentError(f"no vendor {ref!r}: see `vendorcheck vendors list`")
-    if len(found) > 1:
-        ids = ", ".join(str(v.id) for v in found)
-        raise assessments.AssessmentError(f"several vendors are named {ref!r} (ids {ids}); give the id instead")
-    return found[0]
+    """A vendor by id or exact name (VENDOR in the CLI contract), in any organization of the instance."""
+    return vendors.find(session, None, ref)

@@ -101,13 +101,13 @@ def _raw(value: Any) -> str | list[str]:
     return [str(v) for v in value] if isinstance(value, list) else str(value)
 
 
-def _file_evidence(session: Session, vendor: Vendor, assessment: Assessment, form: assessments.Form) -> None:
+def _file_evidence(session: Session, vendor: Vendor, assessment: Assessment, sheet: assessments.AnswerSheet) -> None:
     """File the vendor's demo documents under the questions that ask for their kind of document."""
     for item in session.scalars(select(Evidence).where(Evidence.vendor_id == vendor.id, Evidence.received())):
         covers = COVERS.get(item.kind.value, frozenset())
         wanted = [
             q.id
-            for q in form.visible()
+            for q in sheet.visible()
             if (q.evidence is not None and q.evidence.kind == item.kind.value) or (q.domain in covers and q.weight > 0)
         ]
         if wanted:
@@ -131,25 +131,25 @@ def seed_answers(session: Session, org_name: str, library: Mapping[str, Question
         )
         assessments.issue_link(session, actor, assessment)
         vendor_actor = assessments.vendor_actor(assessment)
-        form = assessments.form_of(session, assessment)
+        sheet = assessments.sheet_of(session, assessment)
         entries: dict[str, Entry] = {}
         for questionnaire in chosen:
             for qid, value in answers_for(questionnaire, strength, fixed, today, vendor.name).items():
                 entries[qid] = Entry(raw=_raw(value))
         if stage == "in_progress":
             entries = dict(list(entries.items())[: len(entries) // 2])
-        result = assessments.save(session, vendor_actor, form, entries)
+        result = assessments.save(session, vendor_actor, sheet, entries)
         if result.errors:
             raise ValueError(f"demo answers for {vendor.name} do not fit the questionnaires: {result.errors}")
-        _file_evidence(session, vendor, assessment, form)
+        _file_evidence(session, vendor, assessment, sheet)
         if stage != "in_progress":
-            missing = assessments.submit(session, vendor_actor, assessments.form_of(session, assessment))
+            missing = assessments.submit(session, vendor_actor, assessments.sheet_of(session, assessment))
             if missing:
                 raise ValueError(f"demo answers for {vendor.name} leave questions open: {[q.id for q in missing]}")
         if stage == "completed":
-            form = assessments.form_of(session, assessment)
-            for question in form.visible():
-                assessments.review(session, actor, form, question.id, "accept")
-            assessments.complete(session, actor, form)
+            sheet = assessments.sheet_of(session, assessment)
+            for question in sheet.visible():
+                assessments.review(session, actor, sheet, question.id, "accept")
+            assessments.complete(session, actor, sheet)
         created += 1
     return created

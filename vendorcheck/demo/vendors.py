@@ -10,8 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from vendorcheck import audit
-from vendorcheck.audit import actions
+from vendorcheck import vendors
 from vendorcheck.demo.people import DEMO_ACTOR
 from vendorcheck.models import Organization, PhiVolume, Vendor, VendorContact, VendorStatus
 
@@ -87,23 +86,12 @@ VENDORS: list[dict[str, Any]] = [
 
 
 def create_vendor(session: Session, org: Organization, spec: dict[str, Any]) -> Vendor:
-    """Make one demo vendor and its contacts from its entry in ``VENDORS`` (the one place the demo makes one)."""
-    fields = {k: v for k, v in spec.items() if k != "contacts"}
-    vendor = Vendor(org_id=org.id, **fields)
+    """Make one demo vendor and its contacts from its entry in ``VENDORS``, through the vendor service."""
+    profile = {k: v for k, v in spec.items() if k not in ("name", "status", "contacts")}
+    vendor = vendors.create(session, DEMO_ACTOR, org.id, spec["name"], profile, status=spec["status"])
     for index, (name, email, title, phone) in enumerate(spec["contacts"]):
         vendor.contacts.append(VendorContact(name=name, email=email, title=title, phone=phone, is_primary=index == 0))
-    session.add(vendor)
     session.flush()
-    audit.record(
-        session,
-        actions.VENDOR_CREATED,
-        DEMO_ACTOR,
-        org_id=org.id,
-        vendor_id=vendor.id,
-        target_type="vendor",
-        target_id=vendor.id,
-        details={"name": vendor.name},
-    )
     return vendor
 
 

@@ -24,7 +24,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from vendorcheck import assessments, audit, evidence, scores, signing, spreadsheet
+from vendorcheck import assessments, audit, evidence, scores, signing
+from vendorcheck.assessments import answers_json
 from vendorcheck.audit import Actor, actions, trail
 from vendorcheck.models import AssessmentStatus, AuditCheckpoint, AuditEvent, Evidence, Organization, Vendor
 from vendorcheck.packets import format as packet_format
@@ -291,7 +292,7 @@ def prepare(
 
     profile = scores.current_profile(session, vendor.org_id)
     scored = scores.score_vendors(session, [vendor], profile, today)[0]
-    forms = [assessments.form_of(session, a) for a in vendor.assessments if a.status != AssessmentStatus.CANCELLED]
+    forms = [assessments.sheet_of(session, a) for a in vendor.assessments if a.status != AssessmentStatus.CANCELLED]
     organization = session.get(Organization, vendor.org_id)
     assert organization is not None
     created = checkpoint.created_at
@@ -324,7 +325,7 @@ def prepare(
         packet_format.PayloadFile.of_json("score/score.json", scores.score_json(scored)),
         *(
             packet_format.PayloadFile.of_json(
-                f"answers/assessment-{form.assessment.id}.json", spreadsheet.export_json(form)
+                f"answers/assessment-{form.assessment.id}.json", answers_json.export_json(form)
             )
             for form in forms
         ),

@@ -1,8 +1,11 @@
 """What the vendor portal and the assessor's "enter on the vendor's behalf" page share: reading a section's form.
 
+Request parsing and template data only; what shows, who may change what and what is saved is the service's
+(:mod:`vendorcheck.assessments`).
+
 Field names: ``q-<id>`` (the answer; repeated for multiple choice), ``c-<id>`` (comment), ``na-<id>`` (not
 applicable), ``seen-<id>`` (what the page showed, so a save writes only what the person changed: see
-``vendorcheck.edit_conflicts``). Only the questions shown on the page are read; the service refuses anything
+``vendorcheck.assessments.answering``). Only the questions shown on the page are read; the service refuses anything
 for a question the answers hide.
 """
 
@@ -13,21 +16,14 @@ from typing import Any
 from flask import flash
 from werkzeug.datastructures import MultiDict
 
-from vendorcheck.assessments import Entry, Form
-from vendorcheck.edit_conflicts import Seen
+from vendorcheck.assessments import AnswerSheet, Entry, Seen
 from vendorcheck.questionnaire.model import Question, Section
 
 
-def section_at(form: Form, number: int) -> Section | None:
-    """The ``number``-th section (1-based) across the assessment's questionnaires."""
-    sections = form.sections
-    return sections[number - 1][1] if 1 <= number <= len(sections) else None
-
-
-def entries_from_post(form: Form, section: Section, posted: MultiDict[str, str]) -> dict[str, Entry]:
+def entries_from_post(sheet: AnswerSheet, section: Section, posted: MultiDict[str, str]) -> dict[str, Entry]:
     """The entries a section's form posted (evidence slots excluded): every question shown, and any other the post
     names, so that the service refuses an answer to a hidden question out loud instead of it being dropped."""
-    shown = {q.id for q in form.visible()}
+    shown = {q.id for q in sheet.visible()}
     entries: dict[str, Entry] = {}
     for question in section.questions:
         named = any(f"{prefix}-{question.id}" in posted for prefix in ("q", "c", "na"))
@@ -44,9 +40,9 @@ def entries_from_post(form: Form, section: Section, posted: MultiDict[str, str])
     return entries
 
 
-def flash_unshown(form: Form, section: Section, errors: dict[str, str]) -> None:
+def flash_unshown(sheet: AnswerSheet, section: Section, errors: dict[str, str]) -> None:
     """Say what was refused for questions the page does not show (hidden ones), since no field carries it."""
-    shown = {q.id for q in form.visible()}
+    shown = {q.id for q in sheet.visible()}
     for question in section.questions:
         if question.id in errors and question.id not in shown:
             flash(f"“{question.text}”: {errors[question.id]}", "error")
@@ -65,19 +61,9 @@ def kept_inputs(posted: MultiDict[str, str] | None, errors: dict[str, str]) -> d
     return kept
 
 
-def affecting(form: Form) -> set[str]:
-    """Ids of questions other questions' conditions look at: changing them may show or hide questions."""
-    names: set[str] = set()
-    for questionnaire in form.questionnaires:
-        for question in questionnaire.questions:
-            if question.when is not None:
-                names |= question.when.names()
-    return names
-
-
-def question_view(form: Form, question: Question) -> dict[str, Any]:
+def question_view(sheet: AnswerSheet, question: Question) -> dict[str, Any]:
     """Template data for one question: current value, comment, review state."""
-    answer = form.answers.get(question.id)
+    answer = sheet.answers.get(question.id)
     seen = Seen.of(answer.value, answer.not_applicable, answer.comment) if answer else Seen.of(None, False, None)
     return {
         "q": question,
@@ -85,6 +71,25 @@ def question_view(form: Form, question: Question) -> dict[str, Any]:
         "comment": answer.comment if answer else None,
         "na": bool(answer and answer.not_applicable),
         "answer": answer,
-        "evidence": form.evidence.get(question.id, []),
+        "evidence": sheet.evidence.get(question.id, []),
         "seen": seen.token,
+    }
+
+
+def section_context(
+    sheet: AnswerSheet, number: int, errors: dict[str, str], posted: MultiDict[str, str] | None, editable: set[str]
+) -> dict[str, Any]:
+    """Template data for ``portal/section.html``: section ``number``'s visible questions, refused entries kept."""
+    questionnaire, section = sheet.sections[number - 1]
+    return {
+        "number": number,
+        "section": section,
+        "questionnaire": questionnaire,
+        "total_sections": len(sheet.sections),
+        "rows": [question_view(sheet, q) for q in sheet.visible() if q.section_id == section.id],
+        "errors": errors,
+        "kept": kept_inputs(posted, errors),
+        "affecting": sheet.affecting(),
+        "editable": editable,
+        "clarifying": sheet.under_clarification(),
     }

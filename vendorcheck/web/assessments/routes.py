@@ -7,21 +7,14 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.wrappers import Response as BaseResponse
 
 from vendorcheck import assessments as service
-from vendorcheck import db, spreadsheet
-from vendorcheck.assessments import AssessmentError, Form
-from vendorcheck.models import Assessment, AssessmentStatus, Vendor
+from vendorcheck import db, vendors
+from vendorcheck.assessments import AssessmentError, VendorLink, answers_json, spreadsheet
+from vendorcheck.assessments.spreadsheet import SheetError
+from vendorcheck.models import Assessment, Vendor
 from vendorcheck.permissions import Capability
 from vendorcheck.questionnaire.model import Questionnaire
-from vendorcheck.spreadsheet import SheetError
 from vendorcheck.web.access import current_actor, get_or_404, requires
-from vendorcheck.web.answering import (
-    affecting,
-    entries_from_post,
-    flash_unshown,
-    kept_inputs,
-    question_view,
-    section_at,
-)
+from vendorcheck.web.answering import entries_from_post, flash_unshown, section_context
 from vendorcheck.web.assessments import bp
 from vendorcheck.web.assessments.forms import ApplyImportForm, CancelForm, ImportForm, LinkForm, NewAssessmentForm
 from vendorcheck.web.forms import ActionForm
@@ -36,22 +29,22 @@ def _library() -> dict[str, Questionnaire]:
 
 def _page(assessment: Assessment, status: int = 200, **extra: object) -> tuple[str, int]:
     session = db.session()
-    form = service.form_of(session, assessment)
-    answered, asked = form.progress()
+    sheet = service.sheet_of(session, assessment)
+    answered, asked = sheet.progress()
     context: dict[str, object] = {
         "assessment": assessment,
         "vendor": assessment.vendor,
-        "form": form,
+        "sheet": sheet,
         "answered": answered,
         "asked": asked,
-        "visible": form.visible_ids(),
-        "link_state": service.link_state(assessment),
+        "visible": sheet.visible_ids(),
+        "link": VendorLink.of(assessment),
         "timeline": service.timeline(session, assessment),
         "link_form": LinkForm(),
         "action_form": ActionForm(),
         "cancel_form": CancelForm(),
         "import_form": ImportForm(),
-        "reviewable": assessment.status in service.REVIEWABLE,
+        "reviewable": sheet.reviewable,
         "effective": service.effective_value,
     }
     context.update(extra)
@@ -69,7 +62,7 @@ def new(vendor_id: int) -> tuple[str, int] | BaseResponse:
         (key, f"{q.title} ({len(q.questions)} questions, version {q.version})") for key, q in library.items()
     ]
     if request.method == "GET":
-        primary = next((c for c in vendor.contacts if c.is_primary), vendor.contacts[0] if vendor.contacts else None)
+        primary = vendors.primary_contact(vendor)
         if primary is not None:
             form.contact_name.data, form.contact_email.data = primary.name, primary.email
     if form.validate_on_submit():
@@ -160,12 +153,12 @@ def review(assessment_id: int, question_id: str) -> tuple[str, int] | BaseRespon
     """Accept, ask to clarify, or override one answer."""
     assessment = get_or_404(Assessment, assessment_id)
     session = db.session()
-    form = service.form_of(session, assessment)
+    sheet = service.sheet_of(session, assessment)
     if not ActionForm().validate_on_submit():
         flash("The page expired; nothing was recorded. Try again.", "error")
         return redirect(url_for("assessments.show", assessment_id=assessment.id))
     try:
-        question = form.question(question_id)
+        question = sheet.question(question_id)
     except KeyError:
         flash("That question is not part of this assessment.", "error")
         return redirect(url_for("assessments.show", assessment_id=assessment.id))
@@ -174,7 +167,7 @@ def review(assessment_id: int, question_id: str) -> tuple[str, int] | BaseRespon
         service.review(
             session,
             current_actor(),
-            form,
+            sheet,
             question_id,
             request.form.get("action", ""),
             note=request.form.get("note"),
@@ -206,7 +199,7 @@ def _transition(assessment_id: int, step: object, done: str) -> BaseResponse:
     if ActionForm().validate_on_submit():
         session = db.session()
         try:
-            step(session, current_actor(), service.form_of(session, assessment))  # type: ignore[operator]
+            step(session, current_actor(), service.sheet_of(session, assessment))  # type: ignore[operator]
             session.commit()
             flash(done, "success")
         except AssessmentError as error:
@@ -221,8 +214,8 @@ def enter(assessment_id: int, number: int) -> tuple[str, int] | BaseResponse:
     """Enter answers on the vendor's behalf (from a call or a PDF); they are marked as entered by you."""
     assessment = get_or_404(Assessment, assessment_id)
     session = db.session()
-    form = service.form_of(session, assessment)
-    current = section_at(form, number)
+    sheet = service.sheet_of(session, assessment)
+    current = sheet.section(number)
     if current is None:
         return redirect(url_for("assessments.show", assessment_id=assessment.id))
     errors: dict[str, str] = {}
@@ -231,39 +224,33 @@ def enter(assessment_id: int, number: int) -> tuple[str, int] | BaseResponse:
         posted = request.form
         try:
             result = service.save(
-                session, current_actor(), form, entries_from_post(form, current, posted), on_behalf=True
+                session, current_actor(), sheet, entries_from_post(sheet, current, posted), on_behalf=True
             )
         except AssessmentError as error:
             flash(str(error), "error")
             return redirect(url_for("assessments.show", assessment_id=assessment.id))
         session.commit()
         errors = result.errors
-        flash_unshown(form, current, errors)
+        flash_unshown(sheet, current, errors)
         if not errors:
-            if request.form.get("go") == "next" and number < len(form.sections):
+            if request.form.get("go") == "next" and number < len(sheet.sections):
                 return redirect(url_for("assessments.enter", assessment_id=assessment.id, number=number + 1))
             flash("Saved, marked as entered by you on the vendor's behalf.", "success")
             return redirect(url_for("assessments.enter", assessment_id=assessment.id, number=number))
+    answered, asked = sheet.progress()
     return render_template(
         "portal/section.html",
         on_behalf=True,
-        number=number,
-        section=current,
-        questionnaire=form.sections[number - 1][0],
-        total_sections=len(form.sections),
-        rows=[question_view(form, q) for q in form.visible() if q.section_id == current.id],
-        errors=errors,
-        kept=kept_inputs(posted, errors),
-        affecting=affecting(form),
-        editable={q.id for q in current.questions} if assessment.status != AssessmentStatus.COMPLETED else set(),
-        clarifying=form.under_clarification(),
+        **section_context(
+            sheet, number, errors, posted, {q.id for q in current.questions if sheet.editable_on_behalf(q.id)}
+        ),
         assessment=assessment,
         vendor=assessment.vendor,
-        form=form,
+        sheet=sheet,
         action_form=ActionForm(),
-        locked=assessment.status in (AssessmentStatus.COMPLETED, AssessmentStatus.CANCELLED),
-        answered=form.progress()[0],
-        asked=form.progress()[1],
+        locked=not sheet.open_on_behalf,
+        answered=answered,
+        asked=asked,
     ), (400 if errors else 200)
 
 
@@ -275,9 +262,9 @@ def enter(assessment_id: int, number: int) -> tuple[str, int] | BaseResponse:
 def export(assessment_id: int) -> Response:
     """The questionnaire as a workbook: blank (``?blank=1``) or with the current answers."""
     assessment = get_or_404(Assessment, assessment_id)
-    form = service.form_of(db.session(), assessment)
+    sheet = service.sheet_of(db.session(), assessment)
     blank = request.args.get("blank") == "1"
-    data = spreadsheet.export_xlsx(form, with_answers=not blank)
+    data = spreadsheet.export_xlsx(sheet, with_answers=not blank)
     name = f"assessment-{assessment.id}{'-blank' if blank else ''}.xlsx"
     return Response(
         data,
@@ -296,18 +283,18 @@ def import_preview(assessment_id: int) -> tuple[str, int]:
     """Read a filled workbook (or JSON) and show what would change; nothing is applied yet."""
     assessment = get_or_404(Assessment, assessment_id)
     upload = ImportForm()
-    form: Form = service.form_of(db.session(), assessment)
+    sheet = service.sheet_of(db.session(), assessment)
     if not upload.validate_on_submit() or not upload.sheet.data:
         return _page(assessment, 400, import_errors=["Choose the filled .xlsx or .json file."])
     data = upload.sheet.data.read(spreadsheet.MAX_BYTES + 1)
     try:
         if (upload.sheet.data.filename or "").lower().endswith(".json"):
-            entries = spreadsheet.read_json(form, data)
+            entries = answers_json.read_json(sheet, data)
         else:
-            entries = spreadsheet.read_xlsx(form, data)
+            entries = spreadsheet.read_xlsx(sheet, data)
     except SheetError as error:
         return _page(assessment, 400, import_errors=error.problems)
-    changes = spreadsheet.diff(form, entries)
+    changes = spreadsheet.diff(sheet, entries)
     payload = _serializer().dumps({"assessment": assessment.id, "entries": spreadsheet.entries_to_payload(entries)})
     apply_form = ApplyImportForm(payload=payload)
     return render_template(
@@ -338,7 +325,7 @@ def import_apply(assessment_id: int) -> BaseResponse:
         result = service.save(
             session,
             current_actor(),
-            service.form_of(session, assessment),
+            service.sheet_of(session, assessment),
             spreadsheet.entries_from_payload(data["entries"]),
             on_behalf=True,
         )

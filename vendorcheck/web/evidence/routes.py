@@ -2,48 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from urllib.parse import quote
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as BaseResponse
 
 from vendorcheck import db
 from vendorcheck import evidence as service
-from vendorcheck.audit import Actor
-from vendorcheck.evidence import EvidenceDetails, EvidenceError, Upload, Vault
-from vendorcheck.models import Evidence, EvidenceKind, EvidenceVersion, Vendor
+from vendorcheck.evidence import EvidenceDetails, EvidenceError, Vault
+from vendorcheck.models import Evidence, EvidenceKind, Vendor
 from vendorcheck.permissions import Capability
 from vendorcheck.questionnaire.model import Questionnaire
 from vendorcheck.vault.chunked import VaultError
-from vendorcheck.vault.filetypes import ACCEPTED, ACCEPTED_TEXT
 from vendorcheck.web.access import current_actor, get_or_404, requires
 from vendorcheck.web.evidence import bp
 from vendorcheck.web.evidence.forms import EvidenceForm, NewVersionForm, ReviewForm
 from vendorcheck.web.security import csrf
-from vendorcheck.web.uploads import FormRefused, StreamedForm, stream_form
+from vendorcheck.web.uploads import Receiver, receive, upload_context
 
 DOWNLOAD_CSP = "default-src 'none'; sandbox"
-ACCEPT_ATTRIBUTE = ",".join(sorted({f".{t.extension}" for t in ACCEPTED} | {t.media_type for t in ACCEPTED}))
 
 
 def _vault() -> Vault:
     return current_app.extensions["vendorcheck.vault"]
-
-
-def _max_upload() -> int:
-    return current_app.config["VENDORCHECK_SETTINGS"].max_upload_mib * 1024 * 1024
-
-
-def upload_context() -> dict[str, object]:
-    return {"accept": ACCEPT_ATTRIBUTE, "accepted_text": ACCEPTED_TEXT, "max_mib": _max_upload() // (1024 * 1024)}
-
-
-DetailsOf = Callable[[FlaskForm], "EvidenceDetails | None"]
 
 
 def _evidence_form(**kwargs: object) -> EvidenceForm:
@@ -71,87 +55,6 @@ def default_valid_until(library: dict[str, Questionnaire], question_ids: list[st
     return min(ends, default=None)
 
 
-class Receiver:
-    """Starts the upload when the file part begins (fields validated, rows created) and feeds it.
-
-    ``details_of`` turns the validated form into what the document is (a new item), or None for a new
-    version of ``evidence``; ``actor`` is who uploads (the signed-in user unless given: a vendor link).
-    """
-
-    def __init__(
-        self,
-        vendor: Vendor,
-        make_form: Callable[..., FlaskForm],
-        evidence: Evidence | None = None,
-        *,
-        details_of: DetailsOf = _details_from_evidence_form,
-        actor: Actor | None = None,
-    ) -> None:
-        self.vendor, self.make_form, self.evidence = vendor, make_form, evidence
-        self.details_of, self.actor = details_of, actor or current_actor()
-        self.form: FlaskForm | None = None
-        self.upload: Upload | None = None
-        self.version_id: int | None = None
-        self.renamed_from: str | None = None  # the uploader's name, when the stored one got the right extension
-
-    def __call__(self, fields: MultiDict[str, str], filename: str | None) -> Upload:
-        self.form = self.make_form(formdata=fields)
-        if not self.form.validate():
-            if "csrf_token" in self.form.errors:
-                raise FormRefused("The form expired or was sent from elsewhere. Reload the page and try again.")
-            raise FormRefused("Correct the fields marked above, then choose the file again.")
-        if not filename:
-            raise FormRefused("Choose the document to upload.")
-        details = self.details_of(self.form)
-        session = db.session()
-        version = service.start_upload(
-            session, self.actor, self.vendor, filename, details=details, evidence=self.evidence
-        )
-        session.commit()  # the ids exist before any byte is encrypted under them
-        self.version_id = version.id
-        self.upload = Upload(_vault(), version, _max_upload())
-        return self.upload
-
-    def complete(self, streamed: StreamedForm) -> EvidenceVersion:
-        """Finish the upload, or abandon it and raise the error to show on the form."""
-        session = db.session()
-        try:
-            if streamed.error is not None:
-                raise streamed.error
-            if not streamed.file_seen or self.upload is None:
-                self.form = self.form or self.make_form(formdata=streamed.fields)
-                self.form.validate()
-                raise FormRefused("Choose the document to upload.")
-            sealed, file_type = self.upload.finish()
-            # Read afresh and lock: a sweep skips a locked row, and one that already went is said plainly.
-            version = session.get(EvidenceVersion, self.version_id, populate_existing=True, with_for_update=True)
-            if version is None:  # only an upload running for longer than the sweep's grace period can lose it
-                raise FormRefused("The upload took too long and was discarded. Please try again.")
-            self.renamed_from = service.finish_upload(session, self.actor, version, sealed, file_type)
-            session.commit()
-            return version
-        except BaseException as exc:
-            session.rollback()
-            if self.upload is not None:
-                self.upload.abort()
-            if self.version_id is not None:
-                service.abandon_upload(session, _vault(), self.version_id, self.actor, str(exc))
-                session.commit()
-            raise
-
-
-def receive(receiver: Receiver) -> tuple[EvidenceVersion | None, str | None]:
-    """(version, None) on success, or (None, message for the form)."""
-    try:
-        streamed = stream_form(receiver, _max_upload())
-    except FormRefused as exc:
-        return None, str(exc)
-    try:
-        return receiver.complete(streamed), None
-    except (FormRefused, EvidenceError, VaultError) as exc:
-        return None, str(exc)
-
-
 @bp.route("/vendors/<int:vendor_id>/evidence/new", methods=["GET", "POST"])
 @requires(Capability.EVIDENCE_UPLOAD)
 @csrf.exempt  # the body is streamed; the form's own CSRF field is checked before any byte is stored
@@ -161,7 +64,7 @@ def upload(vendor_id: int) -> str | tuple[str, int] | BaseResponse:
     if request.method != "POST":
         form = _evidence_form()
         return render_template("evidence/new.html", vendor=vendor, form=form, error=None, **upload_context())
-    receiver = Receiver(vendor, _evidence_form)
+    receiver = Receiver(vendor, _evidence_form, details_of=_details_from_evidence_form)
     version, error = receive(receiver)
     if version is None:
         form = receiver.form or _evidence_form(formdata=None)

@@ -16,24 +16,17 @@ from wtforms.validators import Length, Optional
 from vendorcheck import assessments as service
 from vendorcheck import db
 from vendorcheck import evidence as evidence_service
-from vendorcheck.assessments import AssessmentError, Form, LinkError
+from vendorcheck.assessments import AnswerSheet, AssessmentError, LinkError
 from vendorcheck.audit import Actor
 from vendorcheck.evidence import EvidenceDetails
-from vendorcheck.models import Assessment, AssessmentStatus, EvidenceKind, User
+from vendorcheck.models import Assessment, User
 from vendorcheck.web import ratelimit
 from vendorcheck.web.access import public
-from vendorcheck.web.answering import (
-    affecting,
-    entries_from_post,
-    flash_unshown,
-    kept_inputs,
-    question_view,
-    section_at,
-)
-from vendorcheck.web.evidence.routes import Receiver, receive, upload_context
+from vendorcheck.web.answering import entries_from_post, flash_unshown, section_context
 from vendorcheck.web.forms import ActionForm, NotInFuture
 from vendorcheck.web.portal import bp
 from vendorcheck.web.security import csrf
+from vendorcheck.web.uploads import Receiver, receive, upload_context
 
 
 class SlotForm(FlaskForm):
@@ -66,17 +59,17 @@ def _actor(assessment: Assessment) -> Actor:
     return service.vendor_actor(assessment, request.remote_addr)
 
 
-def _common(token: str, form: Form) -> dict[str, object]:
-    answered, asked = form.progress()
+def _common(token: str, sheet: AnswerSheet) -> dict[str, object]:
+    answered, asked = sheet.progress()
     return {
         "token": token,
-        "form": form,
-        "assessment": form.assessment,
-        "vendor": form.assessment.vendor,
-        "organization": form.assessment.vendor.organization,
+        "sheet": sheet,
+        "assessment": sheet.assessment,
+        "vendor": sheet.assessment.vendor,
+        "organization": sheet.assessment.vendor.organization,
         "answered": answered,
         "asked": asked,
-        "locked": form.assessment.status not in service.OPEN_FOR_VENDOR,
+        "locked": not sheet.open_for_vendor,
         "action_form": ActionForm(),
     }
 
@@ -89,8 +82,8 @@ def overview(token: str) -> str | tuple[str, int] | BaseResponse:
     assessment, refused = _open(token)
     if assessment is None:
         return refused
-    form = service.form_of(db.session(), assessment)
-    return render_template("portal/overview.html", missing=None, **_common(token, form))
+    sheet = service.sheet_of(db.session(), assessment)
+    return render_template("portal/overview.html", missing=None, **_common(token, sheet))
 
 
 @bp.route("/<token>/s/<int:number>", methods=["GET", "POST"])
@@ -102,8 +95,8 @@ def section(token: str, number: int) -> str | tuple[str, int] | BaseResponse:
     if assessment is None:
         return refused
     session = db.session()
-    form = service.form_of(session, assessment)
-    current = section_at(form, number)
+    sheet = service.sheet_of(session, assessment)
+    current = sheet.section(number)
     if current is None:
         return redirect(url_for("portal.overview", token=token))
     errors: dict[str, str] = {}
@@ -114,16 +107,16 @@ def section(token: str, number: int) -> str | tuple[str, int] | BaseResponse:
             return redirect(url_for("portal.section", token=token, number=number))
         posted = request.form
         try:
-            result = service.save(session, _actor(assessment), form, entries_from_post(form, current, posted))
+            result = service.save(session, _actor(assessment), sheet, entries_from_post(sheet, current, posted))
         except AssessmentError as error:
             flash(str(error), "error")
             return redirect(url_for("portal.overview", token=token))
         session.commit()
         errors = result.errors
-        flash_unshown(form, current, errors)
+        flash_unshown(sheet, current, errors)
         if not errors:
             go = request.form.get("go", "save")
-            if go == "next" and number < len(form.sections):
+            if go == "next" and number < len(sheet.sections):
                 return redirect(url_for("portal.section", token=token, number=number + 1))
             if go == "next":
                 return redirect(url_for("portal.overview", token=token))
@@ -132,21 +125,13 @@ def section(token: str, number: int) -> str | tuple[str, int] | BaseResponse:
             at = request.form.get("at", "")
             anchor = at if at in {f"q-{q.id}" for q in current.questions} else None
             return redirect(url_for("portal.section", token=token, number=number, _anchor=anchor))
+    editable = {q.id for q in current.questions if sheet.editable_by_vendor(q.id)}
     return render_template(
         "portal/section.html",
-        number=number,
-        section=current,
-        questionnaire=form.sections[number - 1][0],
-        total_sections=len(form.sections),
-        rows=[question_view(form, q) for q in form.visible() if q.section_id == current.id],
-        errors=errors,
-        kept=kept_inputs(posted, errors),
-        affecting=affecting(form),
-        editable={q.id for q in current.questions if form.editable_by_vendor(q.id)},
-        clarifying=form.under_clarification(),
         slot_form=SlotForm(),
+        **section_context(sheet, number, errors, posted, editable),
         **upload_context(),
-        **_common(token, form),
+        **_common(token, sheet),
     ), (400 if errors else 200)
 
 
@@ -159,17 +144,17 @@ def submit(token: str) -> str | tuple[str, int] | BaseResponse:
     if assessment is None:
         return refused
     session = db.session()
-    form = service.form_of(session, assessment)
+    sheet = service.sheet_of(session, assessment)
     if not ActionForm().validate_on_submit():
         flash("The page expired. Nothing was submitted: try again.", "error")
         return redirect(url_for("portal.overview", token=token))
     try:
-        missing = service.submit(session, _actor(assessment), form)
+        missing = service.submit(session, _actor(assessment), sheet)
     except AssessmentError as error:
         flash(str(error), "error")
         return redirect(url_for("portal.overview", token=token))
     if missing:
-        return render_template("portal/overview.html", missing=missing, **_common(token, form)), 400
+        return render_template("portal/overview.html", missing=missing, **_common(token, sheet)), 400
     session.commit()
     flash("Thank you: your answers were submitted. The practice will review them and may come back to you.", "success")
     return redirect(url_for("portal.overview", token=token))
@@ -185,31 +170,20 @@ def upload(token: str, question_id: str) -> str | tuple[str, int] | BaseResponse
     if assessment is None:
         return refused
     session = db.session()
-    form = service.form_of(session, assessment)
+    sheet = service.sheet_of(session, assessment)
     try:
-        question = form.question(question_id)
+        question = sheet.question(question_id)
     except KeyError:
         return redirect(url_for("portal.overview", token=token))
-    number = next(n for n, (_, s) in enumerate(form.sections, 1) if s.id == question.section_id)
-    back = url_for("portal.section", token=token, number=number) + f"#q-{question.id}"
+    back = url_for("portal.section", token=token, number=sheet.section_number(question)) + f"#q-{question.id}"
     try:
-        service.check_document_slot(form, question)
+        service.check_document_slot(sheet, question)
     except AssessmentError as error:
         flash(str(error), "error")
         return redirect(back)
-    rule = question.evidence
-    assert rule is not None
 
     def details_of(slot: FlaskForm) -> EvidenceDetails:
-        issued = slot.issued_on.data
-        return EvidenceDetails(
-            EvidenceKind(rule.kind),
-            (slot.title.data or "").strip() or rule.description or question.text,
-            [question.id],
-            issued,
-            rule.expires(issued),
-            assessment_id=assessment.id,
-        )
+        return service.slot_document(sheet, question, slot.title.data, slot.issued_on.data)
 
     receiver = Receiver(assessment.vendor, SlotForm, details_of=details_of, actor=_actor(assessment))
     version, error = receive(receiver)
@@ -219,9 +193,8 @@ def upload(token: str, question_id: str) -> str | tuple[str, int] | BaseResponse
         error = " ".join(e for name, found in fields.items() if name != "csrf_token" for e in found) or error
         flash(f"The document was not stored: {error}", "error")
         return redirect(back)
-    if assessment.status == AssessmentStatus.SENT:
-        assessment.status = AssessmentStatus.IN_PROGRESS
-        session.commit()
+    service.started(assessment)
+    session.commit()
     note = evidence_service.renamed_note(version, receiver.renamed_from)
     flash(f"“{version.display_filename}” was received and encrypted.{note}", "success")
     return redirect(back)

@@ -7,11 +7,10 @@ from datetime import date
 from flask import Response, current_app, flash, redirect, render_template, stream_with_context, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from werkzeug.wrappers.response import Response as BaseResponse
 
 from vendorcheck import db, packets, scores, signing
+from vendorcheck import vendors as service
 from vendorcheck.evidence import Vault
 from vendorcheck.models import Vendor, VendorStatus
 from vendorcheck.permissions import Capability
@@ -33,16 +32,7 @@ STATUS_ORDER = [
 @requires(Capability.VENDOR_READ)
 def dashboard() -> str:
     """Every vendor of the signed-in user's organization, shortlisted first."""
-    vendors = (
-        db.session()
-        .scalars(
-            select(Vendor)
-            .where(Vendor.org_id == current_user.org_id)
-            .options(selectinload(Vendor.assessments), selectinload(Vendor.evidence))
-            .order_by(Vendor.name)
-        )
-        .all()
-    )
+    vendors = service.list_for(db.session(), current_user.org_id)
     ordered = sorted(vendors, key=lambda v: STATUS_ORDER.index(v.status))
     counts = {status: sum(v.status == status for v in vendors) for status in STATUS_ORDER}
     return render_template("vendors/dashboard.html", vendors=ordered, counts=counts)

@@ -1,16 +1,16 @@
-"""Answers as a spreadsheet (XLSX, for vendors who live in Excel) or JSON, out and back in.
+"""Answers as a spreadsheet (XLSX, for vendors who live in Excel), out and back in; JSON is in ``answers_json``.
 
 Export writes one "Answers" sheet, a row per question, with its type, choices and help, plus a "Read me"
 sheet. Import reads a filled copy back into entries, reporting every bad cell by sheet, row and column;
 if there is any problem nothing is returned, so nothing is applied. :func:`diff` says what would change.
-No Flask: the web and the CLI both use it. openpyxl is imported by the functions that need it, so an app
-process that never reads or writes a workbook does not carry it (the server's resident memory is measured).
+No Flask: the web and the CLI both use it (the limits and :class:`SheetError` serve the JSON form too).
+openpyxl is imported by the functions that need it, so an app process that never reads or writes a
+workbook does not carry it (the server's resident memory is measured).
 """
 
 from __future__ import annotations
 
 import io
-import json
 import zipfile
 import zlib
 from collections.abc import Mapping
@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from vendorcheck.assessments import Entry, Form
+from vendorcheck.assessments.answering import Entry
+from vendorcheck.assessments.sheet import AnswerSheet
 from vendorcheck.cells import append_row
 from vendorcheck.questionnaire.model import AnswerError, Question
 
@@ -30,7 +31,6 @@ MAX_UNCOMPRESSED = 50 * 1024 * 1024
 MAX_ROWS = 2000
 MAX_SCAN_ROWS = 10 * MAX_ROWS  # rows read at most, blank ones included
 READ_COLUMNS = 26  # A to Z: enough to point at values typed beside the columns, and no wider
-JSON_FORMAT = "vendorcheck-answers/1"
 TYPE_HINTS = {
     "yes_no": "Yes or No",
     "yes_no_partial": "Yes, Partly or No",
@@ -66,8 +66,9 @@ class Change:
 # Export
 
 
-def _current_display(question: Question, form: Form) -> tuple[str, str, str]:
-    answer = form.answers.get(question.id)
+def _current_display(question: Question, answer_sheet: AnswerSheet) -> tuple[str, str, str]:
+    """(answer, comment, "Yes" if not applicable) as the sheet's cells show the current answer."""
+    answer = answer_sheet.answers.get(question.id)
     if answer is None:
         return "", "", ""
     valid = question.stored(answer.value) is not None  # a bad stored value exports blank, to be answered again
@@ -75,7 +76,7 @@ def _current_display(question: Question, form: Form) -> tuple[str, str, str]:
     return value, answer.comment or "", "Yes" if answer.not_applicable else ""
 
 
-def export_xlsx(form: Form, with_answers: bool = True) -> bytes:
+def export_xlsx(answer_sheet: AnswerSheet, with_answers: bool = True) -> bytes:
     """The assessment's questions (and current answers) as an XLSX workbook."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -90,9 +91,9 @@ def export_xlsx(form: Form, with_answers: bool = True) -> bytes:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="1F4E79")
     wrap = Alignment(wrap_text=True, vertical="top")
-    for questionnaire, section in form.sections:
+    for questionnaire, section in answer_sheet.sections:
         for question in section.questions:
-            value, comment, na = _current_display(question, form) if with_answers else ("", "", "")
+            value, comment, na = _current_display(question, answer_sheet) if with_answers else ("", "", "")
             choices = " | ".join(c.label for c in question.options)
             if question.when is not None:
                 hint = f"{TYPE_HINTS[question.type]} (only if: {question.when.source})"
@@ -113,7 +114,7 @@ def export_xlsx(form: Form, with_answers: bool = True) -> bytes:
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = "C2"
     readme = book.create_sheet("Read me")
-    assessment = form.assessment
+    assessment = answer_sheet.assessment
     for line in (
         [f"Questionnaire for {assessment.vendor.name}: {assessment.title}"],
         ["Fill in the Answer column (and Comment where useful) on the Answers sheet, then send the file back."],
@@ -124,39 +125,13 @@ def export_xlsx(form: Form, with_answers: bool = True) -> bytes:
         ["Documents (type 'Upload the document'): upload them through your vendorcheck link."],
         [],
         ["Questionnaire versions (content hash):"],
-        *([q.key, q.version, q.content_hash] for q in form.questionnaires),
+        *([q.key, q.version, q.content_hash] for q in answer_sheet.questionnaires),
     ):
         append_row(readme, line)
     readme.column_dimensions["A"].width = 100
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def export_json(form: Form) -> dict[str, Any]:
-    """The current answers as JSON-ready data (the format ``import`` reads back)."""
-    answers: dict[str, Any] = {}
-    for question in form.questions_in_order():
-        answer = form.answers.get(question.id)
-        if answer is None:
-            continue
-        answers[question.id] = {
-            "value": answer.value,
-            "comment": answer.comment,
-            "not_applicable": answer.not_applicable,
-            "review_state": answer.review_state.value,
-        }
-    assessment = form.assessment
-    return {
-        "format": JSON_FORMAT,
-        "assessment": assessment.id,
-        "vendor": assessment.vendor.name,
-        "status": assessment.status.value,
-        "questionnaires": [
-            {"id": q.key, "version": q.version, "content_hash": q.content_hash} for q in form.questionnaires
-        ],
-        "answers": answers,
-    }
 
 
 # Import
@@ -186,14 +161,14 @@ def _raw_for(question: Question, text: str) -> str | list[str]:
     return text
 
 
-def read_xlsx(form: Form, data: bytes) -> dict[str, Entry]:
+def read_xlsx(answer_sheet: AnswerSheet, data: bytes) -> dict[str, Entry]:
     """Entries from a filled workbook; :class:`SheetError` listing every bad cell if anything is wrong.
 
     The sheet is read row by row and the reading stops at the limits, so memory stays flat whatever the
     file claims: its own ``<dimension>`` (which may say ``A1:XFD1048576``) is ignored.
     """
     book = _open_workbook(data)
-    reader = _AnswerRows(form)
+    reader = _AnswerRows(answer_sheet)
     try:
         if SHEET not in book.sheetnames:
             found = ", ".join(book.sheetnames)
@@ -247,8 +222,8 @@ def _open_workbook(data: bytes) -> Any:
 class _AnswerRows:
     """Checks the Answers sheet one row at a time, collecting entries and every bad cell."""
 
-    def __init__(self, form: Form) -> None:
-        self.form = form
+    def __init__(self, answer_sheet: AnswerSheet) -> None:
+        self.answer_sheet = answer_sheet
         self.rows = 0  # rows read so far, blank ones included
         self.filled = 0  # rows with anything in them
         self.problems: list[str] = []
@@ -302,7 +277,7 @@ class _AnswerRows:
                 problems.append(f"{SHEET}!{get_column_letter(index + 1)}{row}: a value outside the columns; remove it.")
         qid = _cell_text(values[0]) if values else ""
         try:
-            question = self.form.question(qid)
+            question = self.answer_sheet.question(qid)
         except KeyError:
             problems.append(f"{SHEET}!A{row}: unknown question id {qid!r}.")
             return
@@ -329,66 +304,14 @@ class _AnswerRows:
         self._entries[qid] = Entry(raw=raw, comment=comment, not_applicable=na)
 
 
-def read_json(form: Form, data: bytes) -> dict[str, Entry]:
-    """Entries from the JSON form (``export_json``'s format); :class:`SheetError` on any problem."""
-    if len(data) > MAX_BYTES:
-        raise SheetError([f"The file is {len(data) / 1048576:.1f} MiB; an answers file is at most 5 MiB."])
-    try:
-        document = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise SheetError([f"Not valid JSON: {error}."]) from None
-    except RecursionError:
-        raise SheetError(["Not an answers file: the JSON is nested far too deep."]) from None
-    except ValueError:  # an integer of more than 4,300 digits (Python's int_max_str_digits)
-        raise SheetError(["Not an answers file: it holds a number far too long to be an answer."]) from None
-    if not isinstance(document, dict) or document.get("format") != JSON_FORMAT:
-        raise SheetError([f'Not a vendorcheck answers file: "format" must be "{JSON_FORMAT}".'])
-    answers = document.get("answers")
-    if not isinstance(answers, dict):
-        raise SheetError(['"answers" must be an object of question id to answer.'])
-    problems: list[str] = []
-    entries: dict[str, Entry] = {}
-    for qid, item in answers.items():
-        try:
-            question = form.question(qid)
-        except KeyError:
-            problems.append(f"answers.{qid}: unknown question id.")
-            continue
-        if not isinstance(item, dict):
-            item = {"value": item}
-        value = item.get("value")
-        raw: str | list[str] | None
-        if isinstance(value, list):
-            raw = [str(v) for v in value]
-        elif isinstance(value, bool):
-            raw = "yes" if value else "no"
-        else:
-            raw = None if value is None else str(value)
-        na = bool(item.get("not_applicable", False))
-        if na and not question.na_allowed:
-            problems.append(f"answers.{qid}.not_applicable: this question must be answered.")
-            continue
-        if question.type != "evidence":
-            try:
-                question.parse(raw)
-            except AnswerError as error:
-                problems.append(f"answers.{qid}.value: {error}")
-                continue
-        comment = item.get("comment")
-        entries[qid] = Entry(raw=raw, comment=str(comment) if comment else None, not_applicable=na)
-    if problems:
-        raise SheetError(problems)
-    return entries
-
-
-def diff(form: Form, entries: Mapping[str, Entry]) -> list[Change]:
+def diff(answer_sheet: AnswerSheet, entries: Mapping[str, Entry]) -> list[Change]:
     """The answers these entries would change, in questionnaire order."""
     changes: list[Change] = []
-    for question in form.questions_in_order():
+    for question in answer_sheet.questions_in_order():
         entry = entries.get(question.id)
         if entry is None:
             continue
-        before_value, before_comment, before_na = _current_display(question, form)
+        before_value, before_comment, before_na = _current_display(question, answer_sheet)
         if question.type == "evidence":
             after_value = before_value
         else:
@@ -419,4 +342,5 @@ def entries_to_payload(entries: Mapping[str, Entry]) -> dict[str, Any]:
 
 
 def entries_from_payload(payload: Mapping[str, Any]) -> dict[str, Entry]:
+    """The entries :func:`entries_to_payload` carried."""
     return {qid: Entry(raw, comment, bool(na)) for qid, (raw, comment, na) in payload.items()}

@@ -1,0 +1,116 @@
+"""The assessor's review of submitted answers: accept, ask to clarify, override with a reason; send back; complete.
+
+A review needs the answers submitted. Asking to clarify flags answers; sending back reopens only those to the
+vendor (a new clarification round) and the rest stay locked. Completing needs every visible answer accepted
+or overridden, and closes the vendor link.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from vendorcheck.assessments.lifecycle import AssessmentError, clipped, record
+from vendorcheck.assessments.sheet import AnswerSheet
+from vendorcheck.audit import Actor
+from vendorcheck.models import ActorKind, Answer, AssessmentStatus, ReviewState, utcnow
+from vendorcheck.questionnaire.model import AnswerError
+
+REVIEW_ACTIONS = ("accept", "clarify", "override")
+
+
+def review(
+    session: Session,
+    actor: Actor,
+    sheet: AnswerSheet,
+    question_id: str,
+    action: str,
+    *,
+    note: str | None = None,
+    override_raw: str | list[str] | None = None,
+) -> Answer:
+    """Accept an answer, ask the vendor to clarify it, or override it with a written reason."""
+    assessment = sheet.assessment
+    if not sheet.reviewable:
+        raise AssessmentError("Answers can be reviewed once the vendor has submitted them.")
+    if action not in REVIEW_ACTIONS:
+        raise AssessmentError(f"Unknown review action {action!r}.")
+    question = sheet.question(question_id)
+    note = (note or "").strip() or None
+    answer = sheet.answers.get(question_id)
+    if answer is None:
+        answer = Answer(assessment_id=assessment.id, question_id=question_id, entered_by_kind=ActorKind.VENDOR_LINK)
+        session.add(answer)
+        assessment.answers.append(answer)
+        sheet.answers[question_id] = answer
+    details: dict[str, Any] = {"question_id": question_id, "decision": action}
+    if action == "accept":
+        answer.review_state = ReviewState.ACCEPTED
+        answer.review_note = note
+        answer.override_value = None
+    elif action == "clarify":
+        if not note:
+            raise AssessmentError("Write what the vendor should clarify.")
+        answer.review_state = ReviewState.CLARIFICATION_REQUESTED
+        answer.review_note = note
+        details["question"] = note
+    else:
+        if not note:
+            raise AssessmentError("Give the reason for overriding the vendor's answer.")
+        try:
+            value = question.parse(override_raw)
+        except AnswerError as error:
+            raise AssessmentError(f"The corrected answer is not valid: {error}") from None
+        if value is None:
+            raise AssessmentError("Give the corrected answer.")
+        answer.review_state = ReviewState.OVERRIDDEN
+        answer.review_note = note
+        answer.override_value = value
+        details.update(reason=note, vendor_value=clipped(answer.value), override_value=clipped(value))
+    answer.reviewed_by_id = actor.user_id
+    answer.reviewed_at = utcnow()
+    if assessment.status == AssessmentStatus.SUBMITTED:
+        assessment.status = AssessmentStatus.IN_REVIEW
+    session.flush()
+    record(session, "answer.reviewed", actor, assessment, **details)
+    return answer
+
+
+def send_back(session: Session, actor: Actor, sheet: AnswerSheet) -> list[str]:
+    """Return the assessment to the vendor with the answers flagged for clarification (the rest stay locked)."""
+    assessment = sheet.assessment
+    flagged = sorted(sheet.under_clarification())
+    if not sheet.reviewable:
+        raise AssessmentError("Only a submitted assessment can be sent back.")
+    if not flagged:
+        raise AssessmentError("Mark at least one answer as needing clarification first.")
+    assessment.status = AssessmentStatus.IN_PROGRESS
+    assessment.clarification_round += 1
+    assessment.submitted_at = None
+    record(
+        session,
+        "assessment.clarification_requested",
+        actor,
+        assessment,
+        questions=flagged,
+        clarification_round=assessment.clarification_round,
+    )
+    return flagged
+
+
+def complete(session: Session, actor: Actor, sheet: AnswerSheet) -> None:
+    """Close the review once every visible answer is accepted or overridden."""
+    assessment = sheet.assessment
+    if not sheet.reviewable:
+        raise AssessmentError("Only a submitted assessment can be completed.")
+    settled = (ReviewState.ACCEPTED, ReviewState.OVERRIDDEN)
+    open_ids = [
+        q.id for q in sheet.visible() if q.id not in sheet.answers or sheet.answers[q.id].review_state not in settled
+    ]
+    if open_ids:
+        raise AssessmentError(f"{len(open_ids)} answer(s) still need a review, starting with {open_ids[0]!r}.")
+    assessment.status = AssessmentStatus.COMPLETED
+    assessment.completed_at = utcnow()
+    assessment.link_revoked_at = assessment.link_revoked_at or utcnow()
+    record(session, "assessment.completed", actor, assessment)
