@@ -140,12 +140,14 @@ def needed_documents(results: Iterable[Any]) -> tuple[NeededDocument, ...]:
     }
     needed: list[NeededDocument] = []
     while wanted:
+        shared = {kind for question in wanted.values() for kind in question.proven_by}
         options: dict[str, list[str]] = {}
         for qid, question in wanted.items():
             for kind in question.proven_by:
                 options.setdefault(kind, []).append(qid)
-            if question.evidence is not None:
-                options.setdefault(f"slot:{qid}", []).append(qid)
+            if question.evidence is not None:  # its own slot: the shared document, or one of its own
+                own = question.evidence.kind
+                options.setdefault(own if own in shared else f"slot:{qid}", []).append(qid)
         key = max(options, key=lambda k: (len(options[k]), not k.startswith("slot:"), k))
         covered = tuple(options[key])
         if key.startswith("slot:"):
