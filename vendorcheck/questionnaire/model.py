@@ -251,7 +251,10 @@ class Question:
 
     def compliance(self, value: Any, today: date | None = None) -> float | None:
         """How far an answer meets the bar, 0..1; ``None`` when it is not scored (text, blank, no rule)."""
-        value = self.stored(value)
+        return self.compliance_of_stored(self.stored(value), today)
+
+    def compliance_of_stored(self, value: Any, today: date | None = None) -> float | None:
+        """:meth:`compliance` of a value already read through :meth:`stored` (the scoring's hot loop)."""
         if value is None or self.type not in SCORED_TYPES:
             return None
         if self.type == "multi_choice":

@@ -159,7 +159,7 @@ def rated(claimed: float, proven: float, basis: str) -> float:
 
 def score(inputs: Inputs, profile: ScoringProfile) -> Score:
     """Score one vendor's answers (see docs/scoring.md for each step)."""
-    raw: list[QuestionResult] = []  # losses are filled in once the domain totals are known
+    raw: list[tuple[Any, ...]] = []  # QuestionResult fields as plain tuples: losses are filled in later
     knockouts: list[KnockOut] = []
     waived: list[KnockOut] = []
     evidence_counts = {state.value: 0 for state in EvidenceState}
@@ -171,7 +171,7 @@ def score(inputs: Inputs, profile: ScoringProfile) -> Score:
             qid = question.id
             state = documents.get(qid, EvidenceState.MISSING)
             if qid in inputs.not_applicable:
-                raw.append(QuestionResult(question, "not_applicable", 0.0, 0.0, state, 0.0, 0.0))
+                raw.append((question, "not_applicable", 0.0, 0.0, state, 0.0, 0.0, None, -1))
                 continue
             if question.evidence is not None:
                 evidence_counts[state.value] += 1
@@ -183,6 +183,9 @@ def score(inputs: Inputs, profile: ScoringProfile) -> Score:
                 )  # fmt: skip
                 off = qid in profile.knockouts_off and not question.knockout.disqualifying  # the law is not waivable
                 (waived if off else knockouts).append(found)
+            if question.weight <= 0:  # information only: the common case, kept cheap
+                raw.append((question, "information", 0.0, 0.0, state, 0.0, 0.0, value, -1))
+                continue
             status, claimed = _compliance(question, value, state, profile, today)
             proven = claimed if state == EvidenceState.ACCEPTED else 0.0
             severity = -1
@@ -199,7 +202,7 @@ def score(inputs: Inputs, profile: ScoringProfile) -> Score:
                         unproven_claim = True
                     elif state != EvidenceState.ACCEPTED:
                         unproven_failed = True
-            raw.append(QuestionResult(question, status, claimed, proven, state, 0.0, 0.0, value, severity))
+            raw.append((question, status, claimed, proven, state, 0.0, 0.0, value, severity))
     knockouts.sort(key=lambda k: k.kind != "disqualifying")
     return _combine(inputs, profile, raw, knockouts, waived, evidence_counts, worst, unproven_claim, unproven_failed)
 
@@ -221,14 +224,14 @@ def _compliance(
     override = profile.thresholds.get(question.id)
     if override is not None and question.type in ("number", "percent"):
         return "scored", override.score(value)
-    found = question.compliance(value, today)
+    found = question.compliance_of_stored(value, today)
     return ("information", 0.0) if found is None else ("scored", found)
 
 
 def _combine(
     inputs: Inputs,
     profile: ScoringProfile,
-    raw: list[QuestionResult],
+    raw: list[tuple[Any, ...]],
     knockouts: list[KnockOut],
     waived: list[KnockOut],
     evidence_counts: dict[str, int],
@@ -238,35 +241,39 @@ def _combine(
 ) -> Score:
     sums: dict[str, list[float]] = {}  # domain -> [weight, claimed, proven, questions]
     answered = False
-    for r in raw:
-        if r.status in COUNTED:
-            entry = sums.setdefault(r.question.domain, [0.0, 0.0, 0.0, 0])
-            entry[0] += r.question.weight
-            entry[1] += r.question.weight * r.compliance
-            entry[2] += r.question.weight * r.proven
+    for question, status, compliance, proven_c, *_ in raw:
+        if status in COUNTED:
+            entry = sums.setdefault(question.domain, [0.0, 0.0, 0.0, 0])
+            entry[0] += question.weight
+            entry[1] += question.weight * compliance
+            entry[2] += question.weight * proven_c
             entry[3] += 1
-            answered = answered or (r.status == "scored" and r.question.domain not in PERFORMANCE_DOMAINS)
+            answered = answered or (status == "scored" and question.domain not in PERFORMANCE_DOMAINS)
     domains = tuple(
         DomainScore(domain, profile.weight(domain), 100 * c / w, 100 * p / w, int(n), worst.get(domain, -1))
         for domain, (w, c, p, n) in sorted(sums.items(), key=lambda item: _domain_order(item[0]))
     )
     total = sum(d.weight for d in domains if d.weight > 0)
     inherent, inherent_reasons = inputs.vendor.refined(inputs.answers).inherent()
-    unanswered = sum(1 for r in raw if r.status == "unanswered")
+    unanswered = sum(1 for r in raw if r[1] == "unanswered")
     problems = tuple(soc2_problems(inputs.answers, inputs.today)) if inputs.answers.get("soc2_has_report") else ()
     if total <= 0 or not answered:  # nothing the rating rests on was answered: not assessed, never "low risk"
         return Score(
             METHOD_VERSION, profile.version, False, 0.0, 0.0, 0.0, domains, tuple(knockouts), tuple(waived),
-            None, tuple(inherent_reasons), evidence_counts, unanswered, tuple(raw), profile.rating_basis,
+            None, tuple(inherent_reasons), evidence_counts, unanswered,
+            tuple(tuple.__new__(QuestionResult, r) for r in raw), profile.rating_basis,
         )  # fmt: skip
     claimed = sum(d.weight * d.claimed for d in domains) / total
     proven = sum(d.weight * d.proven for d in domains) / total
     share = {domain: profile.weight(domain) / total / w for domain, (w, *_) in sums.items()}
     results = []
-    for r in raw:
-        factor = share[r.question.domain] * r.question.weight * 100 if r.status in COUNTED else 0.0
-        loss, unproven = factor * (1 - r.compliance), factor * (r.compliance - r.proven)
-        results.append(r._replace(loss=loss, unproven=unproven))
+    make = tuple.__new__  # a hot loop: build the named tuples without their keyword-checking constructor
+    for question, status, compliance, proven_c, state, _, _, value, severity in raw:
+        factor = share[question.domain] * question.weight * 100 if status in COUNTED else 0.0
+        loss, unproven = factor * (1 - compliance), factor * (compliance - proven_c)
+        results.append(
+            make(QuestionResult, (question, status, compliance, proven_c, state, loss, unproven, value, severity))
+        )
     findings_likelihood = likelihood_of(worst.values())
     disqualified = any(k.kind == "disqualifying" for k in knockouts)
     critical = any(k.kind == "critical" for k in knockouts)

@@ -26,6 +26,7 @@ SPREAD = 3  # this many domains at the same worst severity count one step higher
 BREACH_RECENT_DAYS = 730  # "a breach in the last 24 months"
 BREACH_REPORTABLE = 500  # HHS is told at once and the breach portal lists it (164.408)
 BREACH_MASSIVE = 50_000
+SEVERITY_INDEX = {name: index for index, name in enumerate(SEVERITIES)}
 SEVERITY_WORDS = {LOW: "Low", MEDIUM: "Medium", HIGH: "High", CRITICAL: "Critical"}
 
 
@@ -85,7 +86,7 @@ class NeededDocument:
 
 def severity_of(question: Question, compliance: float) -> int:
     """The finding's severity for an answer of this compliance (< 1): declared, milder when partial."""
-    declared = SEVERITIES.index(question.severity)
+    declared = SEVERITY_INDEX[question.severity]
     if compliance <= 1e-9:
         return declared
     return max(LOW, declared - (2 if compliance >= 0.75 else 1))
