@@ -61,6 +61,8 @@ def build_memo(comparison: Comparison, organization: str, today: date | None = N
         "It passes every must-have control (signing a BAA, encryption, two-step sign-in, breach notice in time).",
     ]
     reasons += [f"Why the rating: {' '.join(found.inherent_reasons)}"]
+    if found.until_proven:
+        reasons.append(found.headline)
     cautions = []
     if best.status != "final":
         cautions.append("The review of its answers is not finished: treat this as provisional until it is.")
@@ -78,7 +80,8 @@ def build_memo(comparison: Comparison, organization: str, today: date | None = N
         f"Recommended: {best.vendor.name}",
         reasons,
         _conditions(best),
-        [f"{g.text} {g.ask}" for g in found.unproven[:5]],
+        [f"{d.label} (proves {len(d.question_ids)} answers)." for d in found.until_proven]
+        + [f"{g.text} {g.ask}" for g in found.unproven[: max(0, 5 - len(found.until_proven))]],
         runners,
         cautions,
         footnote,
@@ -106,6 +109,9 @@ def _runner_up(entry: VendorScore, best: VendorScore | None) -> tuple[str, str, 
     found = entry.score
     if found is None:
         return entry.vendor.name, "Not assessed", entry.message
+    if found.disqualified:
+        first = found.knockouts[0]
+        return entry.vendor.name, f"{entry.rating}, do not use", f"Ruled out: {first.reason}"
     if found.knockouts:
         first = found.knockouts[0]
         more = f" (and {len(found.knockouts) - 1} more)" if len(found.knockouts) > 1 else ""

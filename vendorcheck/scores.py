@@ -30,17 +30,10 @@ from vendorcheck.models import (
     VendorStatus,
 )
 from vendorcheck.questionnaire.model import Question, Questionnaire
-from vendorcheck.scoring import EvidenceState, Inputs, Score, ScoringProfile, VendorProfile, score
+from vendorcheck.scoring import Document, EvidenceState, Inputs, Score, ScoringProfile, VendorProfile, proof, score
 from vendorcheck.scoring.ranking import Stability, leader_margin, rank, stability
 
 SCORED_STAGES = (AssessmentStatus.SUBMITTED, AssessmentStatus.IN_REVIEW, AssessmentStatus.COMPLETED)
-STATE_RANK = {
-    EvidenceState.ACCEPTED: 4,
-    EvidenceState.PENDING: 3,
-    EvidenceState.EXPIRED: 2,
-    EvidenceState.REJECTED: 1,
-    EvidenceState.MISSING: 0,
-}
 # Billing-operations figures laid beside the ratings (question ids of questionnaires/billing-vendor.yaml).
 FIGURES = (
     ("clean_claim_rate", "Clean-claim rate"),
@@ -157,17 +150,13 @@ def _document_state(item: Evidence, today: date) -> EvidenceState:
     return EvidenceState.PENDING
 
 
-def documents_by_question(items: Iterable[Evidence], today: date) -> dict[str, EvidenceState]:
-    """The best state among the complete documents filed under each question."""
-    best: dict[str, EvidenceState] = {}
-    for item in items:
-        if not item.versions:  # only complete versions are loaded: an interrupted upload proves nothing
-            continue
-        state = _document_state(item, today)
-        for qid in item.question_ids:
-            if STATE_RANK[state] > STATE_RANK[best.get(qid, EvidenceState.MISSING)]:
-                best[qid] = state
-    return best
+def documents_of(items: Iterable[Evidence], today: date) -> list[Document]:
+    """The vendor's complete documents as the engine's proof rules see them (kind, state, questions named)."""
+    return [
+        Document(item.kind.value, _document_state(item, today), tuple(item.question_ids))
+        for item in items
+        if item.versions  # only complete versions are loaded: an interrupted upload proves nothing
+    ]
 
 
 def _latest_per_questionnaire(found: Sequence[Assessment]) -> list[tuple[Assessment, Questionnaire]]:
@@ -237,11 +226,12 @@ def _score_one(
             elif (value := effective_value(answer)) is not None:
                 answers[answer.question_id] = value
         questions.update(questionnaire.by_id)
+    chosen = [q for _, q in used]
     inputs = Inputs(
-        questionnaires=[q for _, q in used],
+        questionnaires=chosen,
         answers=answers,
         not_applicable=frozenset(not_applicable),
-        documents=documents_by_question(items, today),
+        documents=proof(chosen, documents_of(items, today), answers, today),
         vendor=vendor_profile(vendor),
         today=today,
     )
@@ -281,7 +271,7 @@ class Comparison:
 
     @property
     def recommended(self) -> VendorScore | None:
-        """The best-ranked vendor without a failed knock-out, if any."""
+        """The best-ranked vendor without a failed knock-out, if any (so never one rated "do not use")."""
         for entry in self.assessed:
             if not entry.score.knockouts:  # type: ignore[union-attr]
                 return entry
@@ -390,12 +380,15 @@ def score_json(entry: VendorScore) -> dict[str, Any]:
         "method_version": found.method_version,
         "profile_version": found.profile_version,
         "rating": found.rating.name,
+        "do_not_use": found.disqualified,
+        "headline": found.headline,
         "rating_basis": found.rating_basis,
         "rating_steps": {
             "inherent": found.rating.inherent,
             "control_strength": found.rating.strength,
             "likelihood": found.rating.likelihood,
             "matrix": found.rating.matrix,
+            "held_until_proven": found.rating.held,
             "floored_by_knockout": found.rating.floored,
             "inherent_reasons": list(found.inherent_reasons),
         },
@@ -414,9 +407,30 @@ def score_json(entry: VendorScore) -> dict[str, Any]:
             for d in found.domains
         ],
         "knockouts": [
-            {"question": k.question_id, "answer": k.answer, "reason": k.reason, "controls": list(k.controls)}
+            {
+                "question": k.question_id,
+                "kind": k.kind,
+                "answer": k.answer,
+                "reason": k.reason,
+                "controls": list(k.controls),
+            }
             for k in found.knockouts
         ],
+        "findings": [
+            {
+                "question": f.question_id,
+                "severity": f.severity,
+                "rated": f.rated,
+                "answer": f.answer,
+                "why": f.why,
+                "controls": list(f.controls),
+            }
+            for f in found.findings
+        ],
+        "until_proven": [
+            {"document": d.label, "kind": d.kind, "questions": list(d.question_ids)} for d in found.until_proven
+        ],
+        "soc2_problems": list(found.soc2_problems),
         "waived_knockouts": [k.question_id for k in found.waived],
         "gaps": [
             {

@@ -125,7 +125,7 @@ def test_an_exported_packet_verifies_and_holds_what_the_auditor_needs(demo, keys
         uploads = sum(e["entry"]["action"] == "evidence.uploaded" for e in events)
         assert f"{len(events)} events from " in report_html and f"evidence.uploaded &times; {uploads}," in report_html
         score = json.loads(archive.read(f"{bag}/data/score/score.json"))
-        assert score["rating"] == "Low" and score["format"] == "vendorcheck-score/1"
+        assert score["rating"] == "Moderate" and score["format"] == "vendorcheck-score/1"
         archive.extractall(tmp_path)
     # The Library of Congress validator accepts the bag as it is unzipped.
     bagit.Bag(str(tmp_path / bag)).validate()

@@ -40,6 +40,7 @@ sections:
         critical:
           fail_if: "answer == 'no'"
           reason: No BAA, no patient data.
+        severity: critical
       - id: tls
         text: Lowest TLS version?
         help: Older versions are broken.
@@ -51,6 +52,8 @@ sections:
           - {value: tls_1_3, label: TLS 1.3, score: 1}
           - {value: tls_1_0, label: TLS 1.0, score: 0}
         when: "has_baa == 'yes'"
+        severity: high
+        proven_by: [soc2_report]
       - id: denial_rate
         text: Denial rate?
         help: Share of claims denied.
@@ -59,6 +62,7 @@ sections:
         weight: 3
         controls: ["HFMA MAP"]
         thresholds: {direction: lower_is_better, good: 5, poor: 10}
+        severity: low
 """
 
 SHIPPED = {"hipaa-security": 50, "soc2-review": 20, "billing-vendor": 30}
@@ -97,7 +101,7 @@ def test_the_cli_validates_the_library_and_fails_on_problems(tmp_path: Path) -> 
     bad.write_text(GOOD.replace("domain: encryption", "domain: crypto"))
     result = runner.invoke(cli, ["questionnaires", "validate", str(bad)])
     assert result.exit_code == 1
-    assert f"{bad}:22: tls: domain: 'crypto' is not one of" in result.output
+    assert f"{bad}:23: tls: domain: 'crypto' is not one of" in result.output
 
 
 WHEN = "when: \"has_baa == 'yes'\""
@@ -107,9 +111,9 @@ CITED = '        controls: ["HIPAA 164.308(b)(1)"]\n'
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (("id: tls", "id: has_baa"), "q.yaml:18: has_baa: id: this question id is used twice in the file"),
-        (("domain: encryption", "domain: crypto"), "q.yaml:22: tls: domain: 'crypto' is not one of"),
-        (("weight: 4", "weight: 9"), "q.yaml:23: tls: weight: 9 is greater than the maximum of 5"),
+        (("id: tls", "id: has_baa"), "q.yaml:19: has_baa: id: this question id is used twice in the file"),
+        (("domain: encryption", "domain: crypto"), "q.yaml:23: tls: domain: 'crypto' is not one of"),
+        (("weight: 4", "weight: 9"), "q.yaml:24: tls: weight: 9 is greater than the maximum of 5"),
         (
             ("when: \"has_baa == 'yes'\"", 'when: "denial_rate > 3"'),
             "tls: when: names 'denial_rate', which comes later",
@@ -130,10 +134,14 @@ CITED = '        controls: ["HIPAA 164.308(b)(1)"]\n'
             "denial_rate: controls: 'my notes' does not have the expected form",
         ),
         (("good: 5, poor: 10", "good: 10, poor: 5"), "denial_rate: thresholds: lower_is_better needs good below poor"),
-        (("        help: Share of claims denied.\n", ""), "q.yaml:29: denial_rate: help: is missing"),
+        (("        help: Share of claims denied.\n", ""), "q.yaml:32: denial_rate: help: is missing"),
         (("weight: 3", "weight: 3\n        colour: red"), "denial_rate: unknown field(s): colour"),
         (("weight: 5", "weight: 5\n        weight: 4"), "q.yaml:14: has_baa: weight: key given twice"),
         (("    title: First", "    title: [unclosed"), "q.yaml:7: not valid YAML"),
+        (("        severity: high\n", ""), "q.yaml:24: tls: severity: a scored question needs a severity"),
+        (("severity: low", "severity: dire"), "denial_rate: severity: 'dire' is not one of critical, high"),
+        (("proven_by: [soc2_report]", "proven_by: [a_hunch]"), "tls: proven_by: 'a_hunch' is not one of"),
+        (("          fail_if", "          kind: fatal\n          fail_if"), "has_baa: kind: 'fatal' is not one of"),
     ],
 )
 def test_each_mistake_is_reported_with_file_line_question_and_field(change: tuple[str, str], expected: str) -> None:

@@ -1,4 +1,5 @@
-"""The risk engine as a specification: properties over the shipped questionnaires, the 800-30 matrix, profiles."""
+"""The risk engine (method 2) as a specification: properties over the shipped questionnaires, the 800-30 matrix,
+profiles. The calibration against an assessor's judgement is tests/unit/test_calibration.py."""
 
 from __future__ import annotations
 
@@ -80,14 +81,19 @@ def test_a_strong_vendor_scores_full_marks_and_a_low_rating() -> None:
     assert result.assessed and result.knockouts == () and result.unanswered == 0
     assert result.claimed == pytest.approx(100) and result.proven == pytest.approx(100)
     assert result.rating.name == "Low"  # Very High impact x Very Low likelihood: 800-30 says Low, not Very Low
+    assert result.findings == () and result.until_proven == () and not result.rating.held
 
 
-def test_nothing_answered_is_not_assessed_only_when_nothing_can_be_scored() -> None:
+def test_nothing_answered_is_not_assessed_and_unanswered_questions_are_findings() -> None:
     everything_zero = ScoringProfile(weights={"pricing": 1.0} | {d: 0.0 for d in PROFILE.weights if d != "pricing"})
     result = score(Inputs([library()["hipaa-security"]], {}, frozenset(), {}, HIGH_IMPACT, TODAY), everything_zero)
     assert not result.assessed and result.rating is None  # never "zero risk"
     blank = score(inputs({}), PROFILE)
-    assert blank.assessed and blank.claimed == 0 and blank.unanswered > 0  # unanswered questions are gaps
+    assert not blank.assessed and blank.rating is None  # nothing answered: not assessed, never low risk
+    one = score(inputs({"baa_will_sign": "yes"}), PROFILE)
+    assert one.assessed and one.unanswered > 0  # unanswered questions are gaps, each a finding at its severity
+    unanswered = [f for f in one.findings if f.answer == "Not answered"]
+    assert unanswered and unanswered[0].severity == "critical" and one.rating.level >= LEVELS.index("High")
 
 
 @settings(max_examples=60, deadline=None)
@@ -100,18 +106,24 @@ def test_improving_any_answer_never_lowers_a_score(answers: dict[str, Any], data
     after = score(inputs(better), PROFILE)
     assert after.claimed >= before.claimed - 1e-9 and after.proven >= before.proven - 1e-9
     assert all(a.claimed >= b.claimed - 1e-9 for a, b in zip(after.domains, before.domains, strict=True))
-    if len(after.knockouts) <= len(before.knockouts):
-        assert after.rating.level <= before.rating.level
+    assert after.rating.level <= before.rating.level and len(after.knockouts) <= len(before.knockouts)
+    assert all(a.worst <= b.worst for a, b in zip(after.domains, before.domains, strict=True))
 
 
 @settings(max_examples=60, deadline=None)
 @given(answers=answers_strategy())
 def test_a_failed_knockout_always_floors_the_rating(answers: dict[str, Any]) -> None:
-    result = score(inputs(answers, vendor=VendorProfile("none")), PROFILE)  # lowest impact: the matrix alone says VL
+    result = score(inputs(answers, vendor=VendorProfile("none")), PROFILE)  # lowest impact: the matrix says little
     if result.knockouts:
         assert result.rating.level >= LEVELS.index("High")
+    if any(k.kind == "disqualifying" for k in result.knockouts):
+        assert result.rating.name == "Very High" and result.disqualified and "do not use" in result.rating.label
     waived = ScoringProfile(knockouts_off=frozenset(q.id for qn in questionnaires() for q in qn.questions))
-    assert score(inputs(answers, vendor=VendorProfile("none")), waived).rating.level == LEVELS.index("Very Low")
+    again = score(inputs(answers, vendor=VendorProfile("none")), waived)
+    assert {k.question_id for k in again.knockouts} == {  # the law cannot be switched off
+        k.question_id for k in result.knockouts if k.kind == "disqualifying"
+    }
+    assert again.rating.floored == again.disqualified
 
 
 @settings(max_examples=40, deadline=None)
@@ -137,7 +149,7 @@ def test_same_inputs_same_output_and_losses_explain_the_score(answers: dict[str,
     assert [g.points for g in first.gaps] == sorted((g.points for g in first.gaps), reverse=True)
 
 
-def test_expired_evidence_lowers_proven_not_claimed() -> None:
+def test_expired_evidence_proves_nothing() -> None:
     answers = {q.id: best_answer(q) for questionnaire in questionnaires() for q in questionnaire.questions}
     accepted = {qid: EvidenceState.ACCEPTED for qid in answers} | {"soc2_report_upload": EvidenceState.ACCEPTED}
     expired = dict(accepted, soc2_report_upload=EvidenceState.EXPIRED, baa_will_sign=EvidenceState.EXPIRED)
@@ -145,9 +157,16 @@ def test_expired_evidence_lowers_proven_not_claimed() -> None:
         score(inputs(answers, documents=accepted), PROFILE),
         score(inputs(answers, documents=expired), PROFILE),
     )
-    assert stale.claimed == fresh.claimed and stale.proven < fresh.proven
-    assert {g.question_id for g in stale.unproven} == {"soc2_report_upload", "baa_will_sign"}
+    assert stale.proven < fresh.proven and stale.claimed < fresh.claimed  # the upload itself counts as missing
+    assert {g.question_id for g in stale.unproven} == {"baa_will_sign"}
     assert all("expired" in g.why for g in stale.unproven)
+    [upload] = [f for f in stale.findings if f.question_id == "soc2_report_upload"]
+    assert upload.answer == "Document expired" and upload.severity == "high"
+    assert fresh.rating.name == "Low" and stale.rating.name == "High"  # no SOC 2 report in hand: a high finding
+    only_baa = score(inputs(answers, documents=dict(accepted, baa_will_sign=EvidenceState.EXPIRED)), PROFILE)
+    assert only_baa.rating.name == "Moderate" and only_baa.if_proven.name == "Low"  # the claim alone: one level up
+    assert "Moderate until proven" in only_baa.headline
+    assert only_baa.until_proven[0].question_ids == ("baa_will_sign",)
 
 
 def test_a_knockout_is_listed_with_its_reason_and_citation() -> None:
@@ -156,7 +175,12 @@ def test_a_knockout_is_listed_with_its_reason_and_citation() -> None:
     result = score(inputs(answers), PROFILE)
     [knockout] = [k for k in result.knockouts if k.question_id == "baa_will_sign"]
     assert knockout.answer == "No" and "BAA" in knockout.reason and knockout.controls
-    assert result.rating.floored and result.rating.name == "High"
+    assert knockout.kind == "disqualifying" and result.disqualified and "do not use" in result.headline
+    assert result.rating.name == "Very High"
+    answers.update(baa_will_sign="yes", mfa_admin="no")
+    critical = score(inputs(answers), PROFILE)
+    assert [k.kind for k in critical.knockouts] == ["critical"] and not critical.disqualified
+    assert critical.rating.level >= LEVELS.index("High") and "do not use" not in critical.headline
     gap = next(g for g in result.gaps if g.question_id == "baa_will_sign")
     assert gap.why == knockout.reason and "walk away" in gap.ask
 

@@ -22,8 +22,10 @@ def ids(*found: Vendor) -> str:
 def test_vendor_page_shows_the_rating_with_its_reasons_or_not_assessed(client, auth, world, vendors) -> None:
     auth.login_as(world.users[Role.VIEWER])
     page = client.get(f"/vendors/{vendors['BlueHarbor'].id}").get_data(as_text=True)
-    assert "High risk" in page and "Must-have controls it fails" in page
-    assert "raises it to <strong>High</strong>" in page and "The gaps that cost the most" in page
+    # Method 2: BlueHarbor fails seven critical controls (no encryption at rest, SSL 3.0, shared accounts...).
+    assert "High risk" in page and "Must-have controls it fails" in page and "do not use" not in page
+    assert "raises it to <strong>High</strong>" in page and "<h3>Findings</h3>" in page
+    assert "The gaps that cost the most" in page
     assert "Evidence" in page and "awaiting review" in page
     apex = client.get(f"/vendors/{vendors['Apex'].id}").get_data(as_text=True)
     assert "Not assessed" in apex and "not the same as low risk" in apex and "risk</span>" not in apex
@@ -34,10 +36,12 @@ def test_comparison_ranks_explains_and_exports(client: FlaskClient, auth: Auth, 
     chosen = ids(vendors["ClearPath"], vendors["Summit"], vendors["BlueHarbor"], vendors["Apex"])
     page = client.get(f"/compare?{chosen}").get_data(as_text=True)
     ranking = page[page.index("<h2>Ranking</h2>") :]
-    order = [ranking.index(name) for name in ("ClearPath Medical", "Summit Revenue", "BlueHarbor Claims", "Apex RCM")]
+    # Rated first: BlueHarbor's failures floor it at High; Summit's partial remote MFA with 50,000-250,000
+    # patients offshore is Very High.
+    order = [ranking.index(name) for name in ("ClearPath Medical", "BlueHarbor Claims", "Summit Revenue", "Apex RCM")]
     assert order == sorted(order)  # best first, the unassessed vendor last
     assert "Recommended: <strong>ClearPath Medical Billing</strong>" in page
-    assert "Low risk" in page and "Moderate risk" in page and "High risk" in page and "Not assessed" in page
+    assert "Moderate risk" in page and "High risk" in page and "Very High risk" in page and "Not assessed" in page
     assert page.count("<svg viewBox") == 2 and "<title" in page and "Clean-claim rate" in page
     assert "ranking holds" in page or "Close call" in page
 
@@ -49,7 +53,10 @@ def test_comparison_ranks_explains_and_exports(client: FlaskClient, auth: Auth, 
     data = json.loads(client.get(f"/compare.json?{chosen}").data)
     assert data["format"] == "vendorcheck-comparison/1" and data["recommended"] == "ClearPath Medical Billing"
     blue = next(v for v in data["vendors"] if v["vendor"]["name"].startswith("BlueHarbor"))
-    assert blue["rating"] == "High" and blue["rating_steps"]["floored_by_knockout"] and blue["knockouts"]
+    assert blue["rating"] == "High" and not blue["do_not_use"] and blue["rating_steps"]["floored_by_knockout"]
+    assert {k["kind"] for k in blue["knockouts"]} == {"critical"} and blue["findings"]
+    clear = next(v for v in data["vendors"] if v["vendor"]["name"].startswith("ClearPath"))
+    assert clear["rating"] == "Moderate" and not clear["do_not_use"] and clear["knockouts"] == []
 
 
 def test_one_vendor_is_not_a_comparison(client, auth, world, vendors) -> None:
@@ -97,8 +104,8 @@ def test_the_owner_records_a_decision_and_the_scores_are_frozen(client, auth, wo
     decision = dbs.scalars(select(Decision)).one()
     assert decision.vendor_id == vendors["ClearPath"].id and len(decision.compared) == 3
     snapshots = dbs.scalars(select(ScoreSnapshot).where(ScoreSnapshot.decision_id == decision.id)).all()
-    assert {s.residual_rating for s in snapshots} == {"Low", "Moderate", "High"}
-    assert all(s.method_version == "1" and s.profile_version == "0" for s in snapshots)
+    assert {s.residual_rating for s in snapshots} == {"Moderate", "High", "Very High"}
+    assert all(s.method_version == "2" and s.profile_version == "0" for s in snapshots)
     assert dbs.get(Vendor, vendors["ClearPath"].id).status == VendorStatus.SELECTED
     event_ = dbs.scalars(select(AuditEvent).where(AuditEvent.action == "decision.recorded")).one()
     assert event_.details["chosen"] == "ClearPath Medical Billing"

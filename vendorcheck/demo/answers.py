@@ -23,6 +23,10 @@ from vendorcheck.questionnaire.model import Question, Questionnaire
 
 QUESTIONNAIRES = ("hipaa-security", "soc2-review", "billing-vendor")
 
+# What every demo vendor answers alike: none is excluded from federal programs and all will report breaches
+# (answers left to the strength would make a weak vendor "do not use" on a coin toss, not by design).
+SHARED = {"company_excluded": "no", "baa_breach_reporting": "yes"}
+
 # vendor -> (strength, answers that differ from what the strength gives, how far the review got)
 PROFILES: dict[str, tuple[float, dict[str, Any], str]] = {
     "ClearPath Medical Billing": (
@@ -124,7 +128,8 @@ def seed_answers(session: Session, org_name: str, library: Mapping[str, Question
     for vendor in session.scalars(select(Vendor).where(Vendor.org_id == org.id).order_by(Vendor.id)):
         if vendor.name not in PROFILES or session.scalar(select(Assessment).where(Assessment.vendor_id == vendor.id)):
             continue
-        strength, fixed, stage = PROFILES[vendor.name]
+        strength, own, stage = PROFILES[vendor.name]
+        fixed = SHARED | own
         chosen = [library[key] for key in QUESTIONNAIRES if key in library]
         assessment = assessments.create(
             session, actor, vendor, chosen, due_date=today + timedelta(days=21), contact_email="security@vendor.example"

@@ -20,9 +20,10 @@ from jsonschema import Draft202012Validator
 from vendorcheck.numbers import LIMIT as NUMBER_LIMIT
 from vendorcheck.questionnaire.expressions import Compare, Expression, ExpressionError, Literal, Name, parse
 from vendorcheck.questionnaire.model import (
+    SCORED_TYPES,
     Choice,
-    Critical,
     EvidenceRule,
+    KnockOutRule,
     Question,
     Questionnaire,
     Section,
@@ -177,6 +178,9 @@ class _Checker:
             self.add((*path, "controls"), "controls", "a critical question must cite at least one control")
         if critical and question["type"] in ("text", "evidence"):
             self.add((*path, "critical"), "critical", f"a {question['type']} answer cannot fail a knock-out rule")
+        scored = question["weight"] > 0 and question["type"] in (*SCORED_TYPES, "evidence")
+        if scored and "severity" not in question:
+            self.add((*path, "weight"), "severity", "a scored question needs a severity: critical, high, medium or low")
         if "when" in question:
             self._expression(path, "when", question["when"], qid, order, by_id, allow_answer=False)
         if critical:
@@ -331,7 +335,13 @@ def build(content: Mapping[str, Any]) -> Questionnaire:
                     weight=q["weight"],
                     controls=tuple(q.get("controls", ())),
                     section_id=section["id"],
-                    critical=Critical(parse(critical["fail_if"]), critical["reason"].strip()) if critical else None,
+                    knockout=KnockOutRule(
+                        parse(critical["fail_if"]), critical["reason"].strip(), critical.get("kind", "critical")
+                    )
+                    if critical
+                    else None,
+                    severity=q.get("severity") or _default_severity(q),
+                    proven_by=tuple(q.get("proven_by", ())),
                     evidence=EvidenceRule(
                         evidence["kind"],
                         evidence.get("required", False),
@@ -363,6 +373,14 @@ def build(content: Mapping[str, Any]) -> Questionnaire:
         content=content,
         content_hash=content_hash(content),
     )
+
+
+def _default_severity(question: Mapping[str, Any]) -> str:
+    """The severity of a question pinned before severities were declared (method 1 content): by its weight."""
+    if question.get("critical"):
+        return "critical"
+    weight = question.get("weight", 0)
+    return "high" if weight >= 5 else "medium" if weight >= 3 else "low"
 
 
 def load_file(path: Path, schema_path: Path | None = None) -> Questionnaire:

@@ -21,6 +21,13 @@ YES_NO_PARTIAL = (("yes", "Yes", 1.0), ("partial", "Partly", 0.5), ("no", "No", 
 MAX_TEXT = 5000
 INVALID_STORED = "(not a valid answer: please answer again)"
 SCORED_TYPES = frozenset({"yes_no", "yes_no_partial", "single_choice", "multi_choice", "number", "percent", "date"})
+# How bad a failed answer is, least to worst (a partial answer counts one step milder: see docs/scoring.md).
+SEVERITIES = ("low", "medium", "high", "critical")
+# Knock-out rules: "disqualifying" (the law or a legal bar: do not use) and "critical" (at least High).
+KNOCKOUT_KINDS = ("disqualifying", "critical")
+# What a vendor may answer to a question that asks for a document it has not filed: the question is then
+# answered (the assessment can be submitted) and counts as an unproven gap.
+EVIDENCE_ANSWERS = (("later", "We will send it later"), ("not_available", "Not available"))
 
 
 class AnswerError(ValueError):
@@ -64,9 +71,16 @@ class EvidenceRule:
 
 
 @dataclass(frozen=True)
-class Critical:
+class KnockOutRule:
+    """A must-have control: an answer for which ``fail_if`` holds fails it, whatever the average says."""
+
     fail_if: Expression
     reason: str
+    kind: str = "critical"  # disqualifying | critical (KNOCKOUT_KINDS)
+
+    @property
+    def disqualifying(self) -> bool:
+        return self.kind == "disqualifying"
 
 
 @dataclass(frozen=True)
@@ -79,8 +93,10 @@ class Question:
     weight: int
     controls: tuple[str, ...]
     section_id: str
-    critical: Critical | None = None
+    knockout: KnockOutRule | None = None
     evidence: EvidenceRule | None = None
+    severity: str = "medium"  # of the finding a failed answer makes (SEVERITIES)
+    proven_by: tuple[str, ...] = ()  # document kinds that prove this answer besides its own evidence slot
     when: Expression | None = None
     na_allowed: bool = False
     invert: bool = False
@@ -90,6 +106,17 @@ class Question:
     max: float | None = None
     thresholds: Thresholds | None = None
     max_age_days: int | None = None
+
+    @property
+    def critical(self) -> KnockOutRule | None:
+        """The knock-out rule under its older name (kept for callers not yet moved to ``knockout``)."""
+        return self.knockout
+
+    @cached_property
+    def proof_kinds(self) -> frozenset[str]:
+        """Every document kind that proves this answer: its own evidence slot's kind and ``proven_by``."""
+        own = (self.evidence.kind,) if self.evidence is not None else ()
+        return frozenset(own + self.proven_by)
 
     @cached_property
     def options(self) -> tuple[Choice, ...]:
@@ -146,7 +173,20 @@ class Question:
             if len(text) > MAX_TEXT:
                 raise AnswerError(f"Keep this under {MAX_TEXT:,} characters (it has {len(text):,}).")
             return text
-        raise AnswerError("This question takes a document, not a typed answer.")
+        if text in dict(EVIDENCE_ANSWERS):  # an evidence question: "later" or "not available" instead of a file
+            return text
+        allowed = " or ".join(f"“{label}”" for _, label in EVIDENCE_ANSWERS)
+        raise AnswerError(f"Upload the document, or answer {allowed}.")
+
+    def is_answered(self, value: Any, has_document: bool = False) -> bool:
+        """Whether an answer (and, for an evidence question, a filed document) counts as answered for submitting.
+
+        An evidence question is answered by a document, or by "will send later" / "not available": the vendor
+        can submit without every file, and the missing document counts as an unproven gap in the score.
+        """
+        if self.type == "evidence" and has_document:
+            return True
+        return self.stored(value) is not None
 
     def _parse_number(self, text: str) -> int | float:
         cleaned = text.replace(",", "").replace("$", "").replace("%", "").strip()
@@ -186,6 +226,8 @@ class Question:
                 return date.fromisoformat(value).isoformat() if isinstance(value, str) else None
             except ValueError:
                 return None
+        if self.type == "evidence":
+            return value if isinstance(value, str) and value in dict(EVIDENCE_ANSWERS) else None
         return value if isinstance(value, str) else None
 
     def display(self, value: Any) -> str:
@@ -199,6 +241,8 @@ class Question:
             return "; ".join(self.label_of(v) for v in value)
         if self.type in ("yes_no", "yes_no_partial", "single_choice"):
             return self.label_of(value)
+        if self.type == "evidence":
+            return dict(EVIDENCE_ANSWERS)[value]
         if self.type == "percent":
             return f"{_plain(value)}%"
         if self.type == "number":
@@ -207,7 +251,10 @@ class Question:
 
     def compliance(self, value: Any, today: date | None = None) -> float | None:
         """How far an answer meets the bar, 0..1; ``None`` when it is not scored (text, blank, no rule)."""
-        value = self.stored(value)
+        return self.compliance_of_stored(self.stored(value), today)
+
+    def compliance_of_stored(self, value: Any, today: date | None = None) -> float | None:
+        """:meth:`compliance` of a value already read through :meth:`stored` (the scoring's hot loop)."""
         if value is None or self.type not in SCORED_TYPES:
             return None
         if self.type == "multi_choice":
@@ -227,8 +274,10 @@ class Question:
 
     def fails(self, value: Any) -> bool:
         """True when the answer trips this question's knock-out rule."""
+        if self.knockout is None:
+            return False
         value = self.stored(value)
-        return self.critical is not None and value is not None and self.critical.fail_if.evaluate({"answer": value})
+        return self.knockout is not None and value is not None and self.knockout.fail_if.evaluate({"answer": value})
 
 
 @dataclass(frozen=True)

@@ -7,32 +7,36 @@ The method is documented step by step in ``docs/scoring.md`` so that an auditor 
 from vendorcheck.scoring.engine import (
     METHOD_VERSION,
     DomainScore,
-    EvidenceState,
-    Gap,
     Inputs,
-    KnockOut,
     QuestionResult,
     Score,
-    VendorProfile,
     score,
 )
+from vendorcheck.scoring.findings import Finding, Gap, KnockOut, NeededDocument
+from vendorcheck.scoring.impact import VendorProfile
 from vendorcheck.scoring.profile import DOMAIN_LABELS, ProfileError, ScoringProfile
+from vendorcheck.scoring.proof import Document, EvidenceState, proof, soc2_problems
 from vendorcheck.scoring.risk import LEVELS, ResidualRating
 
 __all__ = [
     "DOMAIN_LABELS",
     "LEVELS",
     "METHOD_VERSION",
+    "Document",
     "DomainScore",
     "EvidenceState",
+    "Finding",
     "Gap",
     "Inputs",
     "KnockOut",
+    "NeededDocument",
     "ProfileError",
     "QuestionResult",
     "ResidualRating",
     "Score",
     "ScoringProfile",
     "VendorProfile",
+    "proof",
     "score",
+    "soc2_problems",
 ]

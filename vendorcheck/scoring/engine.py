@@ -1,12 +1,12 @@
-"""Scoring one vendor: per-question compliance, domain and overall scores, knock-outs, the residual rating, why.
+"""Scoring one vendor (method 2): findings and knock-outs drive the rating, the weighted score orders vendors.
 
 Everything here is a pure function of :class:`Inputs` and the :class:`ScoringProfile`; the same inputs give the
-same :class:`Score`, and ``METHOD_VERSION`` changes whenever a rule below does.
+same :class:`Score`, and ``METHOD_VERSION`` changes whenever a rule below does. docs/scoring.md walks through
+each step with the tables an auditor needs to recompute a rating by hand.
 """
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -14,64 +14,32 @@ from functools import cached_property
 from typing import Any, NamedTuple
 
 from vendorcheck.questionnaire.model import SCORED_TYPES, Question, Questionnaire
+from vendorcheck.scoring.findings import (
+    PERFORMANCE_DOMAINS,
+    Finding,
+    Gap,
+    KnockOut,
+    NeededDocument,
+    breach_severity,
+    finding_of,
+    gap_of,
+    likelihood_of,
+    needed_documents,
+    severity_of,
+    unproven_gap,
+)
+from vendorcheck.scoring.impact import VendorProfile
 from vendorcheck.scoring.profile import DOMAIN_LABELS, ScoringProfile
-from vendorcheck.scoring.risk import ResidualRating
+from vendorcheck.scoring.proof import EvidenceState, soc2_problems
+from vendorcheck.scoring.risk import ResidualRating, rate
 
-METHOD_VERSION = "1"
-VOLUME_POINTS = {"none": 0, "low": 1, "moderate": 2, "high": 3}
-VOLUME_WORDS = {
-    "low": "records of fewer than 1,000 patients",
-    "moderate": "records of 1,000 to 50,000 patients",
-    "high": "records of more than 50,000 patients",
-}
+__all__ = ["METHOD_VERSION", "DomainScore", "EvidenceState", "Gap", "Inputs", "KnockOut", "Score", "score"]
 
-
-class EvidenceState(enum.StrEnum):
-    """The best document filed under a question, as of the scoring date."""
-
-    ACCEPTED = "accepted"  # accepted by the assessor and not expired: the answer is proven
-    PENDING = "pending"  # received, not reviewed yet
-    EXPIRED = "expired"  # accepted once, past its valid-until date
-    REJECTED = "rejected"
-    MISSING = "missing"
-
-
-FILED = frozenset({EvidenceState.ACCEPTED, EvidenceState.PENDING, EvidenceState.EXPIRED})
+METHOD_VERSION = "2"
+CLAIMED_SLOT = frozenset({EvidenceState.ACCEPTED, EvidenceState.PENDING})  # an evidence question with a document
 COUNTED = frozenset({"scored", "unanswered"})  # statuses that sit in a domain's denominator
 DOMAIN_ORDER = {domain: index for index, domain in enumerate(DOMAIN_LABELS)}
-
-
-@dataclass(frozen=True)
-class VendorProfile:
-    """What the vendor handles: drives the impact (inherent risk) side of the rating."""
-
-    phi_volume: str = "none"
-    stores: bool = False
-    processes: bool = False
-    transmits: bool = False
-    offshore: bool = False
-    subcontractors: bool = False
-
-    def inherent(self) -> tuple[int, list[str]]:
-        """(level 0..4, the reasons in plain words): volume 0..3, +1 stores PHI, +1 offshore, +1 subcontractors."""
-        reasons = []
-        points = VOLUME_POINTS.get(self.phi_volume, 0)
-        if points:
-            reasons.append(f"Sees {VOLUME_WORDS[self.phi_volume]}.")
-        if self.stores:
-            points += 1
-            reasons.append("Keeps patient data on its own systems.")
-        elif self.processes or self.transmits:
-            reasons.append("Handles patient data without keeping it.")
-        if self.offshore:
-            points += 1
-            reasons.append("Some work is done outside the United States.")
-        if self.subcontractors:
-            points += 1
-            reasons.append("Passes patient data to subcontractors.")
-        if not reasons:
-            reasons.append("Does not handle patient data (per the vendor profile).")
-        return min(points, 4), reasons
+MUST_PROVE = {"high", "critical"}  # a Low rating needs these controls proven
 
 
 @dataclass(frozen=True)
@@ -81,7 +49,7 @@ class Inputs:
     questionnaires: Sequence[Questionnaire]
     answers: Mapping[str, Any]  # question id -> the answer that counts (an override replaces the vendor's)
     not_applicable: frozenset[str]
-    documents: Mapping[str, EvidenceState]  # question id -> best document state; absent = missing
+    documents: Mapping[str, EvidenceState]  # question id -> best covering document (scoring.proof); absent = missing
     vendor: VendorProfile
     today: date
 
@@ -95,6 +63,7 @@ class QuestionResult(NamedTuple):
     loss: float  # overall claimed points this answer costs
     unproven: float  # overall points that a document would turn from claimed into proven
     value: Any = None  # the answer that counted
+    severity: int = -1  # index into SEVERITIES of the finding this answer makes; -1: no finding
 
 
 @dataclass(frozen=True)
@@ -104,30 +73,11 @@ class DomainScore:
     claimed: float  # 0..100
     proven: float
     questions: int
+    worst: int = -1  # index into SEVERITIES of the worst open finding; -1: none
 
     @property
     def label(self) -> str:
         return DOMAIN_LABELS.get(self.domain, self.domain.replace("_", " ").capitalize())
-
-
-@dataclass(frozen=True)
-class KnockOut:
-    question_id: str
-    text: str
-    answer: str
-    reason: str
-    controls: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Gap:
-    question_id: str
-    text: str
-    points: float
-    answer: str
-    why: str
-    ask: str
-    controls: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -141,8 +91,8 @@ class Score:
     proven: float
     confidence: float  # proven as a share of claimed, 0..100
     domains: tuple[DomainScore, ...]
-    knockouts: tuple[KnockOut, ...]
-    waived: tuple[KnockOut, ...]  # failed, but switched off in the profile
+    knockouts: tuple[KnockOut, ...]  # failed and in force: disqualifying ones first
+    waived: tuple[KnockOut, ...]  # failed, but switched off in the profile (critical ones only)
     rating: ResidualRating | None
     inherent_reasons: tuple[str, ...]
     evidence: Mapping[str, int]  # EvidenceState -> questions that ask for a document
@@ -150,52 +100,111 @@ class Score:
     results: tuple[QuestionResult, ...]
 
     rating_basis: str = "claimed"
+    if_proven: ResidualRating | None = None  # the rating with every claimed control proven
+    soc2_problems: tuple[str, ...] = ()  # why the SOC 2 report on file cannot prove controls
+
+    @property
+    def disqualified(self) -> bool:
+        """A disqualifying knock-out failed: rated Very High, do not use, never recommended."""
+        return self.rating is not None and self.rating.disqualified
+
+    @cached_property
+    def findings(self) -> tuple[Finding, ...]:
+        """Every failed or partial answer, worst first, then by the points it costs."""
+        found = [finding_of(r) for r in self.results if r.severity >= 0]
+        return tuple(sorted(found, key=lambda f: (-f.level, f.rated is False, -f.points, f.question_id)))
 
     @cached_property
     def gaps(self) -> tuple[Gap, ...]:
         """Every point lost, most costly first."""
-        return tuple(_gap(r) for r in sorted(self.results, key=lambda r: -r.loss) if r.loss > 1e-9)
+        return tuple(gap_of(r) for r in sorted(self.results, key=lambda r: -r.loss) if r.loss > 1e-9)
 
     @cached_property
     def unproven(self) -> tuple[Gap, ...]:
         """Claims that an accepted document would prove, most valuable first."""
-        return tuple(_unproven(r) for r in sorted(self.results, key=lambda r: -r.unproven) if r.unproven > 1e-9)
+        return tuple(unproven_gap(r) for r in sorted(self.results, key=lambda r: -r.unproven) if r.unproven > 1e-9)
+
+    @cached_property
+    def until_proven(self) -> tuple[NeededDocument, ...]:
+        """The documents that would lower the rating, when proof is all that holds it up (else empty)."""
+        if self.rating is None or self.if_proven is None or self.if_proven.level >= self.rating.level:
+            return ()
+        return needed_documents(self.results)
+
+    @property
+    def headline(self) -> str:
+        """The rating in one sentence: "Moderate until proven: these 3 documents would lower it to Low"."""
+        if self.rating is None:
+            return "Not assessed."
+        if self.disqualified:
+            return f"{self.rating.name}: do not use. " + self.knockouts[0].reason
+        if self.until_proven:
+            count = len(self.until_proven)
+            return (
+                f"{self.rating.name} until proven: {'these' if count > 1 else 'this'} {count} "
+                f"document{'s' if count > 1 else ''} would lower it to {self.if_proven.name}."  # type: ignore[union-attr]
+            )
+        return f"{self.rating.name}."
 
     @property
     def basis(self) -> float:
-        """The score the rating is based on (claimed or proven, as the profile says)."""
+        """The score the ordering uses within a level (claimed or proven, as the profile says)."""
         return rated(self.claimed, self.proven, self.rating_basis)
 
 
 def rated(claimed: float, proven: float, basis: str) -> float:
-    """Whichever of the two scores the profile rates control strength on."""
+    """Whichever of the two scores the profile orders vendors by."""
     return proven if basis == "proven" else claimed
 
 
 def score(inputs: Inputs, profile: ScoringProfile) -> Score:
     """Score one vendor's answers (see docs/scoring.md for each step)."""
-    raw: list[QuestionResult] = []  # losses are filled in once the domain totals are known
+    raw: list[tuple[Any, ...]] = []  # QuestionResult fields as plain tuples: losses are filled in later
     knockouts: list[KnockOut] = []
     waived: list[KnockOut] = []
     evidence_counts = {state.value: 0 for state in EvidenceState}
+    answers, documents, today = inputs.answers, inputs.documents, inputs.today
+    worst: dict[str, int] = {}  # rated domain -> worst finding
+    unproven_claim = unproven_failed = False  # critical or high controls without proof: claimed / failed
     for questionnaire in inputs.questionnaires:
-        for question in questionnaire.visible(inputs.answers):
+        for question in questionnaire.visible(answers):
             qid = question.id
-            state = inputs.documents.get(qid, EvidenceState.MISSING)
+            state = documents.get(qid, EvidenceState.MISSING)
             if qid in inputs.not_applicable:
-                raw.append(QuestionResult(question, "not_applicable", 0.0, 0.0, state, 0.0, 0.0))
+                raw.append((question, "not_applicable", 0.0, 0.0, state, 0.0, 0.0, None, -1))
                 continue
             if question.evidence is not None:
                 evidence_counts[state.value] += 1
-            value = inputs.answers.get(qid)
-            if question.critical is not None and question.fails(value):  # the cheap test first: a hot loop
-                reason = question.critical.reason
-                found = KnockOut(qid, question.text, question.display(value), reason, question.controls)
-                (waived if qid in profile.knockouts_off else knockouts).append(found)
-            status, claimed = _compliance(question, value, state, profile, inputs.today)
+            value = answers.get(qid)
+            if question.knockout is not None and question.fails(value):  # the cheap test first: a hot loop
+                found = KnockOut(
+                    qid, question.text, question.display(value), question.knockout.reason, question.controls,
+                    question.knockout.kind,
+                )  # fmt: skip
+                off = qid in profile.knockouts_off and not question.knockout.disqualifying  # the law is not waivable
+                (waived if off else knockouts).append(found)
+            if question.weight <= 0:  # information only: the common case, kept cheap
+                raw.append((question, "information", 0.0, 0.0, state, 0.0, 0.0, value, -1))
+                continue
+            status, claimed = _compliance(question, value, state, profile, today)
             proven = claimed if state == EvidenceState.ACCEPTED else 0.0
-            raw.append(QuestionResult(question, status, claimed, proven, state, 0.0, 0.0, value))
-    return _combine(inputs, profile, raw, knockouts, waived, evidence_counts)
+            severity = -1
+            if status in COUNTED:
+                if claimed < 1 - 1e-9:
+                    severity = severity_of(question, claimed if status == "scored" else 0.0)
+                    if qid == "breaches_last_5_years" and status == "scored":
+                        severity = breach_severity(answers, documents, today)
+                rated_domain = question.domain not in PERFORMANCE_DOMAINS
+                if rated_domain and severity > worst.get(question.domain, -1):
+                    worst[question.domain] = severity
+                if rated_domain and question.severity in MUST_PROVE and question.proof_kinds:
+                    if state != EvidenceState.ACCEPTED and claimed > 0:
+                        unproven_claim = True
+                    elif state != EvidenceState.ACCEPTED:
+                        unproven_failed = True
+            raw.append((question, status, claimed, proven, state, 0.0, 0.0, value, severity))
+    knockouts.sort(key=lambda k: k.kind != "disqualifying")
+    return _combine(inputs, profile, raw, knockouts, waived, evidence_counts, worst, unproven_claim, unproven_failed)
 
 
 def _compliance(
@@ -204,7 +213,9 @@ def _compliance(
     if question.weight <= 0:
         return "information", 0.0
     if question.type == "evidence":
-        return "scored", 1.0 if state in FILED else 0.0
+        if state in CLAIMED_SLOT or question.stored(value) == "later":
+            return "scored", 1.0  # a document received, or promised: claimed (proven once accepted)
+        return ("scored" if question.stored(value) else "unanswered"), 0.0
     if question.type not in SCORED_TYPES:
         return "information", 0.0
     value = question.stored(value)  # a value older code stored out of bounds counts as unanswered
@@ -213,50 +224,68 @@ def _compliance(
     override = profile.thresholds.get(question.id)
     if override is not None and question.type in ("number", "percent"):
         return "scored", override.score(value)
-    found = question.compliance(value, today)
+    found = question.compliance_of_stored(value, today)
     return ("information", 0.0) if found is None else ("scored", found)
 
 
 def _combine(
     inputs: Inputs,
     profile: ScoringProfile,
-    raw: list[QuestionResult],
+    raw: list[tuple[Any, ...]],
     knockouts: list[KnockOut],
     waived: list[KnockOut],
     evidence_counts: dict[str, int],
+    worst: dict[str, int],
+    unproven_claim: bool,
+    unproven_failed: bool,
 ) -> Score:
     sums: dict[str, list[float]] = {}  # domain -> [weight, claimed, proven, questions]
-    for r in raw:
-        if r.status in COUNTED:
-            entry = sums.setdefault(r.question.domain, [0.0, 0.0, 0.0, 0])
-            entry[0] += r.question.weight
-            entry[1] += r.question.weight * r.compliance
-            entry[2] += r.question.weight * r.proven
+    answered = False
+    for question, status, compliance, proven_c, *_ in raw:
+        if status in COUNTED:
+            entry = sums.setdefault(question.domain, [0.0, 0.0, 0.0, 0])
+            entry[0] += question.weight
+            entry[1] += question.weight * compliance
+            entry[2] += question.weight * proven_c
             entry[3] += 1
+            answered = answered or (status == "scored" and question.domain not in PERFORMANCE_DOMAINS)
     domains = tuple(
-        DomainScore(domain, profile.weight(domain), 100 * c / w, 100 * p / w, int(n))
+        DomainScore(domain, profile.weight(domain), 100 * c / w, 100 * p / w, int(n), worst.get(domain, -1))
         for domain, (w, c, p, n) in sorted(sums.items(), key=lambda item: _domain_order(item[0]))
     )
     total = sum(d.weight for d in domains if d.weight > 0)
-    inherent, inherent_reasons = inputs.vendor.inherent()
-    unanswered = sum(1 for r in raw if r.status == "unanswered")
-    if total <= 0:
+    inherent, inherent_reasons = inputs.vendor.refined(inputs.answers).inherent()
+    unanswered = sum(1 for r in raw if r[1] == "unanswered")
+    problems = tuple(soc2_problems(inputs.answers, inputs.today)) if inputs.answers.get("soc2_has_report") else ()
+    if total <= 0 or not answered:  # nothing the rating rests on was answered: not assessed, never "low risk"
         return Score(
             METHOD_VERSION, profile.version, False, 0.0, 0.0, 0.0, domains, tuple(knockouts), tuple(waived),
-            None, tuple(inherent_reasons), evidence_counts, unanswered, tuple(raw),
+            None, tuple(inherent_reasons), evidence_counts, unanswered,
+            tuple(tuple.__new__(QuestionResult, r) for r in raw), profile.rating_basis,
         )  # fmt: skip
     claimed = sum(d.weight * d.claimed for d in domains) / total
     proven = sum(d.weight * d.proven for d in domains) / total
     share = {domain: profile.weight(domain) / total / w for domain, (w, *_) in sums.items()}
     results = []
-    for r in raw:
-        factor = share[r.question.domain] * r.question.weight * 100 if r.status in COUNTED else 0.0
-        loss, unproven = factor * (1 - r.compliance), factor * (r.compliance - r.proven)
+    make = tuple.__new__  # a hot loop: build the named tuples without their keyword-checking constructor
+    for question, status, compliance, proven_c, state, _, _, value, severity in raw:
+        factor = share[question.domain] * question.weight * 100 if status in COUNTED else 0.0
+        loss, unproven = factor * (1 - compliance), factor * (compliance - proven_c)
         results.append(
-            QuestionResult(r.question, r.status, r.compliance, r.proven, r.evidence, loss, unproven, r.value)
+            make(QuestionResult, (question, status, compliance, proven_c, state, loss, unproven, value, severity))
         )
-    basis = rated(claimed, proven, profile.rating_basis)
-    rating = ResidualRating.of(inherent, basis, bool(knockouts), profile.floor)
+    findings_likelihood = likelihood_of(worst.values())
+    disqualified = any(k.kind == "disqualifying" for k in knockouts)
+    critical = any(k.kind == "critical" for k in knockouts)
+
+    def rating(likelihood: int, unproven: bool) -> ResidualRating:
+        return rate(
+            inherent, likelihood, knocked_out=critical, floor=profile.floor, unproven=unproven,
+            disqualified=disqualified,
+        )  # fmt: skip
+
+    # An unproven claim of a critical or high control counts like a medium finding (likelihood Low at least).
+    likelihood = max(findings_likelihood, 1) if unproven_claim else findings_likelihood
     return Score(
         method_version=METHOD_VERSION,
         profile_version=profile.version,
@@ -267,66 +296,16 @@ def _combine(
         domains=domains,
         knockouts=tuple(knockouts),
         waived=tuple(waived),
-        rating=rating,
+        rating=rating(likelihood, unproven_claim or unproven_failed),
         inherent_reasons=tuple(inherent_reasons),
         evidence=evidence_counts,
         unanswered=unanswered,
         results=tuple(results),
         rating_basis=profile.rating_basis,
+        if_proven=rating(findings_likelihood, unproven_failed),
+        soc2_problems=problems,
     )
 
 
 def _domain_order(domain: str) -> tuple[int, str]:
     return DOMAIN_ORDER.get(domain, len(DOMAIN_ORDER)), domain
-
-
-def _gap(result: QuestionResult) -> Gap:
-    question = result.question
-    value = result.value
-    if question.type == "evidence":
-        answer = "No document yet" if result.evidence != EvidenceState.REJECTED else "Document rejected"
-        why = "The document that proves this has not been received."
-        ask = f"Ask for {_lower(question.evidence.description) if question.evidence else 'the document'}"
-    elif result.status == "unanswered":
-        answer, why, ask = "Not answered", "Unanswered questions count as gaps.", "Ask the vendor to answer this."
-    else:
-        answer = question.display(value)
-        failed = question.fails(value)
-        if failed:
-            why = question.critical.reason  # type: ignore[union-attr]
-        elif question.type in ("number", "percent"):
-            why = "The figure falls short of the benchmark."
-        elif result.compliance > 0:
-            why = "Meets this control only in part."
-        else:
-            why = "Does not meet this control."
-        ask = _ask(question, failed)
-    return Gap(question.id, question.text, result.loss, answer, why, ask, question.controls)
-
-
-def _unproven(result: QuestionResult) -> Gap:
-    question = result.question
-    wanted = question.evidence.description if question.evidence and question.evidence.description else ""
-    state = result.evidence
-    why = {
-        EvidenceState.PENDING: "A document was received but not reviewed yet.",
-        EvidenceState.EXPIRED: "The document that proved this has expired.",
-        EvidenceState.REJECTED: "The document received was rejected.",
-    }.get(state, "Claimed by the vendor; no accepted document shows it.")
-    ask = "Review the document received." if state == EvidenceState.PENDING else (
-        f"Ask for {_lower(wanted)}" if wanted else "Ask for a document that shows it (a policy, report or screenshot)."
-    )  # fmt: skip
-    return Gap(question.id, question.text, result.unproven, "", why, ask, question.controls)
-
-
-def _ask(question: Question, failed: bool) -> str:
-    if question.type in ("number", "percent") and not failed:
-        return "Ask for the latest figure with the report behind it, and what they are doing to improve it."
-    if failed:
-        return "Ask whether they will fix this before you sign, and write it into the contract; otherwise walk away."
-    return "Ask whether they will put this in place, by when, and write it into the contract."
-
-
-def _lower(text: str) -> str:
-    text = text.rstrip(".")
-    return (text[:1].lower() + text[1:] + ".") if text[:2] != text[:2].upper() else text + "."

@@ -37,23 +37,27 @@ class Stability:
 
 
 def rerate(score: Score, weights: Mapping[str, float], profile: ScoringProfile) -> tuple[float, ResidualRating]:
-    """The rated score and rating ``score`` would get under other domain weights (domain scores unchanged)."""
+    """The rated score and rating ``score`` would get under other domain weights (domain scores unchanged).
+
+    Method 2 rates from findings, which weights do not touch: only the score that orders vendors within a
+    level moves.
+    """
     domains = [d for d in score.domains if weights.get(d.domain, d.weight) > 0]
     total = sum(weights.get(d.domain, d.weight) for d in domains)
     if total <= 0 or score.rating is None:
         return 0.0, ResidualRating.of(4, 0.0, True, 4)
     points = sum(weights.get(d.domain, d.weight) * rated(d.claimed, d.proven, score.rating_basis) for d in domains)
-    points /= total
-    return points, ResidualRating.of(score.rating.inherent, points, bool(score.knockouts), profile.floor)
+    return points / total, score.rating
 
 
 def order_key(name: str, score: Score | None, points: float | None = None, rating: ResidualRating | None = None):
-    """Best first: assessed before not assessed, lower rating, fewer knock-outs, higher rated score, then name."""
+    """Best first: assessed before not assessed, "do not use" last among them, lower rating, fewer knock-outs,
+    higher rated score, then name."""
     if score is None or not score.assessed or score.rating is None:
-        return (1, 9, 0, 0.0, name.lower())
+        return (1, 1, 9, 0, 0.0, name.lower())
     rating = rating or score.rating
     points = score.basis if points is None else points
-    return (0, rating.level, len(score.knockouts), -round(points, 6), name.lower())
+    return (0, int(rating.disqualified), rating.level, len(score.knockouts), -round(points, 6), name.lower())
 
 
 def rank(scores: Mapping[str, Score | None]) -> list[str]:

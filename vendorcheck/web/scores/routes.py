@@ -191,7 +191,7 @@ def _offer_knockouts(form: ProfileForm) -> None:
         SelectChoice(q.id, f"{q.text} ({q.id})")
         for questionnaire in _library().values()
         for q in questionnaire.questions
-        if q.critical
+        if q.knockout is not None and not q.knockout.disqualifying  # the law cannot be switched off
     ]
 
 
