@@ -168,10 +168,10 @@ def demo_command(no_serve: bool, host: str, port: int) -> None:
     engine = db.make_engine(settings.database_url)
     with db.transaction(engine) as session:
         logins = demo.seed(session, passwords)
-    vault = Vault.open(home, settings.keyring)
+    vault = Vault.for_settings(settings)
     added = demo_evidence.seed_evidence(lambda: db.transaction(engine), vault, demo.ORGANIZATION, demo.DEMO_ACTOR)
     if added:
-        click.echo(f"Stored {added} demo evidence document(s), encrypted, in {vault.blobs.root}.")
+        click.echo(f"Stored {added} demo evidence document(s), encrypted, in {vault.blobs.location}.")
     with db.transaction(engine) as session:
         library = load_library(questionnaires_dir())
         answered = demo_answers.seed_answers(session, demo.ORGANIZATION, library, demo.DEMO_ACTOR)
@@ -396,7 +396,7 @@ def packet_export(vendor: str, out: Path) -> None:
         _fail(f"{out.parent} is not a folder")
     settings = load_settings()
     signer = signing.load_signer(settings.home)
-    vault = Vault.open(settings.home, settings.keyring)
+    vault = Vault.for_settings(settings)
     engine = db.make_engine(settings.database_url)
     with db.transaction(engine) as session:
         found = _find_vendor(session, vendor)
@@ -587,7 +587,7 @@ def evidence_verify(everything: bool) -> None:
     Exits 0 when every file checks out, 1 when any fails.
     """
     settings = load_settings()
-    vault = Vault.open(settings.home, settings.keyring)
+    vault = Vault.for_settings(settings)
     engine = db.make_engine(settings.database_url, sqlite_immediate=False)
     failures = checked = 0
     with db.transaction(engine) as session:
@@ -611,7 +611,7 @@ def evidence_verify(everything: bool) -> None:
 def evidence_sweep(older_than_hours: float) -> None:
     """Remove what crashed uploads left behind: unfinished records and blobs nothing refers to."""
     settings = load_settings()
-    vault = Vault.open(settings.home, settings.keyring)
+    vault = Vault.for_settings(settings)
     engine = db.make_engine(settings.database_url)
     with db.transaction(engine) as session:
         removed = evidence.sweep(session, vault, timedelta(hours=older_than_hours))

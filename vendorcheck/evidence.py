@@ -28,14 +28,16 @@ from sqlalchemy.orm import Session
 
 from vendorcheck import audit
 from vendorcheck.audit import Actor
+from vendorcheck.config import ConfigError, Settings, s3_credentials
 from vendorcheck.models import Evidence, EvidenceKind, EvidenceReview, EvidenceVersion, Vendor, utcnow
 from vendorcheck.vault import envelope
-from vendorcheck.vault.blobstore import LocalBlobStore, new_name
+from vendorcheck.vault.blobstore import BlobStore, LocalBlobStore, new_name
 from vendorcheck.vault.chunked import VaultError
 from vendorcheck.vault.context import evidence_context
 from vendorcheck.vault.envelope import FORMAT_VERSION, SealedBlob
 from vendorcheck.vault.filetypes import DOCX, FileType, RejectedFile, Sniffer, check_office_document
 from vendorcheck.vault.keyring import KeyProvider, key_provider
+from vendorcheck.vault.s3store import S3BlobStore
 
 BLOB_FOLDER = "evidence"
 DEFAULT_MAX_UPLOAD = 100 * 1024 * 1024
@@ -56,12 +58,39 @@ class Vault:
     """The instance's key provider and blob store."""
 
     keys: KeyProvider
-    blobs: LocalBlobStore
+    blobs: BlobStore
 
     @classmethod
     def open(cls, home: Path, keyring_json: str | None = None) -> Vault:
-        """The vault of the instance folder ``home`` (blobs in ``home/evidence``)."""
-        return cls(key_provider(home, keyring_json), LocalBlobStore(home / BLOB_FOLDER))
+        """The vault of the instance folder ``home`` with its blobs in ``home/evidence``."""
+        return cls(key_provider(home, keyring_json), local_store(home))
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> Vault:
+        """The vault the settings describe: this is where every command and the app get theirs."""
+        return cls(key_provider(settings.home, settings.keyring), configured_store(settings))
+
+
+def local_store(home: Path) -> LocalBlobStore:
+    """The blob folder of the instance ``home``."""
+    return LocalBlobStore(home / BLOB_FOLDER)
+
+
+def configured_store(settings: Settings) -> BlobStore:
+    """VENDORCHECK_BLOB_STORE: the local folder, or the S3-compatible store (boto3 is loaded only then)."""
+    if settings.blob_store == "local":
+        return local_store(settings.home)
+    try:
+        return S3BlobStore.connect(
+            settings.blob_store,
+            endpoint_url=settings.s3_endpoint_url,
+            region=settings.s3_region,
+            credentials=s3_credentials(settings),
+        )
+    except ImportError:
+        raise ConfigError(
+            "VENDORCHECK_BLOB_STORE is an s3:// store but boto3 is not installed: pip install 'vendorcheck[s3]'"
+        ) from None
 
 
 @dataclass
