@@ -78,7 +78,7 @@ class SeaweedFS:
     log: Path
 
     def client(self) -> Any:
-        """A boto3 S3 client for this server (path-style addressing, as SeaweedFS expects)."""
+        """A boto3 S3 client for this server (path-style addressing, as SeaweedFS expects); close it after use."""
         import boto3
         from botocore.config import Config
 
@@ -94,9 +94,12 @@ class SeaweedFS:
     def create_bucket(self, name: str = BUCKET) -> str:
         """Create a bucket (if it is not there yet); returns its name."""
         client = self.client()
-        existing = {bucket["Name"] for bucket in client.list_buckets().get("Buckets", [])}
-        if name not in existing:
-            client.create_bucket(Bucket=name)
+        try:
+            existing = {bucket["Name"] for bucket in client.list_buckets().get("Buckets", [])}
+            if name not in existing:
+                client.create_bucket(Bucket=name)
+        finally:
+            client.close()
         return name
 
     def settings(self, bucket: str, prefix: str) -> dict[str, str]:
@@ -121,9 +124,10 @@ def _wait_until_ready(server: SeaweedFS, timeout: float) -> None:
         if server.process.poll() is not None:
             raise RuntimeError(f"weed server exited with {server.process.returncode}: see {server.log}")
         try:
-            urllib.request.urlopen(server.endpoint_url, timeout=1)  # noqa: S310 (our own http://127.0.0.1 URL)
+            urllib.request.urlopen(server.endpoint_url, timeout=1).close()  # noqa: S310 (our own loopback URL)
             return
-        except urllib.error.HTTPError:
+        except urllib.error.HTTPError as answered:
+            answered.close()
             return
         except OSError:
             time.sleep(0.1)

@@ -25,6 +25,7 @@ from vendorcheck import (
     accounts,
     assessments,
     audit,
+    blobmigration,
     db,
     demo,
     demo_answers,
@@ -623,6 +624,53 @@ def evidence_sweep(older_than_hours: float) -> None:
     for item in removed:
         click.echo(f"removed {item}")
     click.echo(f"Swept {len(removed)} leftover(s).")
+
+
+@evidence_group.command("migrate-store")
+@click.option(
+    "--to",
+    "target",
+    required=True,
+    type=click.Choice(blobmigration.TARGETS),
+    help="s3: from the instance folder to VENDORCHECK_BLOB_STORE; local: back into the folder.",
+)
+@click.option("--delete-source", is_flag=True, help="Remove each blob from the source once its copy checks out.")
+@friendly_errors
+def evidence_migrate_store(target: str, delete_source: bool) -> None:
+    """Move evidence blobs between the local folder and the S3-compatible store.
+
+    Each blob is copied as ciphertext and checked in the destination by decrypting it against the size and
+    SHA-256 recorded at upload; blobs already there and good are skipped, so an interrupted run can simply
+    be started again. Exits 1 naming every blob that failed. Then set VENDORCHECK_BLOB_STORE accordingly.
+    """
+    settings = load_settings()
+    vault = Vault.for_settings(settings)
+    source, destination = blobmigration.stores_for(settings, vault.blobs, target)
+    click.echo(f"Copying evidence blobs from {source.location} to {destination.location}")
+    engine = db.make_engine(settings.database_url)
+
+    def progress(index: int, total: int, result: blobmigration.BlobOutcome) -> None:
+        click.echo(f"[{index}/{total}] {result.label}", err=result.outcome == blobmigration.FAILED)
+
+    try:
+        report = blobmigration.migrate_store(
+            lambda: db.transaction(engine),
+            vault.keys,
+            source,
+            destination,
+            Actor.cli(),
+            delete_source=delete_source,
+            on_blob=progress,
+        )
+    finally:
+        engine.dispose()
+    click.echo(
+        f"{report.count(blobmigration.COPIED)} copied, {report.count(blobmigration.PRESENT)} already there, "
+        f"{len(report.failures)} failed, of {report.total} blob(s); each checked by decrypting it in the destination."
+    )
+    if report.failures:
+        click.echo(f"vendorcheck: {len(report.failures)} blob(s) failed: fix them and run the command again.", err=True)
+        sys.exit(1)
 
 
 @cli.group()

@@ -93,6 +93,10 @@ class S3BlobStore:
         )
         return cls(session.client("s3", endpoint_url=endpoint_url, config=config), bucket, prefix)
 
+    def close(self) -> None:
+        """Close the client's pooled connections (an app closes its store when it is torn down)."""
+        self._client.close()
+
     @property
     def location(self) -> str:
         """``s3://bucket/prefix``."""
