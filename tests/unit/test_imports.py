@@ -16,3 +16,9 @@ def test_the_web_app_leaves_the_pdf_and_spreadsheet_libraries_until_used() -> No
     loaded = _modules_after("import vendorcheck.web, vendorcheck.cli, vendorcheck.packets")
     assert "vendorcheck" in loaded and "flask" in loaded
     assert {"fpdf", "openpyxl"}.isdisjoint(loaded), loaded & {"fpdf", "openpyxl"}
+
+
+def test_the_app_leaves_boto3_until_an_s3_blob_store_is_configured() -> None:
+    """boto3 and botocore load only when VENDORCHECK_BLOB_STORE is s3:// (tests/unit/test_config_blob_store.py)."""
+    loaded = _modules_after("import vendorcheck.web, vendorcheck.cli, vendorcheck.packets, vendorcheck.blobmigration")
+    assert {"boto3", "botocore", "s3transfer"}.isdisjoint(loaded), loaded & {"boto3", "botocore", "s3transfer"}
