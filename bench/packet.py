@@ -1,6 +1,6 @@
 """Evidence packet benchmark: export a vendor holding 1 GiB of evidence; time and peak memory beside decrypt.
 
-    python -m bench.packet [--size-mib 1024] [--files 8] [--dir FOLDER]
+    python -m bench.packet [--size-mib 1024] [--files 8] [--dir FOLDER] [--store local|s3]
 
 A fresh instance (SQLite, local key file) gets one vendor with ``--files`` documents of random bytes
 adding up to ``--size-mib``. Then, each in a fresh child process so its peak RSS is its own:
@@ -13,6 +13,8 @@ adding up to ``--size-mib``. Then, each in a fresh child process so its peak RSS
   with the time to the first piece (when the browser's download starts).
 
 The export is also run at a quarter of the size to show that memory does not grow with the evidence.
+With ``--store s3`` the instances keep their blobs in a SeaweedFS S3 server started for the run
+(VENDORCHECK_BLOB_STORE=s3://...), so decrypt and export read them over HTTP.
 """
 
 from __future__ import annotations
@@ -30,11 +32,14 @@ from bench import children
 MIB = 1024 * 1024
 PIECE = 4 * MIB
 VENDOR = "Bench Billing Co."
+S3_SERVER: list = []  # (the SeaweedFS server of this run, its bucket), with --store s3
 
 
 def _child(task: str, home: Path, *args: str) -> dict:
-    """Run one measurement in a fresh interpreter on the instance ``home``."""
+    """Run one measurement in a fresh interpreter on the instance ``home`` (its blobs under its own S3 prefix)."""
     env = {**{k: v for k, v in os.environ.items() if k != "DATABASE_URL"}, "VENDORCHECK_HOME": str(home)}
+    for server, bucket in S3_SERVER:
+        env.update(server.environ(bucket, f"packet-{home.name}"))
     return children.run("bench.packet", task, *args, env=env)
 
 
@@ -160,9 +165,11 @@ def task_write(target: str, size: str) -> dict:
 
 
 def task_baseline() -> dict:
-    """The interpreter with vendorcheck's export path imported, before any work."""
-    from vendorcheck import packets  # noqa: F401
+    """The interpreter with vendorcheck's export path imported and the vault (S3 client too) built, before work."""
+    from vendorcheck import evidence, packets  # noqa: F401
+    from vendorcheck.config import load_settings
 
+    evidence.Vault.for_settings(load_settings())
     return {"peak_rss_mib": children.peak_rss_mib()}
 
 
@@ -179,6 +186,7 @@ def main() -> None:
     parser.add_argument("--size-mib", type=int, default=1024, help="evidence held by the vendor (default 1 GiB)")
     parser.add_argument("--files", type=int, default=8, help="number of documents (default 8)")
     parser.add_argument("--dir", type=Path, default=Path.cwd(), help="where the instances go")
+    parser.add_argument("--store", choices=("local", "s3"), default="local", help="local disk, or SeaweedFS S3")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -187,48 +195,61 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="vendorcheck-packet-bench-", dir=args.dir))
     try:
-        print(f"vendorcheck packet benchmark in {work} (Python {sys.version.split()[0]})")
-        home = _instance(work, "full", args.size_mib, args.files)
-        quarter = _instance(work, "quarter", max(1, args.size_mib // 4), args.files)
-        baseline = _child("baseline", home)["peak_rss_mib"]
-        decrypt = _child("decrypt", home)
-        disk = _child("write", home, str(work / "raw.bin"), str(args.size_mib * MIB))
-        to_file = _child("export", home, str(work / "packet.zip"))
-        to_sink = _child("export", home, "sink")
-        small = _child("export", quarter, "sink")
-        size = decrypt["bytes"]
-        print(f"\n{'measurement':<24} {'seconds':>8} {'MiB/s':>8} {'peak RSS MiB':>13}  {'x decrypt':>9}")
-        for name, result in (
-            ("decrypt (vault)", decrypt),
-            ("raw write to disk", disk),
-            ("export to file (CLI)", to_file),
-            ("export to sink (web)", to_sink),
-        ):
-            ratio = result["seconds"] / decrypt["seconds"]
-            print(
-                f"{name:<24} {result['seconds']:>8.2f} {size / MIB / result['seconds']:>8.0f}"
-                f" {result['peak_rss_mib']:>13.1f}  {ratio:>9.2f}"
-            )
-        print(f"\ninterpreter baseline RSS: {baseline:.1f} MiB (included in the peaks above)")
-        print(
-            f"export: prepare (audit event, checkpoint, proofs, report) {to_sink['prepare_seconds'] * 1000:.0f} ms;"
-            f" first piece of the ZIP after {to_sink['first_piece_seconds'] * 1000:.0f} ms;"
-            f" ZIP {to_sink['zip_bytes'] / MIB:,.1f} MiB"
-        )
-        print(
-            f"memory flat as evidence grows: export peak {small['peak_rss_mib']:.1f} MiB at {args.size_mib // 4} MiB"
-            f" vs {to_sink['peak_rss_mib']:.1f} MiB at {args.size_mib} MiB"
-        )
-        peak = max(to_file["peak_rss_mib"], to_sink["peak_rss_mib"])
-        streamed = to_sink["seconds"] / decrypt["seconds"]
-        floor = max(decrypt["seconds"], disk["seconds"])
-        print(
-            f"targets: peak memory under 128 MiB ({'met' if peak < 128 else 'MISSED'}: {peak:.1f});"
-            f" streamed export within 2x decrypt time ({'met' if streamed <= 2 else 'MISSED'}: {streamed:.2f}x);"
-            f" export to file {to_file['seconds'] / floor:.2f}x the slower of decrypt and the raw disk write"
-        )
+        if args.store == "s3":
+            from tests import seaweed
+
+            with seaweed.running(work / "seaweedfs") as server:
+                S3_SERVER.append((server, server.create_bucket()))
+                measure(args, work)
+        else:
+            measure(args, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def measure(args: argparse.Namespace, work: Path) -> None:
+    """Seed the instances, run every measurement and print the table."""
+    where = "a SeaweedFS S3 server on this machine" if S3_SERVER else "the instance folders"
+    print(f"vendorcheck packet benchmark in {work}, blobs in {where} (Python {sys.version.split()[0]})")
+    home = _instance(work, "full", args.size_mib, args.files)
+    quarter = _instance(work, "quarter", max(1, args.size_mib // 4), args.files)
+    baseline = _child("baseline", home)["peak_rss_mib"]
+    decrypt = _child("decrypt", home)
+    disk = _child("write", home, str(work / "raw.bin"), str(args.size_mib * MIB))
+    to_file = _child("export", home, str(work / "packet.zip"))
+    to_sink = _child("export", home, "sink")
+    small = _child("export", quarter, "sink")
+    size = decrypt["bytes"]
+    print(f"\n{'measurement':<24} {'seconds':>8} {'MiB/s':>8} {'peak RSS MiB':>13}  {'x decrypt':>9}")
+    for name, result in (
+        ("decrypt (vault)", decrypt),
+        ("raw write to disk", disk),
+        ("export to file (CLI)", to_file),
+        ("export to sink (web)", to_sink),
+    ):
+        ratio = result["seconds"] / decrypt["seconds"]
+        print(
+            f"{name:<24} {result['seconds']:>8.2f} {size / MIB / result['seconds']:>8.0f}"
+            f" {result['peak_rss_mib']:>13.1f}  {ratio:>9.2f}"
+        )
+    print(f"\ninterpreter baseline RSS: {baseline:.1f} MiB (included in the peaks above)")
+    print(
+        f"export: prepare (audit event, checkpoint, proofs, report) {to_sink['prepare_seconds'] * 1000:.0f} ms;"
+        f" first piece of the ZIP after {to_sink['first_piece_seconds'] * 1000:.0f} ms;"
+        f" ZIP {to_sink['zip_bytes'] / MIB:,.1f} MiB"
+    )
+    print(
+        f"memory flat as evidence grows: export peak {small['peak_rss_mib']:.1f} MiB at {args.size_mib // 4} MiB"
+        f" vs {to_sink['peak_rss_mib']:.1f} MiB at {args.size_mib} MiB"
+    )
+    peak = max(to_file["peak_rss_mib"], to_sink["peak_rss_mib"])
+    streamed = to_sink["seconds"] / decrypt["seconds"]
+    floor = max(decrypt["seconds"], disk["seconds"])
+    print(
+        f"targets: peak memory under 128 MiB ({'met' if peak < 128 else 'MISSED'}: {peak:.1f});"
+        f" streamed export within 2x decrypt time ({'met' if streamed <= 2 else 'MISSED'}: {streamed:.2f}x);"
+        f" export to file {to_file['seconds'] / floor:.2f}x the slower of decrypt and the raw disk write"
+    )
 
 
 if __name__ == "__main__":
