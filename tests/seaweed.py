@@ -11,6 +11,7 @@ import json
 import os
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -65,6 +66,14 @@ def _free_ports(count: int) -> list[int]:
     finally:
         for sock in sockets:
             sock.close()
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: on Linux, get SIGKILL when the test run dies, so no server outlives it."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 @dataclass(frozen=True)
@@ -177,7 +186,7 @@ def running(folder: Path, timeout: float = 60) -> Iterator[SeaweedFS]:
     ]
     log = folder / "weed.log"
     with log.open("wb") as output:
-        process = subprocess.Popen(arguments, stdout=output, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(arguments, stdout=output, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
     server = SeaweedFS(f"http://127.0.0.1:{ports['s3.port']}", access_key, secret_key, process, log)
     try:
         _wait_until_ready(server, timeout)
