@@ -70,7 +70,7 @@ def run(count: int, seconds: float) -> None:
     )
     from vendorcheck.scoring import score
 
-    app = create_app()
+    app = create_app({"public_url": "http://127.0.0.1:5000"})  # production settings; links are not used
     library = app.extensions["vendorcheck.questionnaires"]
     today = date.today()
     started = time.perf_counter()

@@ -21,7 +21,7 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from vendorcheck import accounts, create_app, db, mfa, passwords, user_sessions
-from vendorcheck.audit import GENESIS_HASH, Actor
+from vendorcheck.audit import Actor
 from vendorcheck.models import Base, Organization, Role, User, UserSession
 from vendorcheck.vault.keyring import create_keyring
 
@@ -73,10 +73,6 @@ def database_url(database_template: str, tmp_path: Path) -> Iterator[str]:
         tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
         with engine.begin() as conn:
             conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-            # The migration seeds the audit head row; an empty log starts from it again.
-            conn.execute(
-                text("INSERT INTO audit_head (id, seq, last_hash) VALUES (1, 0, :genesis)"), {"genesis": GENESIS_HASH}
-            )
         engine.dispose()
         return
     path = tmp_path / "vendorcheck.db"

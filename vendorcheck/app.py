@@ -11,7 +11,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from vendorcheck import db
-from vendorcheck.config import ConfigError, load_settings, secret_key_fallbacks
+from vendorcheck.config import ConfigError, load_settings, require_public_url, secret_key_fallbacks, trusted_hosts
 from vendorcheck.evidence import Vault
 from vendorcheck.questionnaire.loader import QuestionnaireError, load_library
 from vendorcheck.resources import questionnaires_dir, templates_dir
@@ -24,6 +24,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     is missing, unreadable or its database is unreachable or not migrated.
     """
     settings = load_settings(config)
+    require_public_url(settings)
     app = Flask(__name__, template_folder=str(templates_dir()), instance_path=str(settings.home))
     app.config.update(
         VENDORCHECK_SETTINGS=settings,
@@ -39,6 +40,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=1024 * 1024,  # forms; evidence uploads set their own, larger limit
         MAX_FORM_MEMORY_SIZE=512 * 1024,
         RATELIMIT_STORAGE_URI=settings.ratelimit_storage_uri,
+        TRUSTED_HOSTS=trusted_hosts(settings),  # any other Host header is refused with 400
     )
     if settings.proxy_hops:  # trust X-Forwarded-* from exactly this many proxies (client address, https)
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops)  # type: ignore[method-assign]

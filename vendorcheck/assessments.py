@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from vendorcheck import audit
 from vendorcheck.audit import Actor
+from vendorcheck.edit_conflicts import HIDDEN, AnswerState, Seen, hidden_by_change, merge
 from vendorcheck.models import (
     ActorKind,
     Answer,
@@ -157,16 +158,27 @@ class Form:
         return question_id in self.under_clarification()
 
 
+def check_document_slot(form: Form, question: Question) -> None:
+    """AssessmentError unless the vendor may file a document under ``question`` now (a hidden one takes none)."""
+    if question.evidence is None or not form.editable_by_vendor(question.id):
+        raise AssessmentError("This question does not take a document now.")
+    if question.id not in form.visible_ids():
+        raise AssessmentError(
+            "This question is not asked given your other answers, so it takes no document; nothing was stored."
+        )
+
+
 def form_of(session: Session, assessment: Assessment) -> Form:
     """The :class:`Form` of an assessment, with its answers and the evidence filed under its questions."""
     questionnaires = [pinned(part.questionnaire_version) for part in assessment.parts]
     answers = {a.question_id: a for a in assessment.answers}
     filed: dict[str, list[Evidence]] = {}
-    rows = session.scalars(select(Evidence).where(Evidence.assessment_id == assessment.id).order_by(Evidence.id))
+    rows = session.scalars(
+        select(Evidence).where(Evidence.assessment_id == assessment.id, Evidence.received()).order_by(Evidence.id)
+    )
     for item in rows:
-        if any(v.complete for v in item.versions):
-            for qid in item.question_ids:
-                filed.setdefault(qid, []).append(item)
+        for qid in item.question_ids:
+            filed.setdefault(qid, []).append(item)
     return Form(assessment, questionnaires, answers, filed)
 
 
@@ -317,7 +329,11 @@ def vendor_actor(assessment: Assessment, source_ip: str | None = None) -> Actor:
 
 @dataclass
 class SaveResult:
-    """What a save did: answers changed, and the message for each answer refused (by question id)."""
+    """What a save did: answers changed, and the message for each answer refused (by question id).
+
+    A refused answer is either invalid, asked no more (hidden by the other answers), or changed by someone
+    else since the person's page was rendered (see ``vendorcheck.edit_conflicts``).
+    """
 
     changed: list[str] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)
@@ -325,11 +341,15 @@ class SaveResult:
 
 @dataclass(frozen=True)
 class Entry:
-    """One answer as submitted from a form, a spreadsheet or JSON: raw value, comment, N/A."""
+    """One answer as submitted from a form, a spreadsheet or JSON: raw value, comment, N/A.
+
+    ``seen`` is what the form showed (forms only): then only the parts the person changed are written.
+    """
 
     raw: str | list[str] | None = None
     comment: str | None = None
     not_applicable: bool = False
+    seen: Seen | None = None
 
 
 def save(
@@ -340,20 +360,23 @@ def save(
     *,
     on_behalf: bool = False,
 ) -> SaveResult:
-    """Store the valid entries as the current answers (drafts until submitted); report the invalid ones.
+    """Store the valid entries as the current answers (drafts until submitted); report the refused ones.
 
     The vendor may change only what :meth:`Form.editable_by_vendor` allows; an assessor entering answers
     ``on_behalf`` of the vendor (from a call or a PDF) may change any answer until the assessment is complete,
-    and those answers are marked as entered by that user.
+    and those answers are marked as entered by that user. Questions hidden by the answers as they stand after
+    this save take nothing. Saves of one assessment queue on its row, and an entry that says what its form
+    showed writes only what the person changed there, never a stale copy of someone else's change.
     """
     assessment = form.assessment
+    _lock(session, form)
     if on_behalf:
         if assessment.status in (AssessmentStatus.COMPLETED, AssessmentStatus.CANCELLED):
             raise AssessmentError("This assessment is finished; its answers can no longer change.")
     elif assessment.status not in OPEN_FOR_VENDOR:
         raise AssessmentError("These answers have been submitted and are locked.")
     result = SaveResult()
-    changes: dict[str, Any] = {}
+    planned: dict[str, AnswerState] = {}
     for qid, entry in entries.items():
         try:
             question = form.question(qid)
@@ -374,27 +397,31 @@ def save(
         except AnswerError as error:
             result.errors[qid] = str(error)
             continue
+        stored = form.answers.get(qid)
+        now = AnswerState(stored.value, stored.not_applicable, stored.comment) if stored else AnswerState.EMPTY
+        change, conflict = merge(question, now, AnswerState(value, entry.not_applicable, comment), entry.seen)
+        if conflict:
+            result.errors[qid] = conflict
+        if change is not None:
+            planned[qid] = change
+    for qid in hidden_by_change(form.questionnaires, form.values(), planned):
+        if planned.pop(qid).stores_something:  # clearing a hidden answer is left undone, not refused
+            result.errors[qid] = HIDDEN
+    changes: dict[str, Any] = {}
+    for qid, change in planned.items():
         answer = form.answers.get(qid)
         if answer is None:
-            if value is None and comment is None and not entry.not_applicable:
-                continue
             answer = Answer(assessment_id=assessment.id, question_id=qid, entered_by_kind=actor.kind)
             session.add(answer)
             assessment.answers.append(answer)
             form.answers[qid] = answer
-            before = None
-        elif (answer.value, answer.comment, answer.not_applicable) == (value, comment, entry.not_applicable):
-            continue
-        else:
-            before = answer.value
-        answer.value = value
-        answer.comment = comment
-        answer.not_applicable = entry.not_applicable
+        before = answer.value
+        answer.value, answer.comment, answer.not_applicable = change.value, change.comment, change.not_applicable
         answer.entered_by_kind = actor.kind
         answer.entered_by_user_id = actor.user_id
         answer.entered_at = utcnow()
         result.changed.append(qid)
-        changes[qid] = {"from": _short(before), "to": "n/a" if entry.not_applicable else _short(value)}
+        changes[qid] = {"from": _short(before), "to": "n/a" if change.not_applicable else _short(change.value)}
     if result.changed:
         if assessment.status == AssessmentStatus.SENT and not on_behalf:
             assessment.status = AssessmentStatus.IN_PROGRESS
@@ -409,6 +436,17 @@ def save(
             clarification_round=assessment.clarification_round,
         )
     return result
+
+
+def _lock(session: Session, form: Form) -> None:
+    """Queue behind other saves of this assessment (row lock) and read its answers as they now are."""
+    session.flush()  # refreshing must not drop a change the caller made and has not flushed yet
+    session.refresh(form.assessment, with_for_update=True)
+    fresh = session.scalars(
+        select(Answer).where(Answer.assessment_id == form.assessment.id).execution_options(populate_existing=True)
+    ).all()
+    form.answers.clear()
+    form.answers.update({a.question_id: a for a in fresh})
 
 
 def _short(value: Any) -> Any:
@@ -569,7 +607,7 @@ def timeline(session: Session, assessment: Assessment) -> list[AuditEvent]:
                 AuditEvent.target_type == "assessment",
                 AuditEvent.target_id == str(assessment.id),
             )
-            .order_by(AuditEvent.seq)
+            .order_by(AuditEvent.id)  # in order of recording, also across the legacy and the organization's chain
         )
     )
 

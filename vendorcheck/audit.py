@@ -1,10 +1,15 @@
-"""The audit trail: append-only events hashed into a chain, with signed checkpoints. Pure: no Flask.
+"""The audit trail: append-only events hashed into chains, with signed checkpoints. Pure: no Flask.
+
+Each organization has a chain of its own, numbered from 1, so an auditor sees and verifies exactly their
+organization's trail; events of no organization (a failed sign-in for an unknown email, key rotation at the
+command line) go into the instance's system chain, 0. Every event recorded before chains were per
+organization stays, untouched, in the legacy chain, -1, verified as it always was (``docs/audit.md``).
 
 An entry's hash is RFC 6962's leaf hash, SHA-256(0x00 || canonical JSON), where the canonical JSON has
-sorted keys and includes the entry's sequence number and the previous entry's hash. Appends lock the
-``audit_head`` row, so concurrent writers queue instead of forking the chain. A checkpoint signs the
-log's size and Merkle root with the instance's Ed25519 key; ``verify`` recomputes everything and names
-the first entry that does not fit.
+sorted keys and includes the entry's chain, its sequence number and the previous entry's hash (legacy entries
+predate the chain field). Appends lock the chain's ``audit_head`` row, so concurrent writers queue instead of
+forking it. A checkpoint signs a chain's size and Merkle root with the instance's Ed25519 key; ``verify``
+recomputes everything and names the first entry that does not fit, and its chain.
 """
 
 from __future__ import annotations
@@ -18,14 +23,18 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import select
+from sqlalchemy import select, union
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from vendorcheck import merkle, signing
-from vendorcheck.models import ActorKind, AuditCheckpoint, AuditEvent, AuditHead, utcnow
+from vendorcheck.models import ActorKind, AuditCheckpoint, AuditEvent, AuditHead, Organization, utcnow
 
 GENESIS_HASH = "0" * 64
-CHECKPOINT_FORMAT = "vendorcheck-audit-checkpoint/v1"
+CHECKPOINT_FORMAT = "vendorcheck-audit-checkpoint/v2"  # names the chain (organization id, 0 for the system)
+LEGACY_CHECKPOINT_FORMAT = "vendorcheck-audit-checkpoint/v1"  # the legacy chain's checkpoints, old and new
+LEGACY_CHAIN = -1
+SYSTEM_CHAIN = 0
 
 
 @dataclass(frozen=True)
@@ -53,9 +62,24 @@ def leaf_hash(entry: bytes) -> str:
     return hashlib.sha256(b"\x00" + entry).hexdigest()
 
 
+def chain_of(org_id: int | None) -> int:
+    """The chain an event of this organization (None: of no organization) is appended to."""
+    return SYSTEM_CHAIN if org_id is None else org_id
+
+
+def chain_name(chain: int, organization: str | None = None) -> str:
+    """A chain as people read it in reports."""
+    if chain == LEGACY_CHAIN:
+        return "legacy chain (entries from before per-organization chains)"
+    if chain == SYSTEM_CHAIN:
+        return "system chain (entries of no organization)"
+    return f"chain of organization {chain}" + (f" ({organization})" if organization else "")
+
+
 def entry_document(event: AuditEvent) -> dict[str, Any]:
-    """The fields of an event that its hash covers."""
-    return {
+    """The fields of an event that its hash covers (the chain too, so no entry can be moved to another)."""
+    chained = {} if event.chain == LEGACY_CHAIN else {"chain": event.chain}
+    return chained | {
         "seq": event.seq,
         "prev_hash": event.prev_hash,
         "occurred_at": iso(event.occurred_at),
@@ -81,10 +105,25 @@ def iso(moment: datetime) -> str:
     return moment.isoformat(timespec="microseconds")
 
 
-def _lock_head(session: Session) -> AuditHead:
-    head = session.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update())
-    if head is None:
-        raise RuntimeError("the audit_head row is missing: run `vendorcheck db upgrade`")
+def _insert_head_if_missing(session: Session, chain: int) -> None:
+    """Create a chain's head row; a concurrent first append that created it first wins, quietly."""
+    dialect = session.get_bind().dialect.name
+    values = {"chain": chain, "seq": 0, "last_hash": GENESIS_HASH}
+    if dialect == "postgresql":
+        session.execute(postgresql.insert(AuditHead).values(values).on_conflict_do_nothing())
+    elif dialect == "sqlite":
+        session.execute(sqlite.insert(AuditHead).values(values).on_conflict_do_nothing())
+    else:  # pragma: no cover - vendorcheck runs on SQLite and PostgreSQL only
+        raise RuntimeError(f"unsupported database {dialect}")
+
+
+def _lock_head(session: Session, chain: int, *, create: bool = True) -> AuditHead | None:
+    """Lock a chain's head row (creating it on the chain's first append), so appends to it queue."""
+    query = select(AuditHead).where(AuditHead.chain == chain).with_for_update()
+    head = session.scalar(query)
+    if head is None and create:
+        _insert_head_if_missing(session, chain)
+        head = session.scalar(query.execution_options(populate_existing=True))
     return head
 
 
@@ -99,9 +138,13 @@ def record(
     target_id: str | int | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append an event in the caller's transaction (it commits, or rolls back, with the action it records)."""
-    head = _lock_head(session)
+    """Append an event to its organization's chain in the caller's transaction (it commits, or rolls back,
+    with the action it records)."""
+    chain = chain_of(org_id)
+    head = _lock_head(session, chain)
+    assert head is not None
     event = AuditEvent(
+        chain=chain,
         seq=head.seq + 1,
         prev_hash=head.last_hash,
         occurred_at=utcnow(),  # taken under the lock, so time never runs backwards along the chain
@@ -126,36 +169,43 @@ def record(
 # Checkpoints
 
 
-def checkpoint_message(tree_size: int, root_hash: str, created_at: datetime) -> bytes:
-    """The exact bytes a checkpoint's signature covers."""
-    return f"{CHECKPOINT_FORMAT}\n{tree_size}\n{root_hash}\n{iso(created_at)}\n".encode("ascii")
+def checkpoint_message(chain: int, tree_size: int, root_hash: str, created_at: datetime) -> bytes:
+    """The exact bytes a checkpoint's signature covers: v2 names the chain; the legacy chain's stay v1."""
+    lines = [LEGACY_CHECKPOINT_FORMAT] if chain == LEGACY_CHAIN else [CHECKPOINT_FORMAT, str(chain)]
+    return ("\n".join([*lines, str(tree_size), root_hash, iso(created_at)]) + "\n").encode("ascii")
 
 
-def leaf_hashes(session: Session, up_to: int | None = None) -> list[bytes]:
-    """The stored entry hashes in sequence order (the Merkle tree's leaves)."""
-    query = select(AuditEvent.entry_hash).order_by(AuditEvent.seq)
+def leaf_hashes(session: Session, chain: int, up_to: int | None = None) -> list[bytes]:
+    """A chain's stored entry hashes in sequence order (the Merkle tree's leaves)."""
+    query = select(AuditEvent.entry_hash).where(AuditEvent.chain == chain).order_by(AuditEvent.seq)
     if up_to is not None:
         query = query.where(AuditEvent.seq <= up_to)
     return [bytes.fromhex(h) for h in session.scalars(query)]
 
 
-def write_checkpoint(session: Session, signer: signing.Signer, reason: str) -> AuditCheckpoint:
-    """Sign the log's current size and root; the head lock keeps new entries out while it is computed."""
-    return checkpoint_tree(session, signer, reason)[0]
+def write_checkpoint(session: Session, signer: signing.Signer, reason: str, chain: int) -> AuditCheckpoint:
+    """Sign a chain's current size and root; the head lock keeps new entries out while it is computed."""
+    return checkpoint_tree(session, signer, reason, chain)[0]
 
 
-def checkpoint_tree(session: Session, signer: signing.Signer, reason: str) -> tuple[AuditCheckpoint, merkle.Tree]:
-    """Write a checkpoint and keep the tree it signs (for inclusion proofs of the entries it covers)."""
-    head = _lock_head(session)
-    tree = merkle.Tree(leaf_hashes(session, up_to=head.seq))
+def checkpoint_tree(
+    session: Session, signer: signing.Signer, reason: str, chain: int
+) -> tuple[AuditCheckpoint, merkle.Tree]:
+    """Write a chain's checkpoint and keep the tree it signs (for inclusion proofs of the entries it covers)."""
+    head = _lock_head(session, chain, create=chain != LEGACY_CHAIN)  # the legacy chain's head comes from 0008
+    if head is None:
+        raise RuntimeError("the legacy audit chain has no head row: it was deleted")
+    tree = merkle.Tree(leaf_hashes(session, chain, up_to=head.seq))
     created_at = utcnow()
     root_hex = tree.root().hex()
+    message = checkpoint_message(chain, tree.size, root_hex, created_at)
     checkpoint = AuditCheckpoint(
+        chain=chain,
         tree_size=tree.size,
         root_hash=root_hex,
         created_at=created_at,
         key_id=signer.key_id,
-        signature=base64.b64encode(signer.sign(checkpoint_message(tree.size, root_hex, created_at))).decode(),
+        signature=base64.b64encode(signer.sign(message)).decode(),
         reason=reason,
     )
     session.add(checkpoint)
@@ -163,39 +213,72 @@ def checkpoint_tree(session: Session, signer: signing.Signer, reason: str) -> tu
     return checkpoint, tree
 
 
-def latest_checkpoint(session: Session) -> AuditCheckpoint | None:
-    """The newest checkpoint, if any."""
-    return session.scalar(select(AuditCheckpoint).order_by(AuditCheckpoint.id.desc()).limit(1))
+def _covers_all(session: Session, chain: int) -> AuditCheckpoint | None:
+    latest = latest_checkpoint(session, chain)
+    return latest if latest is not None and latest.tree_size >= chain_size(session, chain) else None
 
 
-def log_size(session: Session) -> int:
-    """How many entries the log holds (the head's sequence number)."""
-    return session.scalar(select(AuditHead.seq).where(AuditHead.id == 1)) or 0
+def covering_tree(
+    session: Session, signer: signing.Signer, reason: str, chain: int
+) -> tuple[AuditCheckpoint, merkle.Tree]:
+    """The newest checkpoint of a chain if it covers every entry (the frozen legacy chain's, once signed), else
+    a new one; with the tree it signs. Asked again under the head lock, so two exports at once sign it once."""
+    latest = _covers_all(session, chain)
+    if latest is None:
+        _lock_head(session, chain, create=False)
+        latest = _covers_all(session, chain)
+        if latest is None:
+            return checkpoint_tree(session, signer, reason, chain)
+    return latest, merkle.Tree(leaf_hashes(session, chain, up_to=latest.tree_size))
 
 
-def checkpoint_due(session: Session, every: timedelta, now: datetime) -> bool:
-    """True when entries wait for a checkpoint and the newest one (if any) is at least ``every`` old."""
-    size = log_size(session)
-    latest = latest_checkpoint(session)
+def latest_checkpoint(session: Session, chain: int) -> AuditCheckpoint | None:
+    """A chain's newest checkpoint, if any."""
+    query = select(AuditCheckpoint).where(AuditCheckpoint.chain == chain)
+    return session.scalar(query.order_by(AuditCheckpoint.id.desc()).limit(1))
+
+
+def chain_size(session: Session, chain: int) -> int:
+    """How many entries a chain holds (its head's sequence number; 0 before its first append)."""
+    return session.scalar(select(AuditHead.seq).where(AuditHead.chain == chain)) or 0
+
+
+def chains(session: Session) -> list[int]:
+    """Every chain the database knows of (by its head, entries or checkpoints), legacy and system first."""
+    found = union(select(AuditHead.chain), select(AuditEvent.chain), select(AuditCheckpoint.chain))
+    return sorted(session.scalars(select(found.subquery().c[0])))
+
+
+def checkpoint_due(session: Session, chain: int, every: timedelta, now: datetime) -> bool:
+    """True when a chain's entries wait for a checkpoint and its newest (if any) is at least ``every`` old."""
+    size = chain_size(session, chain)
+    latest = latest_checkpoint(session, chain)
     if size == 0 or (latest is not None and latest.tree_size >= size):
         return False
     return latest is None or latest.created_at <= now - every
 
 
-def checkpoint_if_due(
-    session: Session, signer: signing.Signer, every: timedelta, now: datetime | None = None
-) -> AuditCheckpoint | None:
-    """Write a scheduled checkpoint if one is due (see ``checkpoint_due``), else None.
+def chains_waiting(session: Session) -> list[int]:
+    """The chains with entries that no checkpoint covers yet (every chain with entries has a head row)."""
+    heads = session.scalars(select(AuditHead.chain).order_by(AuditHead.chain)).all()
+    return [chain for chain in heads if checkpoint_due(session, chain, timedelta(0), utcnow())]
 
-    Asked again under the head lock, so schedulers in several processes write one checkpoint, not one each.
+
+def checkpoint_if_due(
+    session: Session, signer: signing.Signer, chain: int, every: timedelta, now: datetime | None = None
+) -> AuditCheckpoint | None:
+    """Write a chain's scheduled checkpoint if one is due (see ``checkpoint_due``), else None.
+
+    Asked again under the chain's head lock, so schedulers in several processes write one checkpoint, not one
+    each.
     """
     now = now or utcnow()
-    if not checkpoint_due(session, every, now):
+    if not checkpoint_due(session, chain, every, now):
         return None
-    _lock_head(session)
-    if not checkpoint_due(session, every, now):
+    _lock_head(session, chain, create=False)
+    if not checkpoint_due(session, chain, every, now):
         return None
-    return write_checkpoint(session, signer, "scheduled")
+    return write_checkpoint(session, signer, "scheduled", chain)
 
 
 def checkpoint_signature_ok(checkpoint: AuditCheckpoint, keys: dict[str, Ed25519PublicKey]) -> bool:
@@ -203,7 +286,7 @@ def checkpoint_signature_ok(checkpoint: AuditCheckpoint, keys: dict[str, Ed25519
     key = keys.get(checkpoint.key_id)
     if key is None:
         return False
-    message = checkpoint_message(checkpoint.tree_size, checkpoint.root_hash, checkpoint.created_at)
+    message = checkpoint_message(checkpoint.chain, checkpoint.tree_size, checkpoint.root_hash, checkpoint.created_at)
     return signing.verify(key, base64.b64decode(checkpoint.signature), message)
 
 
@@ -212,17 +295,44 @@ def checkpoint_signature_ok(checkpoint: AuditCheckpoint, keys: dict[str, Ed25519
 
 @dataclass
 class VerifyReport:
-    """What ``verify`` found: the first problem (None when the log is intact) and what it checked."""
+    """What verifying one chain found: the first problem (None when the chain is intact) and what it checked."""
 
+    chain: int
     entries: int = 0
     checkpoints: int = 0
     problems: list[str] = field(default_factory=list)
     first_bad_seq: int | None = None
+    name: str = ""
 
     @property
     def ok(self) -> bool:
         """True when nothing was wrong."""
         return not self.problems
+
+
+@dataclass
+class TrailReport:
+    """What verifying every chain found; each problem is named with its chain."""
+
+    chains: list[VerifyReport] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when every chain is intact."""
+        return all(report.ok for report in self.chains)
+
+    @property
+    def entries(self) -> int:
+        return sum(report.entries for report in self.chains)
+
+    @property
+    def checkpoints(self) -> int:
+        return sum(report.checkpoints for report in self.chains)
+
+    @property
+    def problems(self) -> list[str]:
+        """Each chain's first problem, after the chain's name."""
+        return [f"{report.name}: {problem}" for report in self.chains for problem in report.problems]
 
 
 def _hash_numbered(event: AuditEvent, seq: int) -> str:
@@ -251,11 +361,19 @@ def _misfit(event: AuditEvent, following: AuditEvent | None, previous_action: st
             f"(entry {seq} ({event.action}) was entry {seq + 1})",
             seq,
         )
+    home = chain_of(event.org_id)
+    if event.chain not in (LEGACY_CHAIN, home) and _hash_as(event, home) == event.entry_hash:
+        return f"entry {seq} ({event.action}) was moved here from the {chain_name(home)}", seq
     return f"entry {seq} ({event.action}) was edited: its content no longer matches its hash", seq
 
 
+def _hash_as(event: AuditEvent, chain: int) -> str:
+    """The hash the event would carry in another chain (to recognise entries moved between chains)."""
+    return leaf_hash(canonical_json(entry_document(event) | {"chain": chain}))
+
+
 def verify_events(events: Iterable[AuditEvent], report: VerifyReport) -> list[bytes]:
-    """Check sequence, links and hashes; stop at the first entry that does not fit. Returns the leaves."""
+    """Check sequence, links, hashes and owners; stop at the first entry that does not fit. Returns the leaves."""
     leaves: list[bytes] = []
     previous_hash = GENESIS_HASH
     previous_action = ""
@@ -271,6 +389,11 @@ def verify_events(events: Iterable[AuditEvent], report: VerifyReport) -> list[by
         if event_hash(event) != event.entry_hash:
             problem, report.first_bad_seq = _misfit(event, next(remaining, None), previous_action)
             report.problems.append(problem)
+            return leaves
+        if event.chain != LEGACY_CHAIN and chain_of(event.org_id) != event.chain:
+            # Hashed as it stands, so forged with it: the chain is not that organization's.
+            report.problems.append(f"entry {event.seq} ({event.action}) belongs to organization {event.org_id}")
+            report.first_bad_seq = event.seq
             return leaves
         if event.prev_hash != previous_hash:
             # The entry before it was rewritten (and re-hashed), or this one was moved or inserted here.
@@ -321,15 +444,26 @@ def verify_checkpoints(
         proven = max(proven, checkpoint.tree_size)
 
 
-def verify(session: Session, keys: dict[str, Ed25519PublicKey]) -> VerifyReport:
-    """Recompute the whole chain and every checkpoint; the report names the first bad entry."""
-    report = VerifyReport()
-    events = session.scalars(select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=1000))
+def verify_chain(
+    session: Session, chain: int, keys: dict[str, Ed25519PublicKey], name: str | None = None
+) -> VerifyReport:
+    """Recompute one chain and its checkpoints; the report names the first bad entry."""
+    report = VerifyReport(chain, name=name or chain_name(chain))
+    # Checkpoints are read before the entries: one signed meanwhile would otherwise cover entries not yet read.
+    query = select(AuditCheckpoint).where(AuditCheckpoint.chain == chain).order_by(AuditCheckpoint.id)
+    checkpoints = session.scalars(query).all()
+    query = select(AuditEvent).where(AuditEvent.chain == chain).order_by(AuditEvent.seq)
+    events = session.scalars(query.execution_options(yield_per=1000))
     try:
         leaves = verify_events(events, report)
     finally:
         events.close()  # verification may stop early; release the server-side cursor
     if report.ok:
-        checkpoints = session.scalars(select(AuditCheckpoint).order_by(AuditCheckpoint.id)).all()
         verify_checkpoints(checkpoints, leaves, keys, report)
     return report
+
+
+def verify(session: Session, keys: dict[str, Ed25519PublicKey]) -> TrailReport:
+    """Verify every chain: legacy, system, then each organization's (a problem in one leaves the others' intact)."""
+    names = {org_id: name for org_id, name in session.execute(select(Organization.id, Organization.name))}
+    return TrailReport([verify_chain(session, c, keys, chain_name(c, names.get(c))) for c in chains(session)])

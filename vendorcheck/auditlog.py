@@ -1,4 +1,9 @@
-"""Reading the audit trail for people: filtering one organization's events and exporting them as CSV."""
+"""Reading the audit trail for people: filtering one organization's events and exporting them as CSV.
+
+An organization's events are those of its own chain, numbered from 1, and any it had in the legacy chain
+before chains were per organization: those come last (oldest) and show no number, since theirs counted
+every organization's entries.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from vendorcheck.audit import LEGACY_CHAIN
 from vendorcheck.cells import csv_writer
 from vendorcheck.models import AuditEvent
 
@@ -50,16 +56,27 @@ class EventFilter:
             query = query.where(AuditEvent.action.startswith(self.action, autoescape=True))
         if self.since is not None:
             query = query.where(AuditEvent.occurred_at >= datetime.combine(self.since, time.min, UTC))
-        if self.until is not None:
+        if self.until is not None and self.until < date.max:  # until the calendar's last day: no upper bound
             query = query.where(
                 AuditEvent.occurred_at < datetime.combine(self.until + timedelta(days=1), time.min, UTC)
             )
-        return query.order_by(AuditEvent.seq.desc())
+        return query.order_by((AuditEvent.chain == LEGACY_CHAIN).asc(), AuditEvent.seq.desc())
 
 
 def events(session: Session, org_id: int, event_filter: EventFilter, limit: int) -> list[AuditEvent]:
     """At most ``limit`` matching events, newest first."""
     return list(session.scalars(event_filter.query(org_id).limit(limit)))
+
+
+def has_legacy(session: Session, org_id: int) -> bool:
+    """True if the organization has events from before per-organization chains."""
+    query = select(AuditEvent.id).where(AuditEvent.org_id == org_id, AuditEvent.chain == LEGACY_CHAIN).limit(1)
+    return session.scalar(query) is not None
+
+
+def seq_of(event: AuditEvent) -> int | None:
+    """The number people see: the entry's in its organization's chain (none for legacy entries)."""
+    return None if event.chain == LEGACY_CHAIN else event.seq
 
 
 def actions(session: Session, org_id: int) -> list[str]:
@@ -83,7 +100,7 @@ def csv_rows(session: Session, org_id: int, event_filter: EventFilter) -> Iterat
         for count, event in enumerate(result, start=1):
             writer.writerow(
                 (
-                    event.seq,
+                    seq_of(event),
                     event.occurred_at.isoformat(),
                     event.actor_label,
                     event.actor_kind.value,

@@ -1,11 +1,12 @@
-"""Scheduled audit checkpoints: a daemon thread that signs one whenever it is due. Pure: no Flask.
+"""Scheduled audit checkpoints: a daemon thread that signs each chain's whenever it is due. Pure: no Flask.
 
-A checkpoint is due when entries were appended since the newest one and that one is at least the
-interval old (``audit.checkpoint_due``). The thread asks once when it starts (an app restarted after a
+A chain's checkpoint is due when entries were appended to it since its newest one and that one is at least
+the interval old (``audit.checkpoint_due``). The thread asks once when it starts (an app restarted after a
 long pause catches up at once) and then every minute, or every interval if that is shorter. Several
-processes (gunicorn workers) may each run one: the question is asked again under the audit head's lock,
-so they write one checkpoint between them. A failure is logged and retried at the next poll; it never
-stops the thread.
+processes (gunicorn workers) may each run one: the question is asked again under the chain's head lock,
+so they write one checkpoint per chain between them. Each chain is signed in a transaction of its own, so
+the thread never holds two chains' locks at once. A failure is logged and retried at the next poll; it
+never stops the thread.
 """
 
 from __future__ import annotations
@@ -43,10 +44,17 @@ class CheckpointScheduler:
         self._start_lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
-    def run_once(self) -> AuditCheckpoint | None:
-        """Write a checkpoint if one is due (committed on return), else None."""
+    def run_once(self) -> list[AuditCheckpoint]:
+        """Write each chain's checkpoint that is due (committed on return); the ones written."""
         with self.transaction() as session:
-            return audit.checkpoint_if_due(session, self.signer, self.every)
+            waiting = audit.chains_waiting(session)
+        written = []
+        for chain in waiting:
+            with self.transaction() as session:
+                checkpoint = audit.checkpoint_if_due(session, self.signer, chain, self.every)
+            if checkpoint is not None:
+                written.append(checkpoint)
+        return written
 
     def start(self) -> None:
         """Start the thread (once: later calls do nothing)."""
@@ -75,10 +83,10 @@ class CheckpointScheduler:
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                checkpoint = self.run_once()
+                written = self.run_once()
             except Exception:  # the database may be away for a moment: say so and try at the next poll
                 log.exception("scheduled audit checkpoint failed; retrying in %s", self.poll)
             else:
-                if checkpoint is not None:
-                    log.info("audit checkpoint signed: %s entries", checkpoint.tree_size)
+                for checkpoint in written:
+                    log.info("audit checkpoint signed: chain %s, %s entries", checkpoint.chain, checkpoint.tree_size)
             self._stop.wait(self.poll.total_seconds())

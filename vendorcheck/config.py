@@ -12,11 +12,11 @@ import os
 import re
 import stat
 import tomllib
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from vendorcheck.vault.s3store import parse_url
 
@@ -48,6 +48,7 @@ class Settings:
     keyring: str | None = None
     max_upload_mib: int = 100
     checkpoint_minutes: int = 60
+    public_url: str | None = None
     blob_store: str = "local"
     s3_endpoint_url: str | None = None
     s3_region: str | None = None
@@ -101,7 +102,7 @@ def _parse_blob_store(value: str) -> str:
 def _parse_endpoint(value: str) -> str:
     """An https:// URL, or http:// to this machine only (requests and blobs cross the network otherwise)."""
     try:
-        parts = urlsplit(value)
+        parts = urllib.parse.urlsplit(value)
         host, _ = parts.hostname or "", parts.port
     except ValueError:
         raise ValueError("expected a URL such as https://s3.example.net") from None
@@ -136,6 +137,20 @@ def _parse_token(value: str) -> str:
     return value
 
 
+def _parse_public_url(value: str) -> str:
+    """``https://host[:port]``, normalized: the origin people reach vendorcheck at, from which links are built."""
+    try:
+        parts = urllib.parse.urlsplit(value.strip())
+        parts.port  # noqa: B018 (raises on a port that is not a number)
+    except ValueError:
+        raise ValueError("expected an address such as https://vendorcheck.practice.example") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.username or parts.password:
+        raise ValueError("expected an address such as https://vendorcheck.practice.example")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise ValueError("expected only the scheme and host, such as https://vendorcheck.practice.example")
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
 def _parse_env(value: str) -> str:
     if value not in ENVIRONMENTS:
         raise ValueError(f"expected one of {', '.join(ENVIRONMENTS)}")
@@ -155,6 +170,7 @@ SETTINGS = {
     "keyring": ("VENDORCHECK_KEYRING", str),
     "max_upload_mib": ("VENDORCHECK_MAX_UPLOAD_MIB", _parse_positive_int),
     "checkpoint_minutes": ("VENDORCHECK_CHECKPOINT_MINUTES", _parse_positive_int),
+    "public_url": ("VENDORCHECK_PUBLIC_URL", _parse_public_url),
     "blob_store": ("VENDORCHECK_BLOB_STORE", _parse_blob_store),
     "s3_endpoint_url": ("VENDORCHECK_S3_ENDPOINT_URL", _parse_endpoint),
     "s3_region": ("VENDORCHECK_S3_REGION", _parse_region),
@@ -163,6 +179,7 @@ SETTINGS = {
     "s3_credentials_file": ("VENDORCHECK_S3_CREDENTIALS_FILE", lambda v: Path(v).expanduser()),
 }
 S3_SETTINGS = ("s3_endpoint_url", "s3_region", "s3_access_key_id", "s3_secret_access_key", "s3_credentials_file")
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1")  # always answered: the development server, local health checks
 assert set(SETTINGS) == {f.name for f in fields(Settings)}
 
 
@@ -251,6 +268,21 @@ def load_settings(
     settings = Settings(**values)
     _check(settings, require_instance)
     return settings
+
+
+def trusted_hosts(settings: Settings) -> list[str]:
+    """The Host header values the app answers (Flask's TRUSTED_HOSTS): the public URL's host and loopback."""
+    public = urllib.parse.urlsplit(settings.public_url).hostname if settings.public_url else None
+    return [*([public] if public else []), *LOOPBACK_HOSTS]
+
+
+def require_public_url(settings: Settings) -> None:
+    """Refuse to serve in production without VENDORCHECK_PUBLIC_URL: links would follow the Host header."""
+    if settings.is_production and not settings.public_url:
+        raise ConfigError(
+            "set VENDORCHECK_PUBLIC_URL to the address people use to reach vendorcheck "
+            "(for example https://vendorcheck.practice.example): links in invitations and to vendors are built from it"
+        )
 
 
 def read_secret_keys(home: Path) -> list[str]:

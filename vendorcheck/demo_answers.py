@@ -103,7 +103,7 @@ def _raw(value: Any) -> str | list[str]:
 
 def _file_evidence(session: Session, vendor: Vendor, assessment: Assessment, form: assessments.Form) -> None:
     """File the vendor's demo documents under the questions that ask for their kind of document."""
-    for item in session.scalars(select(Evidence).where(Evidence.vendor_id == vendor.id)):
+    for item in session.scalars(select(Evidence).where(Evidence.vendor_id == vendor.id, Evidence.received())):
         covers = COVERS.get(item.kind.value, frozenset())
         wanted = [
             q.id

@@ -224,7 +224,10 @@ def seed_evidence(
     with transaction() as session:
         org = session.scalars(select(Organization).where(Organization.name == org_name)).one()
         vendors = {v.name: v.id for v in session.scalars(select(Vendor).where(Vendor.org_id == org.id))}
-        have = {(e.vendor_id, e.title) for e in session.scalars(select(Evidence).where(Evidence.org_id == org.id))}
+        have = {
+            (e.vendor_id, e.title)
+            for e in session.scalars(select(Evidence).where(Evidence.org_id == org.id, Evidence.received()))
+        }
         org_id = org.id
     added = 0
     for document in DOCUMENTS:

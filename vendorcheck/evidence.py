@@ -35,7 +35,15 @@ from vendorcheck.vault.blobstore import BlobStore, LocalBlobStore, new_name
 from vendorcheck.vault.chunked import VaultError
 from vendorcheck.vault.context import evidence_context
 from vendorcheck.vault.envelope import FORMAT_VERSION, SealedBlob
-from vendorcheck.vault.filetypes import DOCX, FileType, RejectedFile, Sniffer, check_office_document
+from vendorcheck.vault.filetypes import (
+    BY_MEDIA_TYPE,
+    DOCX,
+    FileType,
+    RejectedFile,
+    Sniffer,
+    check_office_document,
+    name_for,
+)
 from vendorcheck.vault.keyring import KeyProvider, key_provider
 from vendorcheck.vault.s3store import S3BlobStore
 
@@ -278,8 +286,14 @@ class Upload:
 
 def finish_upload(
     session: Session, actor: Actor, version: EvidenceVersion, sealed: SealedBlob, file_type: FileType
-) -> None:
-    """Fill in the crypto metadata and mark the version complete, with its audit event."""
+) -> str | None:
+    """Fill in the crypto metadata and mark the version complete, with its audit event.
+
+    The stored name gets the detected type's extension when it claims another (see ``filetypes.name_for``);
+    returns the name as uploaded when it was renamed, else None.
+    """
+    given = version.display_filename
+    version.display_filename = name_for(given, file_type)
     version.kek_version = sealed.kek_version
     version.wrapped_dek = sealed.wrapped_dek
     version.size = sealed.size
@@ -305,8 +319,28 @@ def finish_upload(
             "content_type": version.content_type,
             "size": version.size,
             "sha256": version.plaintext_sha256,
+            **({"renamed_from": given} if version.display_filename != given else {}),
         },
     )
+    return given if version.display_filename != given else None
+
+
+def renamed_note(version: EvidenceVersion, given: str | None) -> str:
+    """What the uploader is told when their file was renamed (empty if it was not)."""
+    if given is None:
+        return ""
+    label = served_type(version).label
+    return f" It was renamed from “{given}” to “{version.display_filename}” to match its content ({label})."
+
+
+def served_type(version: EvidenceVersion) -> FileType:
+    """The detected type of a complete version (recorded at upload)."""
+    return BY_MEDIA_TYPE[version.content_type]
+
+
+def served_name(version: EvidenceVersion) -> str:
+    """The name a download carries: always with an extension of the detected type (older rows included)."""
+    return name_for(version.display_filename, served_type(version))
 
 
 def abandon_upload(session: Session, vault: Vault, version_id: int, actor: Actor, reason: str) -> None:
@@ -377,8 +411,7 @@ def store_bytes(
 
 def latest_version(evidence: Evidence) -> EvidenceVersion | None:
     """The newest complete version (the one that counts)."""
-    complete = [v for v in evidence.versions if v.complete]
-    return complete[-1] if complete else None
+    return evidence.versions[-1] if evidence.versions else None
 
 
 def record_read(session: Session, actor: Actor, version: EvidenceVersion, purpose: str = "download") -> None:
@@ -486,11 +519,21 @@ def verify_stored(vault: Vault, versions: list[EvidenceVersion]) -> Iterator[Ver
 # Housekeeping and key rotation
 
 
-def sweep(session: Session, vault: Vault, grace: timedelta = SWEEP_GRACE, now: datetime | None = None) -> list[str]:
-    """Remove uploads cut off by a crash (rows never completed) and blobs no row refers to; returns what went."""
+def sweep(
+    session: Session, vault: Vault, actor: Actor, grace: timedelta = SWEEP_GRACE, now: datetime | None = None
+) -> list[str]:
+    """Remove uploads cut off by a crash (rows never completed) and blobs no row refers to; returns what went.
+
+    Only what is older than ``grace`` goes, so uploads still running are left alone. What went is one
+    ``evidence.swept`` audit event. Several processes may sweep at once: the rows are locked (PostgreSQL
+    skips rows another sweep holds; SQLite's write lock serializes) and a blob already gone is no error.
+    """
     cutoff = (now or utcnow()) - grace
     stale = session.scalars(
-        select(EvidenceVersion).where(EvidenceVersion.complete.is_(False), EvidenceVersion.created_at < cutoff)
+        select(EvidenceVersion)
+        .where(EvidenceVersion.complete.is_(False), EvidenceVersion.created_at < cutoff)
+        .order_by(EvidenceVersion.id)
+        .with_for_update(skip_locked=True)
     ).all()
     removed = []
     for version in stale:
@@ -504,6 +547,8 @@ def sweep(session: Session, vault: Vault, grace: timedelta = SWEEP_GRACE, now: d
     session.flush()
     referenced = session.scalars(select(EvidenceVersion.blob_name)).all()
     removed += [f"blob {name}" for name in vault.blobs.sweep(referenced, grace.total_seconds())]
+    if removed:
+        audit.record(session, "evidence.swept", actor, details={"removed": removed[:100], "count": len(removed)})
     return removed
 
 

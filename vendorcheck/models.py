@@ -15,6 +15,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    ColumnElement,
     Date,
     DateTime,
     Enum,
@@ -27,9 +28,24 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    and_,
+    exists,
     select,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+
+from vendorcheck.enums import (
+    ActorKind,
+    AssessmentStatus,
+    EvidenceKind,
+    EvidenceReview,
+    PhiVolume,
+    ReviewState,
+    Role,
+    SessionEnd,
+    TokenPurpose,
+    VendorStatus,
+)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -85,84 +101,6 @@ def _enum(cls: type[enum.Enum], name: str) -> Enum:
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )
-
-
-class Role(enum.StrEnum):
-    """What a signed-in person does in their organization (see the README's roles table)."""
-
-    ADMIN = "admin"
-    ASSESSOR = "assessor"
-    VIEWER = "viewer"
-    AUDITOR = "auditor"
-
-
-class PhiVolume(enum.StrEnum):
-    """How many patients' records the vendor will hold or see: drives inherent risk."""
-
-    NONE = "none"
-    LOW = "low"  # fewer than 1,000 patients
-    MODERATE = "moderate"  # 1,000 to 50,000
-    HIGH = "high"  # more than 50,000
-
-
-class VendorStatus(enum.StrEnum):
-    """Where the vendor stands in the practice's decision."""
-
-    PROSPECT = "prospect"
-    SHORTLISTED = "shortlisted"
-    SELECTED = "selected"
-    REJECTED = "rejected"
-    ARCHIVED = "archived"
-
-
-class AssessmentStatus(enum.StrEnum):
-    """The life of one questionnaire sent to one vendor."""
-
-    DRAFT = "draft"
-    SENT = "sent"
-    IN_PROGRESS = "in_progress"
-    SUBMITTED = "submitted"
-    IN_REVIEW = "in_review"
-    COMPLETED = "completed"
-    CANCELLED = "cancelled"
-
-
-class ReviewState(enum.StrEnum):
-    """An assessor's verdict on one answer."""
-
-    PENDING = "pending"
-    ACCEPTED = "accepted"
-    CLARIFICATION_REQUESTED = "clarification_requested"
-    OVERRIDDEN = "overridden"
-
-
-class EvidenceKind(enum.StrEnum):
-    """What a document is, in the words vendors and auditors use."""
-
-    SOC2_REPORT = "soc2_report"
-    BAA = "baa"
-    PENTEST_LETTER = "pentest_letter"
-    POLICY = "policy"
-    CERTIFICATE = "certificate"
-    INSURANCE = "insurance"
-    OTHER = "other"
-
-
-class EvidenceReview(enum.StrEnum):
-    """An assessor's verdict on a piece of evidence."""
-
-    PENDING = "pending"
-    ACCEPTED = "accepted"
-    REJECTED = "rejected"
-
-
-class ActorKind(enum.StrEnum):
-    """Who did something recorded in the audit trail."""
-
-    USER = "user"
-    VENDOR_LINK = "vendor_link"
-    CLI = "cli"
-    SYSTEM = "system"
 
 
 class OrgScoped:
@@ -233,21 +171,6 @@ class RecoveryCode(Base):
     user: Mapped[User] = relationship(back_populates="recovery_codes")
 
 
-class SessionEnd(enum.StrEnum):
-    """Why a sign-in session ended (kept on the record, for the account page and investigations)."""
-
-    SIGN_OUT = "sign_out"
-    SIGN_OUT_EVERYWHERE = "sign_out_everywhere"
-    PASSWORD_CHANGE = "password_change"  # noqa: S105 (a reason, not a password)
-    PASSWORD_RESET = "password_reset"  # noqa: S105 (a reason, not a password)
-    ROLE_CHANGE = "role_change"
-    DEACTIVATION = "deactivation"
-    MFA_CHANGE = "mfa_change"
-    MFA_RESET = "mfa_reset"
-    IDLE = "idle"
-    LIFETIME = "lifetime"
-
-
 class UserSession(OrgScoped, Base):
     """One sign-in, held on the server: the cookie carries only a random id whose SHA-256 is ``token_hash``.
 
@@ -274,13 +197,6 @@ class UserSession(OrgScoped, Base):
     user_agent: Mapped[str | None] = mapped_column(String(200))
 
     user: Mapped[User] = relationship()
-
-
-class TokenPurpose(enum.StrEnum):
-    """What a one-time account link is for."""
-
-    INVITATION = "invitation"
-    PASSWORD_RESET = "password_reset"  # noqa: S105 (a purpose, not a password)
 
 
 class AccountToken(OrgScoped, Base):
@@ -334,7 +250,12 @@ class Vendor(OrgScoped, Base):
     assessments: Mapped[list[Assessment]] = relationship(
         back_populates="vendor", order_by="Assessment.created_at.desc()"
     )
-    evidence: Mapped[list[Evidence]] = relationship(back_populates="vendor", order_by="Evidence.id")
+    # Only documents with a complete version: an upload cut off by a crash is never listed or counted.
+    evidence: Mapped[list[Evidence]] = relationship(
+        primaryjoin=lambda: and_(Vendor.id == Evidence.vendor_id, Evidence.received()),
+        order_by="Evidence.id",
+        viewonly=True,
+    )
 
     @property
     def phi_flows(self) -> list[str]:
@@ -476,10 +397,22 @@ class Evidence(OrgScoped, Base):
     reviewed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    vendor: Mapped[Vendor] = relationship(back_populates="evidence")
-    versions: Mapped[list[EvidenceVersion]] = relationship(
+    vendor: Mapped[Vendor] = relationship()
+    # Every version row, unfinished uploads included: only the upload machinery and housekeeping use it.
+    uploads: Mapped[list[EvidenceVersion]] = relationship(
         back_populates="evidence", order_by="EvidenceVersion.version_no"
     )
+    # What everything else reads: the complete versions only, oldest first.
+    versions: Mapped[list[EvidenceVersion]] = relationship(
+        primaryjoin=lambda: and_(Evidence.id == EvidenceVersion.evidence_id, EvidenceVersion.complete.is_(True)),
+        order_by="EvidenceVersion.version_no",
+        viewonly=True,
+    )
+
+    @classmethod
+    def received(cls) -> ColumnElement[bool]:
+        """SQL condition: the document has a complete version. Every query that lists or counts documents uses it."""
+        return exists().where(EvidenceVersion.evidence_id == cls.id, EvidenceVersion.complete.is_(True))
 
     def is_expired(self, today: date) -> bool:
         """True once the document's validity has run out."""
@@ -511,17 +444,25 @@ class EvidenceVersion(Base):
     uploaded_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    evidence: Mapped[Evidence] = relationship(back_populates="versions")
+    evidence: Mapped[Evidence] = relationship(back_populates="uploads")
 
 
 class AuditEvent(Base):
-    """One entry of the append-only, hash-chained audit trail."""
+    """One entry of the append-only, hash-chained audit trail: entry ``seq`` of chain ``chain``.
+
+    ``chain`` is the organization's id, 0 for the instance's system chain (events of no organization) and -1
+    for the legacy chain (every event recorded before chains were per organization); see ``vendorcheck.audit``.
+    """
 
     __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_events_org_id_vendor_id", "org_id", "vendor_id"),)
+    __table_args__ = (
+        Index("ix_audit_events_org_id_vendor_id", "org_id", "vendor_id"),
+        UniqueConstraint("chain", "seq", name="uq_audit_events_chain_seq"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    chain: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
     org_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
     vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendors.id"))
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -538,25 +479,26 @@ class AuditEvent(Base):
 
 
 class AuditHead(Base):
-    """The one row that serializes audit appends: the newest sequence number and hash.
+    """One row per chain that serializes its appends: the chain's newest sequence number and hash.
 
-    Appending locks this row (SELECT ... FOR UPDATE on PostgreSQL; SQLite transactions begin IMMEDIATE),
-    so concurrent writers queue instead of forking the chain.
+    Created by the chain's first append; appending locks it (SELECT ... FOR UPDATE on PostgreSQL; SQLite
+    transactions begin IMMEDIATE), so concurrent writers queue instead of forking the chain.
     """
 
     __tablename__ = "audit_head"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    chain: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     seq: Mapped[int] = mapped_column(Integer)
     last_hash: Mapped[str] = mapped_column(String(64))
 
 
 class AuditCheckpoint(Base):
-    """A signed statement of the audit log's size and Merkle root at a moment."""
+    """A signed statement of one chain's size and Merkle root at a moment."""
 
     __tablename__ = "audit_checkpoints"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    chain: Mapped[int] = mapped_column(Integer, index=True)
     tree_size: Mapped[int] = mapped_column(Integer)
     root_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -38,12 +38,14 @@ from vendorcheck import audit, merkle, signing
 PAYLOAD_TYPE = "application/vnd.in-toto+json"
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
 PREDICATE_TYPE = "urn:vendorcheck:evidence-packet:v1"
-PACKET_FORMAT = "vendorcheck-packet/1"
+PACKET_FORMAT = "vendorcheck-packet/2"  # 2: proofs lead to the organization's chain (1: the global log)
 ENVELOPE_SUFFIX = ".dsse.json"
 BAGIT_TXT = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
 EVIDENCE_INDEX = "data/evidence/index.json"
-AUDIT_EVENTS = "data/audit/events.json"
-AUDIT_CHECKPOINT = "data/audit/checkpoint.json"
+AUDIT_DIR = "data/audit/"
+AUDIT_EVENTS = AUDIT_DIR + "events.json"
+AUDIT_CHECKPOINT = AUDIT_DIR + "checkpoint.json"  # the organization's chain (format 1: the global log)
+AUDIT_LEGACY_CHECKPOINT = AUDIT_DIR + "legacy-checkpoint.json"  # events from before per-organization chains
 PUBLIC_KEY = "data/keys/organization-signing-key.pem"
 STREAM_BLOCK = 1 << 20  # bytes gathered before a piece of the ZIP is handed on
 _UNSAFE = re.compile(r"[^A-Za-z0-9._ ()+-]+")
@@ -390,26 +392,61 @@ def _check_bag(
         for path, digest in _parse_manifest(tag.decode("utf-8", "replace"), "tagmanifest-sha256.txt", report).items():
             if digests.get(f"{bag}/{path}") not in (digest, None) and f"{bag}/{path}" not in flagged:
                 report.problems.append(f"bag tag manifest: {path} does not match its SHA-256")
-    return {name: data for name in (EVIDENCE_INDEX, AUDIT_EVENTS, AUDIT_CHECKPOINT) if (data := read(name))}
+    small = (EVIDENCE_INDEX, AUDIT_EVENTS, AUDIT_CHECKPOINT, AUDIT_LEGACY_CHECKPOINT)
+    return {name: data for name in small if (data := read(name))}
 
 
-def _check_audit(files: Mapping[str, bytes], key: Ed25519PublicKey | None, report: PacketReport) -> dict[int, dict]:
-    """The events' hashes and inclusion proofs against the signed checkpoint; returns the events by seq."""
+@dataclass(frozen=True)
+class _Checkpoint:
+    chain: int
+    size: int
+    root_hex: str
+    message: bytes
+    signature: bytes
+
+
+def _read_checkpoint(raw: bytes) -> _Checkpoint:
+    """A checkpoint file, v2 (one organization's chain) or v1 (the legacy chain); ValueError and co. if neither."""
+    document = json.loads(raw)
+    if document["format"] == audit.LEGACY_CHECKPOINT_FORMAT:
+        chain = audit.LEGACY_CHAIN
+    elif document["format"] == audit.CHECKPOINT_FORMAT:
+        chain = int(document["chain"])
+    else:
+        raise ValueError("unknown checkpoint format")
+    size, root_hex = int(document["tree_size"]), str(document["root_hash"])
+    message = audit.checkpoint_message(chain, size, root_hex, datetime.fromisoformat(document["created_at"]))
+    return _Checkpoint(chain, size, root_hex, message, base64.b64decode(document["signature"], validate=True))
+
+
+def _check_audit(
+    files: Mapping[str, bytes], key: Ed25519PublicKey | None, report: PacketReport
+) -> dict[tuple[int | None, int], dict]:
+    """The events' hashes and inclusion proofs against the signed checkpoints; returns the events by (chain, seq).
+
+    Events of the organization's chain (their entry names it) are proven against checkpoint.json, which must be
+    that organization's; events from before per-organization chains against the legacy (v1) checkpoint.
+    """
     if AUDIT_CHECKPOINT not in files or AUDIT_EVENTS not in files:
         report.problems.append("the audit events or their checkpoint are missing from the bag")
         return {}
     try:
-        checkpoint = json.loads(files[AUDIT_CHECKPOINT])
+        main = _read_checkpoint(files[AUDIT_CHECKPOINT])
+        legacy = _read_checkpoint(files[AUDIT_LEGACY_CHECKPOINT]) if AUDIT_LEGACY_CHECKPOINT in files else None
         events = json.loads(files[AUDIT_EVENTS])["events"]
-        size, root_hex = int(checkpoint["tree_size"]), str(checkpoint["root_hash"])
-        created = datetime.fromisoformat(checkpoint["created_at"])
-        signature = base64.b64decode(checkpoint["signature"], validate=True)
     except (ValueError, KeyError, TypeError, binascii.Error):
         report.problems.append("the audit checkpoint or events file is not in the expected format")
         return {}
-    if key is not None and not signing.verify(key, signature, audit.checkpoint_message(size, root_hex, created)):
-        report.problems.append("the audit checkpoint's signature is bad: the checkpoint was altered")
-    by_seq: dict[int, dict] = {}
+    checkpoints = {main.chain: main} | ({audit.LEGACY_CHAIN: legacy} if legacy else {})
+    organization = report.predicate.get("organization", {}).get("id")
+    if main.chain != audit.LEGACY_CHAIN and main.chain != organization:
+        report.problems.append(f"the audit checkpoint is of organization {main.chain}'s chain, not this packet's")
+    if legacy is not None and legacy.chain != audit.LEGACY_CHAIN:
+        report.problems.append("the legacy audit checkpoint is not of the legacy chain")
+    for checkpoint in checkpoints.values():
+        if key is not None and not signing.verify(key, checkpoint.signature, checkpoint.message):
+            report.problems.append("the audit checkpoint's signature is bad: the checkpoint was altered")
+    by_key: dict[tuple[int | None, int], dict] = {}
     for item in events:
         try:
             entry, seq = item["entry"], int(item["entry"]["seq"])
@@ -423,22 +460,30 @@ def _check_audit(files: Mapping[str, bytes], key: Ed25519PublicKey | None, repor
         if audit.leaf_hash(audit.canonical_json(entry)) != stored:
             report.problems.append(f"{label} was edited: its content no longer matches its hash")
             continue
+        chain = entry.get("chain", audit.LEGACY_CHAIN)  # legacy entries were hashed before chains had a name
+        checkpoint = checkpoints.get(chain)
+        if checkpoint is None:
+            report.problems.append(f"{label} is of chain {chain}, which no checkpoint in the packet signs")
+            continue
+        if main.chain != audit.LEGACY_CHAIN and entry.get("org_id") != main.chain:
+            report.problems.append(f"{label} belongs to organization {entry.get('org_id')}, not to this packet's")
+            continue
         try:
-            reached = merkle.root_from_inclusion(bytes.fromhex(stored), seq - 1, size, proof)
+            reached = merkle.root_from_inclusion(bytes.fromhex(stored), seq - 1, checkpoint.size, proof)
         except ValueError:
             reached = b""
-        if reached.hex() != root_hex:
+        if reached.hex() != checkpoint.root_hex:
             report.problems.append(f"{label} is not in the signed audit log: its inclusion proof fails")
             continue
-        by_seq[seq] = entry
-    return by_seq
+        by_key[(entry.get("chain"), seq)] = entry
+    return by_key
 
 
 def _check_evidence(
     files: Mapping[str, bytes],
     digests: Mapping[str, str | None],
     bag: str,
-    events: Mapping[int, dict],
+    events: Mapping[tuple[int | None, int], dict],
     report: PacketReport,
 ) -> None:
     """Each evidence file is the one whose upload the audit log recorded (same SHA-256)."""
@@ -456,7 +501,7 @@ def _check_evidence(
         actual = digests.get(path)
         if actual is None:
             continue  # already reported as missing or damaged
-        upload = events.get(item.get("upload_event"))  # type: ignore[arg-type]
+        upload = events.get((item.get("upload_event_chain"), item.get("upload_event")))  # type: ignore[arg-type]
         recorded = (upload or {}).get("details", {}).get("sha256")
         if recorded is None:
             report.notes.append(f"{path}: no upload event in the packet records its hash")

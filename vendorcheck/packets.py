@@ -46,7 +46,8 @@ Statement lists every file of the bag with its SHA-256, signed with the organiza
   evidence/index.json         every document: title, kind, review, validity, questions, SHA-256, upload event
   evidence/<id>/v<n>-<name>   the documents themselves, decrypted, exactly as uploaded
   audit/events.json           this vendor's audit events, each with an RFC 6962 inclusion proof
-  audit/checkpoint.json       the signed audit checkpoint the proofs lead to
+  audit/checkpoint.json       the organization's signed audit checkpoint the proofs lead to
+  audit/legacy-checkpoint.json  (if there are events from before per-organization chains) theirs
 
 To check it (no network needed):
   vendorcheck packet verify THE.zip --key organization-signing-key.pem
@@ -134,13 +135,20 @@ def write_file(export: Export, signer: signing.Signer, out: Path, progress: Call
     return written
 
 
+def _upload_event(event: AuditEvent | None) -> dict[str, Any]:
+    """The upload's audit event: its seq, and its chain (null for the legacy chain, whose entries name none)."""
+    if event is None:
+        return {"upload_event": None}
+    return {"upload_event": event.seq, "upload_event_chain": audit.entry_document(event).get("chain")}
+
+
 def _vault_reader(vault: evidence.Vault, version: Any) -> Callable[[], Iterable[bytes]]:
     sealed, context = evidence.sealed_of(version), evidence.context_of(version)  # plain data, read now
     return lambda: envelope.open_sealed(vault.keys, vault.blobs, sealed, context)
 
 
 def _evidence_files(
-    vault: evidence.Vault, items: list[Evidence], uploads: dict[tuple[str, int], int], today: date
+    vault: evidence.Vault, items: list[Evidence], uploads: dict[tuple[str, int], AuditEvent], today: date
 ) -> tuple[list[packet.PayloadFile], list[dict[str, Any]]]:
     files: list[packet.PayloadFile] = []
     index: list[dict[str, Any]] = []
@@ -148,7 +156,8 @@ def _evidence_files(
         for version in item.versions:
             if not version.complete:
                 continue
-            path = f"evidence/{item.id}/v{version.version_no}-{packet.safe_name(version.display_filename)}"
+            # The served name: its extension is always one of the detected type (older rows included).
+            path = f"evidence/{item.id}/v{version.version_no}-{packet.safe_name(evidence.served_name(version))}"
             reader = _vault_reader(vault, version)
             files.append(packet.PayloadFile(path, version.size, reader, version.plaintext_sha256))
             index.append(
@@ -172,41 +181,62 @@ def _evidence_files(
                     "sha256": version.plaintext_sha256,
                     "uploaded_at": audit.iso(version.created_at),
                     "uploaded_by": version.uploaded_by_kind.value,
-                    "upload_event": uploads.get((str(item.id), version.version_no)),
+                    **_upload_event(uploads.get((str(item.id), version.version_no))),
                 }
             )
     return files, index
 
 
-def _audit_files(
-    events: list[AuditEvent], checkpoint: AuditCheckpoint, tree: Any, vendor: Vendor
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    checkpoint_doc = {
-        "format": audit.CHECKPOINT_FORMAT,
+def _checkpoint_doc(checkpoint: AuditCheckpoint) -> dict[str, Any]:
+    legacy = checkpoint.chain == audit.LEGACY_CHAIN
+    return {
+        "format": audit.LEGACY_CHECKPOINT_FORMAT if legacy else audit.CHECKPOINT_FORMAT,
+        **({} if legacy else {"chain": checkpoint.chain}),
         "tree_size": checkpoint.tree_size,
         "root_hash": checkpoint.root_hash,
         "created_at": audit.iso(checkpoint.created_at),
         "key_id": checkpoint.key_id,
         "signature": checkpoint.signature,
         "reason": checkpoint.reason,
-        "signed_message": "format, tree_size, root_hash and created_at, each followed by a line feed",
+        "signed_message": (
+            f"format{'' if legacy else ', chain (the organization id)'}, tree_size, root_hash and created_at, "
+            "each followed by a line feed"
+        ),
     }
+
+
+@dataclass(frozen=True)
+class _Proven:
+    """Events of one chain and the signed checkpoint (with its tree) that their proofs lead to."""
+
+    events: list[AuditEvent]
+    checkpoint: AuditCheckpoint
+    tree: Any
+    file: str
+
+
+def _audit_files(proven: list[_Proven], vendor: Vendor) -> tuple[list[packet.PayloadFile], dict[str, Any]]:
+    checkpoints = [
+        packet.PayloadFile.of_json(part.file.removeprefix("data/"), _checkpoint_doc(part.checkpoint)) for part in proven
+    ]
     events_doc = {
-        "format": "vendorcheck-audit-events/1",
+        "format": "vendorcheck-audit-events/2",
         "vendor": {"id": vendor.id, "name": vendor.name},
-        "checkpoint": {"tree_size": checkpoint.tree_size, "root_hash": checkpoint.root_hash},
+        "checkpoint": {"tree_size": proven[-1].checkpoint.tree_size, "root_hash": proven[-1].checkpoint.root_hash},
         "leaf_hash": "SHA-256(0x00 || canonical JSON of entry): sorted keys, no spaces, UTF-8",
         "events": [
             {
                 "entry": audit.entry_document(event),
                 "entry_hash": event.entry_hash,
                 "leaf_index": event.seq - 1,
-                "inclusion_proof": [node.hex() for node in tree.inclusion_proof(event.seq - 1)],
+                "inclusion_proof": [node.hex() for node in part.tree.inclusion_proof(event.seq - 1)],
+                "checkpoint": part.file.removeprefix(packet.AUDIT_DIR),
             }
-            for event in events
+            for part in proven
+            for event in part.events
         ],
     }
-    return checkpoint_doc, events_doc
+    return checkpoints, events_doc
 
 
 def _report(context: dict[str, Any]) -> bytes:
@@ -257,20 +287,28 @@ def prepare(
             "evidence_bytes": sum(v.size for v in versions),
         },
     )
-    checkpoint, tree = audit.checkpoint_tree(session, signer, "packet export")
-    events = list(
-        session.scalars(
-            select(AuditEvent)
-            .where(AuditEvent.org_id == vendor.org_id, AuditEvent.vendor_id == vendor.id)
-            .where(AuditEvent.seq <= checkpoint.tree_size)
-            .order_by(AuditEvent.seq)
+    checkpoint, tree = audit.checkpoint_tree(session, signer, "packet export", vendor.org_id)
+    own = (AuditEvent.org_id == vendor.org_id, AuditEvent.vendor_id == vendor.id)
+    query = select(AuditEvent).where(*own).order_by(AuditEvent.seq)
+    proven = [
+        _Proven(
+            list(session.scalars(query.where(AuditEvent.chain == checkpoint.chain))),
+            checkpoint,
+            tree,
+            packet.AUDIT_CHECKPOINT,
         )
-    )
+    ]
+    # The vendor's history from before per-organization chains stays in the legacy chain, with its own checkpoint.
+    legacy_events = list(session.scalars(query.where(AuditEvent.chain == audit.LEGACY_CHAIN)))
+    if legacy_events:
+        legacy, legacy_tree = audit.covering_tree(session, signer, "packet export", audit.LEGACY_CHAIN)
+        proven.insert(0, _Proven(legacy_events, legacy, legacy_tree, packet.AUDIT_LEGACY_CHECKPOINT))
+    events = [event for part in proven for event in part.events]
     uploads = {
-        (e.target_id or "", int(e.details.get("version", 0))): e.seq for e in events if e.action == "evidence.uploaded"
+        (e.target_id or "", int(e.details.get("version", 0))): e for e in events if e.action == "evidence.uploaded"
     }
     evidence_files, index = _evidence_files(vault, items, uploads, today)
-    checkpoint_doc, events_doc = _audit_files(events, checkpoint, tree, vendor)
+    checkpoint_files, events_doc = _audit_files(proven, vendor)
 
     profile = scores.current_profile(session, vendor.org_id)
     scored = scores.score_vendors(session, [vendor], profile, today)[0]
@@ -313,7 +351,7 @@ def prepare(
         ),
         *evidence_files,
         packet.PayloadFile.of_json(packet.AUDIT_EVENTS.removeprefix("data/"), events_doc),
-        packet.PayloadFile.of_json(packet.AUDIT_CHECKPOINT.removeprefix("data/"), checkpoint_doc),
+        *checkpoint_files,
         packet.PayloadFile.of_bytes(packet.PUBLIC_KEY.removeprefix("data/"), public_pem),
     ]
     predicate = {
@@ -325,6 +363,7 @@ def prepare(
         "exported_by": actor.label,
         "export_event": exported.seq,
         "audit_checkpoint": {
+            "chain": checkpoint.chain,
             "tree_size": checkpoint.tree_size,
             "root_hash": checkpoint.root_hash,
             "created_at": audit.iso(checkpoint.created_at),

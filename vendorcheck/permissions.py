@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 
-from vendorcheck.models import Role
+from vendorcheck.enums import Role
 
 
 class Capability(enum.StrEnum):

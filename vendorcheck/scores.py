@@ -161,7 +161,7 @@ def documents_by_question(items: Iterable[Evidence], today: date) -> dict[str, E
     """The best state among the complete documents filed under each question."""
     best: dict[str, EvidenceState] = {}
     for item in items:
-        if not any(v.complete for v in item.versions):
+        if not item.versions:  # only complete versions are loaded: an interrupted upload proves nothing
             continue
         state = _document_state(item, today)
         for qid in item.question_ids:
@@ -195,7 +195,9 @@ def score_vendors(
         )
     ).all()
     items = session.scalars(
-        select(Evidence).where(Evidence.vendor_id.in_(ids)).options(selectinload(Evidence.versions))
+        select(Evidence)
+        .where(Evidence.vendor_id.in_(ids), Evidence.received())
+        .options(selectinload(Evidence.versions))
     ).all()
     by_vendor: dict[int, list[Assessment]] = {}
     for row in rows:

@@ -1,4 +1,5 @@
-"""`vendorcheck audit verify` on the demo data: it passes, and names the first bad entry of tampered copies."""
+"""`vendorcheck audit verify` on the demo data: it passes, and names the first bad entry (and its chain) of
+tampered copies. The demo organization's chain is chain 1 (its id)."""
 
 from __future__ import annotations
 
@@ -37,28 +38,37 @@ def tampered(demo: Path, target: Path, *statements: str) -> Path:
 
 def action(home: Path, seq: int) -> str:
     with sqlite3.connect(home / "vendorcheck.db") as connection:
-        return connection.execute("SELECT action FROM audit_events WHERE seq = ?", (seq,)).fetchone()[0]
+        query = "SELECT action FROM audit_events WHERE chain = 1 AND seq = ?"
+        return connection.execute(query, (seq,)).fetchone()[0]
 
 
 def test_the_demo_trail_verifies(demo: Path) -> None:
     result = run(demo, "audit", "verify")
-    assert result.exit_code == 0 and "Audit trail intact" in result.output and "1 signed checkpoint" in result.output
+    assert result.exit_code == 0 and "Audit trail intact" in result.output
+    with sqlite3.connect(demo / "vendorcheck.db") as connection:
+        chains = connection.execute("SELECT DISTINCT chain FROM audit_events ORDER BY chain").fetchall()
+        signed = connection.execute("SELECT DISTINCT chain FROM audit_checkpoints ORDER BY chain").fetchall()
+    assert (1,) in chains and signed == chains  # the demo signs every chain it wrote to
+    assert f"{len(chains)} chain(s)" in result.output and f"{len(chains)} signed checkpoint(s)" in result.output
 
 
 @pytest.mark.parametrize(
     ("statements", "expected"),
     [
-        (["UPDATE audit_events SET actor_label = 'someone else' WHERE seq = 40"], "entry 40 ({a40}) was edited"),
-        (["DELETE FROM audit_events WHERE seq = 40"], "entry 40 is missing (deleted)"),
+        (
+            ["UPDATE audit_events SET actor_label = 'someone else' WHERE chain = 1 AND seq = 40"],
+            "entry 40 ({a40}) was edited",
+        ),
+        (["DELETE FROM audit_events WHERE chain = 1 AND seq = 40"], "entry 40 is missing (deleted)"),
         (
             [
-                "UPDATE audit_events SET seq = -1 WHERE seq = 40",
-                "UPDATE audit_events SET seq = 40 WHERE seq = 41",
-                "UPDATE audit_events SET seq = 41 WHERE seq = -1",
+                "UPDATE audit_events SET seq = -1 WHERE chain = 1 AND seq = 40",
+                "UPDATE audit_events SET seq = 40 WHERE chain = 1 AND seq = 41",
+                "UPDATE audit_events SET seq = 41 WHERE chain = 1 AND seq = -1",
             ],
             "entries 40 and 41 were reordered: entry 40 ({a41}) was entry 41 and entry 41 ({a40}) was entry 40",
         ),
-        (["DELETE FROM audit_events WHERE seq > 150"], "checkpoint of"),
+        (["DELETE FROM audit_events WHERE chain = 1 AND seq > 150"], "checkpoint of"),
     ],
     ids=["edited", "deleted", "reordered", "tail deleted"],
 )
@@ -67,7 +77,7 @@ def test_a_tampered_copy_fails_naming_the_entry(demo: Path, tmp_path: Path, stat
     copy = tampered(demo, tmp_path / "copy", *statements)
     result = run(copy, "audit", "verify")
     assert result.exit_code == 1, result.output
-    assert expected in result.output
+    assert f"chain of organization 1 (Riverside Family Medicine): {expected}" in " ".join(result.output.split())
 
 
 def test_an_inserted_entry_with_a_correct_hash_and_link_is_named(demo: Path, tmp_path: Path) -> None:
@@ -75,13 +85,15 @@ def test_an_inserted_entry_with_a_correct_hash_and_link_is_named(demo: Path, tmp
     copy = tampered(
         demo,
         tmp_path / "copy",
-        "UPDATE audit_events SET seq = -seq - 1 WHERE seq >= 40",
-        "UPDATE audit_events SET seq = -seq WHERE seq < 0",
+        "UPDATE audit_events SET seq = -seq - 1 WHERE chain = 1 AND seq >= 40",
+        "UPDATE audit_events SET seq = -seq WHERE chain = 1 AND seq < 0",
     )
     engine = db.make_engine(f"sqlite:///{copy / 'vendorcheck.db'}")
     with db.transaction(engine) as session:
-        before = session.scalars(select(AuditEvent).where(AuditEvent.seq == 39)).one()
+        before = session.scalars(select(AuditEvent).where(AuditEvent.chain == 1, AuditEvent.seq == 39)).one()
         forged = AuditEvent(
+            chain=1,
+            org_id=1,
             seq=40,
             prev_hash=before.entry_hash,
             occurred_at=before.occurred_at,

@@ -105,14 +105,28 @@ def test_app_refuses_an_unmigrated_database(tmp_path: Path) -> None:
     run(tmp_path / "vc", "init")
     (tmp_path / "vc" / "vendorcheck.db").unlink()
     with pytest.raises(ConfigError, match="is empty: run `vendorcheck init`"):
-        create_app({"home": tmp_path / "vc"})
+        create_app({"home": tmp_path / "vc", "public_url": "https://vendorcheck.practice.example"})
 
 
 def test_app_starts_on_an_initialized_instance(tmp_path: Path) -> None:
     run(tmp_path / "vc", "init")
-    app = create_app({"home": tmp_path / "vc"})
+    app = create_app({"home": tmp_path / "vc", "public_url": "https://vendorcheck.practice.example"})
     with app.test_client() as client:
         assert client.get("/login").status_code == 200
+
+
+def test_serve_builds_links_on_the_address_it_listens_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import werkzeug.serving
+
+    served = []
+    monkeypatch.setattr(werkzeug.serving, "run_simple", lambda host, port, app, **kw: served.append(app))
+    run(tmp_path / "vc", "init")
+    assert run(tmp_path / "vc", "serve", "--port", "8123").exit_code == 0
+    assert served[0].config["VENDORCHECK_SETTINGS"].public_url == "http://127.0.0.1:8123"
+    configured = run(tmp_path / "vc", "serve", "--host", "192.0.2.1", VENDORCHECK_PUBLIC_URL="https://vc.example")
+    assert configured.exit_code == 0 and served[1].config["TRUSTED_HOSTS"][0] == "vc.example"
+    refused = run(tmp_path / "vc", "serve", "--host", "192.0.2.1")
+    assert refused.exit_code != 0 and "set VENDORCHECK_PUBLIC_URL" in refused.output and len(served) == 2
 
 
 def test_users_create_list_and_set_role(tmp_path: Path) -> None:
@@ -169,15 +183,17 @@ def test_audit_verify_passes_then_names_a_tampered_entry(tmp_path: Path) -> None
     run(home, "init", "--admin-email", "boss@practice.example")
     checkpoint = run(home, "audit", "checkpoint")
     assert checkpoint.exit_code == 0, checkpoint.output
-    assert "Checkpoint signed: 2 entries" in checkpoint.output
+    assert "Checkpoint signed for the chain of organization 1: 2 entries" in checkpoint.output
+    assert "Nothing to sign" in run(home, "audit", "checkpoint").output
     verified = run(home, "audit", "verify")
     assert verified.exit_code == 0, verified.output
-    assert "Audit trail intact: 2 entries and 1 signed checkpoint(s) verified." in verified.output
+    assert "Audit trail intact: 1 chain(s), 2 entries and 1 signed checkpoint(s) verified." in verified.output
     with sqlite3.connect(home / "vendorcheck.db") as conn:
-        conn.execute("UPDATE audit_events SET actor_label = 'someone else' WHERE seq = 2")
+        conn.execute("UPDATE audit_events SET actor_label = 'someone else' WHERE chain = 1 AND seq = 2")
     tampered = run(home, "audit", "verify")
     assert tampered.exit_code == 1
-    assert "audit trail FAILED verification: entry 2 (user.create) was edited" in tampered.output
+    assert "audit trail FAILED verification: chain of organization 1 (" in tampered.output
+    assert "): entry 2 (user.create) was edited" in tampered.output
 
 
 def test_audit_checkpoint_without_a_signing_key_says_what_to_do(tmp_path: Path) -> None:

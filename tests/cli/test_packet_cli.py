@@ -96,7 +96,7 @@ def test_an_exported_packet_verifies_and_holds_what_the_auditor_needs(demo, keys
     report = packet.verify(io.BytesIO(data), keys)
     assert report.ok, report.problems
     assert report.evidence == 3 and report.events > 10 and report.notes == []
-    assert report.predicate["vendor"]["name"] == VENDOR and report.predicate["format"] == "vendorcheck-packet/1"
+    assert report.predicate["vendor"]["name"] == VENDOR and report.predicate["format"] == "vendorcheck-packet/2"
     listed = names(data)
     bag = listed[0].split("/")[0]
     assert f"{bag}.dsse.json" in listed

@@ -30,13 +30,13 @@ def home(tmp_path: Path) -> Path:
 
 def _restarted(home: Path, cookie: str) -> FlaskClient:
     """A client of a freshly started app (as after a restart) carrying ``cookie``."""
-    client = create_app({"home": home}).test_client()
+    client = create_app({"home": home, "public_url": "https://vendorcheck.practice.example"}).test_client()
     client.set_cookie(COOKIE, cookie)
     return client
 
 
 def test_rotation_keeps_signed_in_users_signed_in(home: Path) -> None:
-    client = create_app({"home": home}).test_client()
+    client = create_app({"home": home, "public_url": "https://vendorcheck.practice.example"}).test_client()
     Auth(client).login("owner@riverside.example")
     cookie = client.get_cookie(COOKIE).value
     before = (home / "secret_key").read_text()
@@ -47,7 +47,7 @@ def test_rotation_keeps_signed_in_users_signed_in(home: Path) -> None:
 
 
 def test_a_key_rotated_out_twice_no_longer_verifies(home: Path) -> None:
-    client = create_app({"home": home}).test_client()
+    client = create_app({"home": home, "public_url": "https://vendorcheck.practice.example"}).test_client()
     Auth(client).login("owner@riverside.example")
     cookie = client.get_cookie(COOKIE).value
     rotate_session_key(home)

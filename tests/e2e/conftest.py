@@ -44,8 +44,8 @@ def live_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveDemo]:
     env = {"VENDORCHECK_HOME": str(home), "DATABASE_URL": None, "VENDORCHECK_SECRET_KEY": None}
     result = CliRunner().invoke(cli, ["demo", "--no-serve"], env=env)
     assert result.exit_code == 0, result.output
-    app = create_app({"home": home})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, None, threaded=True)  # type: ignore[arg-type]  # the port comes first
+    server.app = create_app({"home": home, "public_url": f"http://127.0.0.1:{server.port}"})
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     passwords = json.loads((home / demo.CREDENTIALS_FILE).read_text())

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from tests.conftest import World
 from tests.web.test_evidence import pdf, upload
 from vendorcheck import evidence
+from vendorcheck.audit import Actor
 from vendorcheck.models import AuditEvent, Evidence, EvidenceVersion, Role, Vendor
 from vendorcheck.vault.s3store import PART_SIZE, S3BlobStore
 
@@ -119,7 +120,7 @@ def test_sweep_through_the_service_removes_unreferenced_objects(app, client, ass
     store = store_of(app)
     with store.open_new() as (orphan, sink):
         sink.write(b"ciphertext nobody refers to")
-    removed = evidence.sweep(dbs, app.extensions["vendorcheck.vault"], grace=timedelta(0))
+    removed = evidence.sweep(dbs, app.extensions["vendorcheck.vault"], Actor.cli(), timedelta(0))
     dbs.commit()
     assert removed == [f"blob {orphan}"]
     assert list(objects(store)) == [dbs.scalars(select(Evidence)).one().versions[0].blob_name]

@@ -1,4 +1,5 @@
-"""Scheduled checkpoints: written when entries wait and the newest is old enough; one between many schedulers."""
+"""Scheduled checkpoints: written per chain when its entries wait and its newest is old enough; one per chain
+between many schedulers."""
 
 from __future__ import annotations
 
@@ -15,10 +16,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from vendorcheck import audit, create_app, db, signing
 from vendorcheck.checkpointing import CheckpointScheduler
-from vendorcheck.models import ActorKind, AuditCheckpoint, utcnow
+from vendorcheck.models import ActorKind, AuditCheckpoint, Organization, utcnow
 
 ACTOR = audit.Actor(ActorKind.SYSTEM, "test")
 HOUR = timedelta(hours=1)
+CHAIN = audit.SYSTEM_CHAIN
 
 
 @pytest.fixture
@@ -54,55 +56,59 @@ def _age_checkpoints(dbs: Session, by: timedelta) -> None:
 
 
 def test_nothing_is_signed_for_an_empty_log(dbs: Session, signer) -> None:
-    assert audit.checkpoint_if_due(dbs, signer, HOUR) is None
+    assert audit.checkpoint_if_due(dbs, signer, CHAIN, HOUR) is None
     assert _checkpoints(dbs) == []
 
 
 def test_the_first_entries_are_signed_at_once(dbs: Session, signer) -> None:
     _log(dbs, 3)
-    checkpoint = audit.checkpoint_if_due(dbs, signer, HOUR)
+    checkpoint = audit.checkpoint_if_due(dbs, signer, CHAIN, HOUR)
     dbs.commit()
     assert checkpoint is not None and checkpoint.tree_size == 3
     assert _checkpoints(dbs) == [(3, "scheduled")]
     assert audit.verify(dbs, {signer.key_id: signer.public_key}).ok
+    assert checkpoint.chain == CHAIN
 
 
 def test_new_entries_wait_until_the_interval_has_passed(dbs: Session, signer) -> None:
     _log(dbs, 2)
-    audit.write_checkpoint(dbs, signer, "test")
+    audit.write_checkpoint(dbs, signer, "test", CHAIN)
     dbs.commit()
     _log(dbs, 1)
-    assert audit.checkpoint_if_due(dbs, signer, HOUR) is None  # the newest is minutes old
+    assert audit.checkpoint_if_due(dbs, signer, CHAIN, HOUR) is None  # the newest is minutes old
     _age_checkpoints(dbs, HOUR)
-    assert audit.checkpoint_if_due(dbs, signer, HOUR) is not None
+    assert audit.checkpoint_if_due(dbs, signer, CHAIN, HOUR) is not None
     dbs.commit()
     assert _checkpoints(dbs) == [(2, "test"), (3, "scheduled")]
 
 
 def test_an_old_checkpoint_covering_every_entry_is_not_repeated(dbs: Session, signer) -> None:
     _log(dbs, 2)
-    audit.write_checkpoint(dbs, signer, "test")
+    audit.write_checkpoint(dbs, signer, "test", CHAIN)
     dbs.commit()
     _age_checkpoints(dbs, timedelta(days=3))
-    assert audit.checkpoint_if_due(dbs, signer, HOUR) is None
+    assert audit.checkpoint_if_due(dbs, signer, CHAIN, HOUR) is None
     assert _checkpoints(dbs) == [(2, "test")]
 
 
-def test_schedulers_in_many_processes_write_one_checkpoint(app: Flask, signer) -> None:
-    """Eight schedulers (gunicorn workers, say) find the same checkpoint due at once; one is written."""
+def test_schedulers_in_many_processes_write_one_checkpoint_per_chain(app: Flask, signer) -> None:
+    """Eight schedulers (gunicorn workers, say) find two organizations' chains due at once; one each is written."""
     factory = sessionmaker(db.engine(app), expire_on_commit=False)
     with factory.begin() as session:
+        orgs = [Organization(name="A"), Organization(name="B")]
+        session.add_all(orgs)
+        session.flush()
         for n in range(5):
-            audit.record(session, "test.action", ACTOR, details={"n": n})
+            audit.record(session, "test.action", ACTOR, org_id=orgs[n % 2].id, details={"n": n})
     schedulers = [CheckpointScheduler(factory.begin, signer, HOUR) for _ in range(8)]
     start = threading.Barrier(len(schedulers))
-    written: list[AuditCheckpoint | None] = []
+    written: list[AuditCheckpoint] = []
     errors: list[BaseException] = []
 
     def run(scheduler: CheckpointScheduler) -> None:
         try:
             start.wait()
-            written.append(scheduler.run_once())
+            written.extend(scheduler.run_once())
         except BaseException as exc:  # reported by the assertion below
             errors.append(exc)
 
@@ -112,9 +118,10 @@ def test_schedulers_in_many_processes_write_one_checkpoint(app: Flask, signer) -
     for thread in threads:
         thread.join()
     assert errors == []
-    assert sum(c is not None for c in written) == 1
+    assert sorted((c.chain, c.tree_size) for c in written) == [(orgs[0].id, 3), (orgs[1].id, 2)]
     with factory() as session:
-        assert session.scalar(select(func.count()).select_from(AuditCheckpoint)) == 1
+        assert session.scalar(select(func.count()).select_from(AuditCheckpoint)) == 2
+        assert audit.verify(session, {signer.key_id: signer.public_key}).ok
 
 
 def test_the_thread_signs_new_entries_and_keeps_going_after_a_failure(dbs: Session, signer, caplog) -> None:

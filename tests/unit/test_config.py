@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from vendorcheck.config import ConfigError, default_home, load_settings
+from vendorcheck import create_app
+from vendorcheck.config import ConfigError, default_home, load_settings, trusted_hosts
 from vendorcheck.vault.keyring import create_keyring
 
 SECRET = "s" * 40
@@ -54,12 +55,35 @@ def test_production_refuses_to_start_without_a_key_ring(tmp_path: Path) -> None:
         ({"VENDORCHECK_ENV": "staging"}, "expected one of production, development, test"),
         ({"DATABASE_URL": "mysql://db/x"}, "DATABASE_URL must start with sqlite:// or postgresql://"),
         ({"VENDORCHECK_SECRET_KEY": "short"}, "shorter than 32 characters"),
+        ({"VENDORCHECK_PUBLIC_URL": "vendorcheck.practice.example"}, "such as https://vendorcheck.practice.example"),
+        ({"VENDORCHECK_PUBLIC_URL": "ftp://vendorcheck.example"}, "such as https://vendorcheck.practice.example"),
+        ({"VENDORCHECK_PUBLIC_URL": "https://user@vendorcheck.example"}, "such as https://vendorcheck"),
+        ({"VENDORCHECK_PUBLIC_URL": "https://vendorcheck.example:port"}, "such as https://vendorcheck"),
+        ({"VENDORCHECK_PUBLIC_URL": "https://vendorcheck.example/vc?x=1"}, "only the scheme and host"),
     ],
 )
 def test_bad_settings_say_what_is_wrong(tmp_path: Path, environ: dict[str, str], message: str) -> None:
     environ = {"VENDORCHECK_HOME": str(tmp_path), "VENDORCHECK_ENV": "test", **environ}
     with pytest.raises(ConfigError, match=re.escape(message)):
         load_settings(environ=environ)
+
+
+def test_public_url_is_normalized_and_gives_the_trusted_hosts(tmp_path: Path) -> None:
+    environ = {"VENDORCHECK_ENV": "test", "VENDORCHECK_PUBLIC_URL": "https://VendorCheck.Practice.example:8443/"}
+    settings = load_settings({"home": tmp_path}, environ=environ)
+    assert settings.public_url == "https://vendorcheck.practice.example:8443"
+    assert trusted_hosts(settings) == ["vendorcheck.practice.example", "localhost", "127.0.0.1"]
+    assert trusted_hosts(load_settings({"home": tmp_path}, environ={"VENDORCHECK_ENV": "test"})) == [
+        "localhost",
+        "127.0.0.1",
+    ]
+
+
+def test_the_production_app_refuses_to_start_without_a_public_url(tmp_path: Path) -> None:
+    create_keyring(tmp_path)
+    (tmp_path / "secret_key").write_text(SECRET + "\n")
+    with pytest.raises(ConfigError, match=r"^set VENDORCHECK_PUBLIC_URL to the address people use"):
+        create_app({"home": tmp_path})
 
 
 def test_production_refuses_a_missing_instance_folder(tmp_path: Path) -> None:

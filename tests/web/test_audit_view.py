@@ -2,10 +2,11 @@
 
 import csv
 import io
+import re
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from tests.conftest import Auth, World
@@ -43,15 +44,60 @@ def test_the_page_says_how_much_the_newest_checkpoint_covers(
     assert "no signed checkpoint yet: one is written within 60 minutes" in " ".join(client.get("/audit/").text.split())
     home = app.config["VENDORCHECK_SETTINGS"].home
     signing.create_signing_key(home)
-    audit.write_checkpoint(dbs, signing.load_signer(home), "test")
+    audit.write_checkpoint(dbs, signing.load_signer(home), "test", world.org.id)
     dbs.commit()
     page = " ".join(client.get("/audit/").text.split())
     assert "and covers every entry" in page
     _vendor_events(dbs, world)
     page = " ".join(client.get("/audit/").text.split())
     covered = dbs.scalar(select(AuditCheckpoint.tree_size))
-    total = dbs.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1))
+    total = dbs.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.org_id == world.org.id))
     assert f"matches the first {covered} of {total} entries, and the newer ones are signed within 60 minutes" in page
+
+
+def _numbers(page: str) -> list[int]:
+    """The entry numbers in the page's table, top to bottom."""
+    return [int(n) for n in re.findall(r"<tr>\s*<td>(\d+)</td>", page)]
+
+
+def test_an_auditor_sees_their_organizations_chain_only_numbered_without_gaps(
+    app: Flask, client: FlaskClient, auth: Auth, world: World, dbs: Session
+) -> None:
+    """Finding 13: another organization's activity interleaved with ours shows neither as gaps nor in the counts."""
+    home = app.config["VENDORCHECK_SETTINGS"].home
+    signing.create_signing_key(home)
+    for n in range(6):
+        org = world.org if n % 3 == 0 else world.other_org
+        audit.record(dbs, "vendor.note", audit.Actor.cli(), org_id=org.id, details={"n": n})
+    audit.write_checkpoint(dbs, signing.load_signer(home), "test", world.org.id)
+    dbs.commit()
+    for n in range(4):
+        audit.record(dbs, "vendor.note", audit.Actor.cli(), org_id=world.other_org.id, details={"n": n})
+    dbs.commit()
+    auth.login_as(world.users[Role.AUDITOR])
+    page = " ".join(client.get("/audit/").text.split())
+    ours = dbs.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.org_id == world.org.id))
+    assert _numbers(page) == list(range(ours, 0, -1))
+    covered = dbs.scalar(select(AuditCheckpoint.tree_size).where(AuditCheckpoint.chain == world.org.id))
+    assert f"chain ({ours} entries)" in page
+    assert f"matches the first {covered} of {ours} entries" in page
+    csv_seqs = [row["seq"] for row in csv.DictReader(io.StringIO(client.get("/audit/export.csv").text))]
+    assert csv_seqs == [str(n) for n in range(ours + 1, 0, -1)]  # the export itself is entry ours + 1
+
+
+def test_tampering_in_another_organizations_chain_leaves_ours_intact(
+    client: FlaskClient, auth: Auth, world: World, dbs: Session
+) -> None:
+    _vendor_events(dbs, world)
+    dbs.execute(update(AuditEvent).where(AuditEvent.org_id == world.other_org.id).values(actor_label="nobody"))
+    dbs.commit()
+    auth.login_as(world.users[Role.AUDITOR])
+    assert "Chain intact." in client.get("/audit/").text
+    auth.logout()
+    auth.login_as(world.other_users[Role.AUDITOR])
+    page = client.get("/audit/").text
+    first = dbs.scalar(select(AuditEvent.action).where(AuditEvent.chain == world.other_org.id, AuditEvent.seq == 1))
+    assert "The audit trail failed verification." in page and f"entry 1 ({first}) was edited" in page
 
 
 def test_details_read_as_json_and_users_by_email(client: FlaskClient, auth: Auth, world: World, dbs: Session) -> None:

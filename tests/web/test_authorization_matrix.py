@@ -8,70 +8,17 @@ to sign in. Public endpoints are reached by everyone.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from flask_login.utils import _create_identifier
 from sqlalchemy.orm import Session
 from werkzeug.routing import Rule
 
-from tests.conftest import PASSWORD, World, csrf_token
-from vendorcheck import accounts, assessments, db, evidence, signing, user_sessions
-from vendorcheck.audit import Actor
-from vendorcheck.models import EvidenceKind, EvidenceVersion, Role, User, Vendor
+from tests.conftest import World, csrf_token
+from tests.web.conftest import Targets, methods_of, sign_in, walked_rules
+from vendorcheck.models import Role
 from vendorcheck.permissions import can
 from vendorcheck.web.access import PUBLIC
-
-SKIPPED_ENDPOINTS = {"static"}
-
-
-@dataclass
-class Targets:
-    """Objects the URLs point at: one set in the user's organization, one in another."""
-
-    own: dict[str, int]
-    other: dict[str, int]
-
-
-@pytest.fixture
-def targets(app: Flask, dbs: Session, world: World) -> Targets:
-    """A vendor and a spare user in each organization (spare, so actions on them harm no signed-in user)."""
-    signing.create_signing_key(app.config["VENDORCHECK_SETTINGS"].home)  # as `vendorcheck init` makes
-    ids: list[dict[str, int]] = []
-    for org in (world.org, world.other_org):
-        vendor = Vendor(org_id=org.id, name=f"Vendor of {org.name}")
-        dbs.add(vendor)
-        spare = accounts.create_user(dbs, org, f"spare@{org.id}.example", Role.VIEWER, PASSWORD)
-        invitation, _ = accounts.invite(dbs, org, f"invited@{org.id}.example", Role.VIEWER, Actor.cli())
-        dbs.flush()
-        ids.append({"vendor_id": vendor.id, "user_id": spare.id, "invitation_id": invitation.id, "version_no": 1})
-    dbs.commit()
-    for org, found in zip((world.org, world.other_org), ids, strict=True):
-        version_id = evidence.store_bytes(
-            lambda: db.transaction(db.engine(app)),
-            app.extensions["vendorcheck.vault"],
-            Actor.cli(),
-            found["vendor_id"],
-            org.id,
-            "policy.txt",
-            iter([b"Access control policy\n"]),
-            details=evidence.EvidenceDetails(EvidenceKind.POLICY, "Access control policy"),
-        )
-        dbs.rollback()  # a fresh snapshot, after the upload committed
-        found["evidence_id"] = dbs.get(EvidenceVersion, version_id).evidence_id
-        library = app.extensions["vendorcheck.questionnaires"]
-        assessment = assessments.create(
-            dbs, Actor.cli(), dbs.get(Vendor, found["vendor_id"]), [library["hipaa-security"]]
-        )
-        dbs.commit()
-        found.update(assessment_id=assessment.id, number=1)
-    return Targets(*ids)
-
-
-def _rules(app: Flask) -> list[Rule]:
-    return [r for r in app.url_map.iter_rules() if r.endpoint not in SKIPPED_ENDPOINTS]
 
 
 def _url(rule: Rule, ids: dict[str, int]) -> str:
@@ -81,21 +28,6 @@ def _url(rule: Rule, ids: dict[str, int]) -> str:
     return rule.build(values, append_unknown=False)[1]
 
 
-def _sign_in(client: FlaskClient, user: User) -> None:
-    """Put a signed-in session straight into the client's cookie (the sign-in flow has its own tests)."""
-    with client.application.test_request_context(environ_base=client.environ_base):
-        identifier = _create_identifier()  # what Flask-Login's strong session protection expects
-    dbs = Session(db.engine(client.application))
-    _record, token = user_sessions.start(dbs, user, None, None)
-    dbs.commit()
-    dbs.close()
-    with client.session_transaction() as session:
-        session.clear()
-        session["_user_id"] = token  # the server-side session's token, as sign-in stores it
-        session["_fresh"] = True
-        session["_id"] = identifier
-
-
 def _request(client: FlaskClient, method: str, url: str) -> int:
     """Send one request; a POST carries a valid CSRF token, so what is tested is authorization."""
     data = {"csrf_token": csrf_token(client, "/login")} if method == "POST" else {}
@@ -103,28 +35,24 @@ def _request(client: FlaskClient, method: str, url: str) -> int:
         return response.status_code
 
 
-def _methods(rule: Rule) -> list[str]:
-    return sorted(rule.methods - {"HEAD", "OPTIONS"})
-
-
 def test_matrix_covers_every_endpoint(app: Flask) -> None:
-    for rule in _rules(app):
+    for rule in walked_rules(app):
         assert hasattr(app.view_functions[rule.endpoint], "required_capability"), rule.endpoint
 
 
 @pytest.mark.parametrize("role", [*Role, None], ids=[*(r.value for r in Role), "anonymous"])
 def test_every_endpoint_for_role(app: Flask, dbs: Session, world: World, targets: Targets, role: Role | None):
     failures = []
-    for rule in _rules(app):
+    for rule in walked_rules(app):
         capability = app.view_functions[rule.endpoint].required_capability
-        for method in _methods(rule):
+        for method in methods_of(rule):
             for scope, ids in (("own", targets.own), ("other", targets.other)):
                 client = app.test_client()
                 if role is not None:
                     user = world.users[role]
                     dbs.rollback()  # end the read snapshot: see what earlier requests changed
                     dbs.refresh(user)
-                    _sign_in(client, user)
+                    sign_in(client, user)
                 status = _request(client, method, _url(rule, ids))
                 expected = _expected(capability, role, scope, rule)
                 if not expected(status):

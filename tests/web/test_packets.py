@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import csv
 import io
+import json
+import re
 import zipfile
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.conftest import Auth, World, csrf_token
 from vendorcheck import audit, db, evidence, packet, signing
 from vendorcheck.audit import Actor
-from vendorcheck.models import AuditEvent, EvidenceKind, EvidenceVersion, Role, Vendor
+from vendorcheck.models import ActorKind, AuditEvent, AuditHead, EvidenceKind, EvidenceVersion, Role, Vendor
 
 DOCUMENT = b"%PDF-1.7\n" + b"SOC 2 Type II report body\n" * 4000 + b"%%EOF\n"
 
@@ -74,9 +77,32 @@ def test_an_auditor_exports_a_packet_that_verifies(
     event = dbs.scalars(select(AuditEvent).where(AuditEvent.action == "packet.exported")).one()
     assert event.vendor_id == vendor.id and event.actor_user_id == world.users[Role.AUDITOR].id
     assert event.source_ip is not None
-    checkpoint = audit.latest_checkpoint(dbs)
+    checkpoint = audit.latest_checkpoint(dbs, world.org.id)
     assert checkpoint is not None and checkpoint.reason == "packet export" and checkpoint.tree_size == event.seq
     assert audit.verify(dbs, signing.verification_keys(home)).ok
+
+
+def test_a_packet_proves_its_events_against_its_organizations_checkpoint_only(
+    client: FlaskClient, auth: Auth, world: World, vendor: Vendor, home: Path, dbs: Session
+) -> None:
+    """Finding 13: the checkpoint in a packet covers the organization's entries, not every tenant's."""
+    for n in range(5):  # another tenant busy meanwhile
+        audit.record(dbs, "vendor.note", Actor.cli(), org_id=world.other_org.id, details={"n": n})
+    dbs.commit()
+    auth.login_as(world.users[Role.AUDITOR])
+    data = export(client, vendor).get_data()
+    report = packet.verify(io.BytesIO(data), signing.verification_keys(home))
+    assert report.ok, report.problems
+    dbs.rollback()
+    ours = dbs.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.org_id == world.org.id))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        [name] = [n for n in archive.namelist() if n.endswith("data/audit/checkpoint.json")]
+        checkpoint = json.loads(archive.read(name))
+        events = json.loads(archive.read(name.replace("checkpoint.json", "events.json")))["events"]
+    assert checkpoint["format"] == "vendorcheck-audit-checkpoint/v2" and checkpoint["chain"] == world.org.id
+    assert checkpoint["tree_size"] == ours == report.predicate["audit_checkpoint"]["tree_size"]
+    assert {e["entry"]["org_id"] for e in events} == {world.org.id} == {e["entry"]["chain"] for e in events}
+    assert events[-1]["entry"]["seq"] == ours  # the export, numbered in the organization's chain
 
 
 @pytest.mark.parametrize("role", [Role.VIEWER, Role.ASSESSOR])
@@ -137,3 +163,59 @@ def test_the_audit_page_offers_the_public_key_that_verify_pins(
     auth.logout()
     auth.login_as(world.users[Role.VIEWER])
     assert client.get("/audit/signing-key.pem").status_code == 403
+
+
+def _legacy_history(dbs: Session, world: World, vendor: Vendor) -> list[AuditEvent]:
+    """What migration 0008 leaves of an instance's earlier single chain: v1 entries in the legacy chain, unsigned
+    past their last checkpoint (here: none), both tenants' interleaved."""
+    previous, events = audit.GENESIS_HASH, []
+    owners = [world.org.id, world.other_org.id, world.org.id, world.other_org.id]
+    for seq, org_id in enumerate(owners, start=1):
+        event = AuditEvent(
+            chain=audit.LEGACY_CHAIN,
+            seq=seq,
+            prev_hash=previous,
+            occurred_at=audit.utcnow(),
+            org_id=org_id,
+            vendor_id=vendor.id if org_id == world.org.id else None,
+            actor_kind=ActorKind.CLI,
+            actor_label="before",
+            action="vendor.note",
+            details={"seq": seq},
+        )
+        event.entry_hash = previous = audit.event_hash(event)
+        events.append(event)
+    dbs.add_all(events)
+    dbs.add(AuditHead(chain=audit.LEGACY_CHAIN, seq=len(owners), last_hash=previous))
+    dbs.commit()
+    return events
+
+
+def test_a_vendors_history_from_before_per_organization_chains_is_proven_against_the_legacy_checkpoint(
+    client: FlaskClient, auth: Auth, world: World, vendor: Vendor, home: Path, dbs: Session
+) -> None:
+    legacy = _legacy_history(dbs, world, vendor)
+    auth.login_as(world.users[Role.AUDITOR])
+    data = export(client, vendor).get_data()
+    report = packet.verify(io.BytesIO(data), signing.verification_keys(home))
+    assert report.ok, report.problems
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        [name] = [n for n in archive.namelist() if n.endswith("data/audit/legacy-checkpoint.json")]
+        checkpoint = json.loads(archive.read(name))
+        events = json.loads(archive.read(name.replace("legacy-checkpoint.json", "events.json")))["events"]
+    assert checkpoint["format"] == "vendorcheck-audit-checkpoint/v1" and checkpoint["tree_size"] == len(legacy)
+    old = [e["entry"] for e in events if "chain" not in e["entry"]]
+    assert [e["seq"] for e in old] == [1, 3] and {e["org_id"] for e in old} == {world.org.id}
+    assert [e["checkpoint"] for e in events[:2]] == ["legacy-checkpoint.json"] * 2
+    assert events[-1]["entry"]["chain"] == world.org.id and events[-1]["checkpoint"] == "checkpoint.json"
+    # The legacy chain was signed once, to its end (v1), and the instance's trail verifies.
+    dbs.rollback()
+    assert audit.latest_checkpoint(dbs, audit.LEGACY_CHAIN).tree_size == len(legacy)
+    assert audit.verify(dbs, signing.verification_keys(home)).ok
+    page = client.get("/audit/").text
+    assert "earlier shared chain, which verifies intact" in page
+    numbers = re.findall(r"<tr>\s*<td>(\d*)</td>", page)  # legacy entries last, without their global numbers
+    ours = dbs.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.chain == world.org.id))
+    assert numbers == [str(n) for n in range(ours, 0, -1)] + ["", ""]
+    rows = list(csv.DictReader(io.StringIO(client.get("/audit/export.csv").text)))
+    assert [r["seq"] for r in rows[-2:]] == ["", ""] and rows[-1]["entry_hash"] == legacy[0].entry_hash

@@ -55,7 +55,12 @@ class EvidenceRule:
 
     def expires(self, issued: date | None) -> date | None:
         """When a document issued on ``issued`` stops counting as proof (None if either is unknown)."""
-        return issued + timedelta(days=self.valid_days) if issued and self.valid_days else None
+        if not (issued and self.valid_days):
+            return None
+        try:
+            return issued + timedelta(days=self.valid_days)
+        except OverflowError:  # valid beyond the calendar's last day: it never expires
+            return date.max
 
 
 @dataclass(frozen=True)

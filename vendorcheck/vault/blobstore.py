@@ -127,7 +127,14 @@ class LocalBlobStore:
         for path in self.root.glob("??/*"):
             name = path.name.removesuffix(PARTIAL)
             orphan = path.name.endswith(PARTIAL) or name not in keep
-            if orphan and path.stat().st_mtime < cutoff:
-                path.unlink(missing_ok=True)
+            try:
+                old = path.stat().st_mtime < cutoff
+            except FileNotFoundError:  # renamed by its upload, or removed by another process's sweep
+                continue
+            if orphan and old:
+                try:
+                    path.unlink()
+                except FileNotFoundError:  # another sweep was quicker: it reports this one
+                    continue
                 removed.append(path.name)
         return sorted(removed)

@@ -35,23 +35,42 @@ class RejectedFile(VaultError):
 
 @dataclass(frozen=True)
 class FileType:
-    """An accepted kind of file."""
+    """An accepted kind of file: ``extension`` is the canonical one, ``also`` other names it goes by."""
 
     label: str
     media_type: str
     extension: str
+    also: tuple[str, ...] = ()
+
+    @property
+    def extensions(self) -> tuple[str, ...]:
+        """Every extension a file of this type may carry (lower case, no dot)."""
+        return (self.extension, *self.also)
 
 
 PDF = FileType("PDF document", "application/pdf", "pdf")
 PNG = FileType("PNG image", "image/png", "png")
-JPEG = FileType("JPEG image", "image/jpeg", "jpg")
+JPEG = FileType("JPEG image", "image/jpeg", "jpg", ("jpeg",))
 DOCX = FileType("Word document", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx")
 XLSX = FileType("Excel workbook", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
 CSV = FileType("CSV file", "text/csv", "csv")
-TXT = FileType("text file", "text/plain", "txt")
+TXT = FileType("text file", "text/plain", "txt", ("text", "log"))
 ACCEPTED = (PDF, PNG, JPEG, DOCX, XLSX, CSV, TXT)
 ACCEPTED_TEXT = "PDF, PNG, JPEG, Word (DOCX), Excel (XLSX), CSV or plain text"
 BY_MEDIA_TYPE = {t.media_type: t for t in ACCEPTED}
+
+
+def name_for(filename: str, file_type: FileType) -> str:
+    """``filename`` if its last extension is one ``file_type`` goes by, else with the canonical one appended.
+
+    The content decides the type; the name must not claim another one, or whoever opens the download would
+    get the program its extension names (``report.pdf.bat`` that is text becomes ``report.pdf.bat.txt``).
+    """
+    stem, dot, extension = filename.rpartition(".")
+    if dot and stem and extension.lower() in file_type.extensions:
+        return filename
+    return f"{filename}.{file_type.extension}"
+
 
 _OOXML_MAIN = {
     "word/document.xml": DOCX,

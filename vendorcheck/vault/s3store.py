@@ -110,7 +110,10 @@ class S3BlobStore:
         try:
             return getattr(self._client, operation)(Bucket=self.bucket, **arguments)
         except self._errors as exc:
-            raise VaultError(f"the object store {self.location} failed {operation}: {_describe(exc)}") from None
+            raise self._failed(operation, exc) from None
+
+    def _failed(self, operation: str, exc: Exception) -> VaultError:
+        return VaultError(f"the object store {self.location} failed {operation}: {_describe(exc)}")
 
     def _head(self, name: str) -> dict[str, Any] | None:
         """The object's metadata, or None if there is no such object."""
@@ -119,7 +122,7 @@ class S3BlobStore:
         except self._errors as exc:
             if _status(exc) == 404:
                 return None
-            raise VaultError(f"the object store {self.location} failed head_object: {_describe(exc)}") from None
+            raise self._failed("head_object", exc) from None
 
     @contextmanager
     def open_new(self, name: str | None = None) -> Iterator[tuple[str, ObjectWriter]]:
@@ -153,14 +156,16 @@ class S3BlobStore:
         key = self._key(name)
         for upload in self._uploads(key):
             if upload["Key"] == key:
-                self.call("abort_multipart_upload", Key=key, UploadId=upload["UploadId"])
+                self._abort(upload)
 
     def sweep(self, referenced: Iterable[str], older_than_seconds: float = 3600) -> list[str]:
         """Delete unreferenced blobs and abort multipart uploads older than the grace period; returns their names.
 
         Only keys directly under the prefix that look like blob names are touched: anything else in the
         bucket is not ours. An upload's age is that of its newest part, so a long upload still running is
-        left alone, as the local store leaves a ``.partial`` file that is still growing.
+        left alone, as the local store leaves a ``.partial`` file that is still growing. Several processes
+        may sweep at once: an upload another one aborted is skipped (S3's DeleteObject cannot tell whether
+        the object was still there, so a blob two sweeps deleted together may be reported by both).
         """
         keep = set(referenced)
         cutoff = datetime.now(UTC) - timedelta(seconds=older_than_seconds)
@@ -173,26 +178,43 @@ class S3BlobStore:
                     removed.append(name)
         for upload in self._uploads(self.prefix):
             name = upload["Key"].removeprefix(self.prefix)
-            if is_blob_name(name) and self._last_activity(upload) < cutoff:
-                self.call("abort_multipart_upload", Key=upload["Key"], UploadId=upload["UploadId"])
+            if is_blob_name(name) and self._last_activity(upload) < cutoff and self._abort(upload):
                 removed.append(name + PARTIAL)
         return sorted(removed)
+
+    def _abort(self, upload: dict[str, Any]) -> bool:
+        """Abort a multipart upload; False if it is already gone (another process's sweep was quicker)."""
+        try:
+            self._client.abort_multipart_upload(Bucket=self.bucket, Key=upload["Key"], UploadId=upload["UploadId"])
+        except self._errors as exc:
+            if _status(exc) == 404:
+                return False
+            raise self._failed("abort_multipart_upload", exc) from None
+        return True
 
     def _pages(self, operation: str, **arguments: Any) -> Iterator[dict[str, Any]]:
         try:
             yield from self._client.get_paginator(operation).paginate(Bucket=self.bucket, **arguments)
         except self._errors as exc:
-            raise VaultError(f"the object store {self.location} failed {operation}: {_describe(exc)}") from None
+            raise self._failed(operation, exc) from None
 
     def _uploads(self, prefix: str) -> Iterator[dict[str, Any]]:
         for page in self._pages("list_multipart_uploads", Prefix=prefix):
             yield from page.get("Uploads", [])
 
     def _last_activity(self, upload: dict[str, Any]) -> datetime:
+        """When the upload last received a part (or began); "now" if it has gone meanwhile, so it is left alone."""
         latest = upload["Initiated"]
-        for page in self._pages("list_parts", Key=upload["Key"], UploadId=upload["UploadId"]):
-            for part in page.get("Parts", []):
-                latest = max(latest, part["LastModified"])
+        try:
+            for page in self._client.get_paginator("list_parts").paginate(
+                Bucket=self.bucket, Key=upload["Key"], UploadId=upload["UploadId"]
+            ):
+                for part in page.get("Parts", []):
+                    latest = max(latest, part["LastModified"])
+        except self._errors as exc:
+            if _status(exc) == 404:
+                return datetime.now(UTC)
+            raise self._failed("list_parts", exc) from None
         return latest
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from vendorcheck.web import access, checkpoints, errors, labels, ratelimit, security
+from vendorcheck.web import access, checkpoints, errors, housekeeping, ids, labels, ratelimit, security
 from vendorcheck.web.account import bp as account_bp
 from vendorcheck.web.admin import bp as admin_bp
 from vendorcheck.web.assessments import bp as assessments_bp
@@ -17,13 +17,15 @@ from vendorcheck.web.vendors import bp as vendors_bp
 
 
 def init_app(app: Flask) -> None:
-    """Register security, sign-in, throttling, scheduled checkpoints, blueprints and error pages."""
+    """Register security, sign-in, throttling, scheduled checkpoints and housekeeping, blueprints and error pages."""
+    ids.init_app(app)  # before the blueprints: their <int:...> rules use the bounded converter
     security.init_app(app)
     access.init_app(app)
     ratelimit.init_app(app)
     errors.init_app(app)
     labels.init_app(app)
     checkpoints.init_app(app)
+    housekeeping.init_app(app)
     for blueprint in (
         auth_bp,
         account_bp,

@@ -3,24 +3,32 @@
 Only failures count (``deduct_when``): a person who signs in correctly is never slowed down. Storage is in
 memory by default (one process) and Redis when VENDORCHECK_RATELIMIT_STORAGE_URI points at one, so limits
 hold across several app processes.
+
+Every endpoint with a secret token in its URL (vendor links, invitations, password resets) is wrapped in
+``guards_link``: one budget of wrong links per client address, shared by all of them, so guessing cannot
+spread over several kinds of link. A test fails on any ``<token>`` route without it.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
+from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask, Response, make_response, request
 from flask_limiter import Limiter, RequestLimit
 from flask_limiter.util import get_remote_address
 
 from vendorcheck.accounts import normalize_email
+from vendorcheck.web.errors import render_error
 
 limiter = Limiter(key_func=get_remote_address, headers_enabled=False)
 
 PER_ACCOUNT = "5 per 15 minutes"  # the sixth quick wrong password waits
 PER_ADDRESS = "30 per 15 minutes"  # one address trying many accounts
-PER_LINK_ADDRESS = "20 per hour"  # guessing invitation or reset tokens
+PER_LINK_ADDRESS = "20 per hour"  # wrong vendor, invitation or reset links from one address
+LINK_SCOPE = "links"
 # Password guesses against one account share one bucket, whether made at sign-in or at re-authentication.
 ACCOUNT_SCOPE = "account"
 
@@ -43,3 +51,21 @@ def submitted_account() -> str:
 def minutes_until_reset(limit: RequestLimit) -> int:
     """Whole minutes, at least one, until ``limit`` lets the next attempt through."""
     return max(1, math.ceil((limit.window.reset_time - time.time()) / 60))
+
+
+def _throttled_link(limit: RequestLimit) -> Response:
+    minutes = minutes_until_reset(limit)
+    detail = (
+        "Too many links that do not work were opened from your address. "
+        f"Try again in {minutes} minute{'s' if minutes > 1 else ''}, or ask whoever sent you the link for a new one."
+    )
+    return make_response(render_error(429, detail))
+
+
+def guards_link(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Throttle a view keyed by a secret token in its URL: wrong (404), spent or expired (410) links count."""
+    guarded = limiter.shared_limit(PER_LINK_ADDRESS, scope=LINK_SCOPE, deduct_when=failed, on_breach=_throttled_link)(
+        view
+    )
+    guarded.guards_link = True  # type: ignore[attr-defined]
+    return guarded

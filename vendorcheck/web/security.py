@@ -1,8 +1,10 @@
-"""Web hardening in one module: CSRF, response headers, local-only redirects."""
+"""Web hardening in one module: CSRF, response headers, local-only redirects, links for outside the app."""
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from typing import Any
+
+from flask import Flask, Response, current_app, request, url_for
 from flask_wtf.csrf import CSRFProtect
 
 csrf = CSRFProtect()
@@ -50,3 +52,14 @@ def is_local_path(target: str | None) -> bool:
     if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
         return False
     return "\\" not in target and not any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target)
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """An absolute link to hand to someone (invitation, password reset, vendor link), on VENDORCHECK_PUBLIC_URL.
+
+    Never built from the request's Host header, which the sender of a request chooses. Without a public URL
+    (development and tests only: production refuses to start) the host is one of the loopback names that
+    TRUSTED_HOSTS lets through.
+    """
+    base = current_app.config["VENDORCHECK_SETTINGS"].public_url or request.host_url.rstrip("/")
+    return base + url_for(endpoint, **values)

@@ -13,6 +13,7 @@ from vendorcheck.web.access import current_actor, get_or_404, reauthentication_d
 from vendorcheck.web.admin import bp
 from vendorcheck.web.admin.forms import InviteForm, PolicyForm, RoleForm
 from vendorcheck.web.forms import ActionForm, apply_account_error
+from vendorcheck.web.security import external_url
 
 
 def _users_page(form: InviteForm, status: int = 200) -> tuple[str, int]:
@@ -50,7 +51,7 @@ def invite() -> tuple[str, int]:
         apply_account_error(form, exc, default="email")
         return _users_page(form, 400)
     dbs.commit()
-    url = url_for("auth.invitation", token=token, _external=True)
+    url = external_url("auth.invitation", token=token)
     return render_template("admin/link_issued.html", link=link, url=url, kind="invitation"), 200
 
 
@@ -158,7 +159,7 @@ def password_reset(user_id: int) -> str:
     dbs = db.session()
     link, token = accounts.issue_password_reset(dbs, found, current_actor())
     dbs.commit()
-    url = url_for("auth.reset", token=token, _external=True)
+    url = external_url("auth.reset", token=token)
     return render_template("admin/link_issued.html", link=link, url=url, kind="password reset")
 
 

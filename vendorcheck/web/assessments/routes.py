@@ -14,10 +14,18 @@ from vendorcheck.permissions import Capability
 from vendorcheck.questionnaire.model import Questionnaire
 from vendorcheck.spreadsheet import SheetError
 from vendorcheck.web.access import current_actor, get_or_404, requires
-from vendorcheck.web.answering import affecting, entries_from_post, kept_inputs, question_view, section_at
+from vendorcheck.web.answering import (
+    affecting,
+    entries_from_post,
+    flash_unshown,
+    kept_inputs,
+    question_view,
+    section_at,
+)
 from vendorcheck.web.assessments import bp
 from vendorcheck.web.assessments.forms import ApplyImportForm, CancelForm, ImportForm, LinkForm, NewAssessmentForm
 from vendorcheck.web.forms import ActionForm
+from vendorcheck.web.security import external_url
 
 IMPORT_MAX_AGE = 3600
 
@@ -109,7 +117,7 @@ def issue_link(assessment_id: int) -> tuple[str, int] | BaseResponse:
         flash(str(error), "error")
         return redirect(url_for("assessments.show", assessment_id=assessment.id))
     session.commit()
-    url = url_for("portal.overview", token=token, _external=True)
+    url = external_url("portal.overview", token=token)
     return render_template("assessments/link_issued.html", assessment=assessment, url=url), 200
 
 
@@ -230,6 +238,7 @@ def enter(assessment_id: int, number: int) -> tuple[str, int] | BaseResponse:
             return redirect(url_for("assessments.show", assessment_id=assessment.id))
         session.commit()
         errors = result.errors
+        flash_unshown(form, current, errors)
         if not errors:
             if request.form.get("go") == "next" and number < len(form.sections):
                 return redirect(url_for("assessments.enter", assessment_id=assessment.id, number=number + 1))

@@ -59,14 +59,18 @@ def _event_filter(form: FilterForm) -> auditlog.EventFilter:
 @bp.route("/")
 @requires(Capability.AUDIT_READ)
 def index() -> tuple[str, int]:
-    """Events of this organization, newest first, and whether the whole chain verifies."""
+    """Events of this organization, newest first, and whether its chain verifies (nothing of other chains'
+    shows: their sizes, numbers and problems are theirs)."""
     form = _filter_form()
     valid = form.validate() if request.args else True
     dbs = db.session()
-    found = auditlog.events(dbs, current_user.org_id, _event_filter(form), PAGE_SIZE) if valid else []
+    org_id = current_user.org_id
+    found = auditlog.events(dbs, org_id, _event_filter(form), PAGE_SIZE) if valid else []
     settings = current_app.config["VENDORCHECK_SETTINGS"]
     keys = signing.verification_keys(settings.home)
-    report = audit.verify(dbs, keys)
+    report = audit.verify_chain(dbs, audit.chain_of(org_id), keys)
+    # Entries from before per-organization chains are verified in the shared legacy chain: only its verdict shows.
+    legacy = audit.verify_chain(dbs, audit.LEGACY_CHAIN, keys) if auditlog.has_legacy(dbs, org_id) else None
     vendors = {choice.value: choice.label for choice in form.vendor.choices}
     users = {str(choice.value): choice.label for choice in form.user.choices if choice.value}
     return render_template(
@@ -74,8 +78,10 @@ def index() -> tuple[str, int]:
         form=form,
         events=found,
         report=report,
+        legacy=legacy,
+        legacy_chain=audit.LEGACY_CHAIN,
         page_size=PAGE_SIZE,
-        latest=audit.latest_checkpoint(dbs),
+        latest=audit.latest_checkpoint(dbs, audit.chain_of(org_id)),
         vendors=vendors,
         users=users,
         key_ids=list(keys),

@@ -149,7 +149,7 @@ def _link_error(error: accounts.AccountError) -> tuple[str, int]:
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 @public
-@ratelimit.limiter.limit(ratelimit.PER_LINK_ADDRESS, deduct_when=ratelimit.failed)
+@ratelimit.guards_link
 def invitation(token: str) -> str | Response | tuple[str, int]:
     """Accept an invitation: choose a name and password, then sign in."""
     dbs = db.session()
@@ -176,7 +176,7 @@ def invitation(token: str) -> str | Response | tuple[str, int]:
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 @public
-@ratelimit.limiter.limit(ratelimit.PER_LINK_ADDRESS, deduct_when=ratelimit.failed)
+@ratelimit.guards_link
 def reset(token: str) -> str | Response | tuple[str, int]:
     """Set a new password through a reset link an administrator issued."""
     dbs = db.session()

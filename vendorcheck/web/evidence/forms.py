@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from vendorcheck.models import EvidenceKind
 from vendorcheck.questionnaire.model import Questionnaire
+from vendorcheck.web.forms import NotInFuture
 from vendorcheck.web.labels import label
 
 
@@ -27,7 +28,7 @@ class EvidenceForm(FlaskForm):
         description="The questions this document proves (hold Ctrl or ⌘ to choose several). "
         "When it is left empty, “Valid until” follows the shortest validity those questions allow.",
     )
-    issued_on = DateField("Issued on (optional)", validators=[Optional()])
+    issued_on = DateField("Issued on (optional)", validators=[Optional(), NotInFuture()])
     valid_until = DateField(
         "Valid until (optional)",
         validators=[Optional()],

@@ -92,6 +92,7 @@ class Receiver:
         self.form: FlaskForm | None = None
         self.upload: Upload | None = None
         self.version_id: int | None = None
+        self.renamed_from: str | None = None  # the uploader's name, when the stored one got the right extension
 
     def __call__(self, fields: MultiDict[str, str], filename: str | None) -> Upload:
         self.form = self.make_form(formdata=fields)
@@ -122,8 +123,11 @@ class Receiver:
                 self.form.validate()
                 raise FormRefused("Choose the document to upload.")
             sealed, file_type = self.upload.finish()
-            version = session.get(EvidenceVersion, self.version_id)
-            service.finish_upload(session, self.actor, version, sealed, file_type)
+            # Read afresh and lock: a sweep skips a locked row, and one that already went is said plainly.
+            version = session.get(EvidenceVersion, self.version_id, populate_existing=True, with_for_update=True)
+            if version is None:  # only an upload running for longer than the sweep's grace period can lose it
+                raise FormRefused("The upload took too long and was discarded. Please try again.")
+            self.renamed_from = service.finish_upload(session, self.actor, version, sealed, file_type)
             session.commit()
             return version
         except BaseException as exc:
@@ -162,8 +166,17 @@ def upload(vendor_id: int) -> str | tuple[str, int] | BaseResponse:
     if version is None:
         form = receiver.form or _evidence_form(formdata=None)
         return render_template("evidence/new.html", vendor=vendor, form=form, error=error, **upload_context()), 400
-    flash(f"“{version.evidence.title}” was uploaded and encrypted. It now awaits review.", "success")
+    note = service.renamed_note(version, receiver.renamed_from)
+    flash(f"“{version.evidence.title}” was uploaded and encrypted. It now awaits review.{note}", "success")
     return redirect(url_for("evidence.show", evidence_id=version.evidence_id))
+
+
+def _document_or_404(evidence_id: int) -> Evidence:
+    """A document of the user's organization that has a complete file; one still uploading is not found yet."""
+    item = get_or_404(Evidence, evidence_id)
+    if not item.versions:
+        abort(404)
+    return item
 
 
 def _evidence_page(item: Evidence, status: int = 200, **extra: object) -> tuple[str, int]:
@@ -185,7 +198,7 @@ def _evidence_page(item: Evidence, status: int = 200, **extra: object) -> tuple[
 @requires(Capability.VENDOR_READ)
 def show(evidence_id: int) -> tuple[str, int]:
     """One document: what it proves, its versions, its review."""
-    return _evidence_page(get_or_404(Evidence, evidence_id))
+    return _evidence_page(_document_or_404(evidence_id))
 
 
 @bp.route("/evidence/<int:evidence_id>/versions", methods=["POST"])
@@ -193,12 +206,14 @@ def show(evidence_id: int) -> tuple[str, int]:
 @csrf.exempt  # streamed, as above
 def new_version(evidence_id: int) -> tuple[str, int] | BaseResponse:
     """Upload a newer file; the old one stays, and the document goes back to awaiting review."""
-    item = get_or_404(Evidence, evidence_id)
-    version, error = receive(Receiver(item.vendor, NewVersionForm, evidence=item))
+    item = _document_or_404(evidence_id)
+    receiver = Receiver(item.vendor, NewVersionForm, evidence=item)
+    version, error = receive(receiver)
     if version is None:
         db.session().expire_all()
         return _evidence_page(item, 400, upload_error=error)
-    flash(f"Version {version.version_no} was uploaded and encrypted. It now awaits review.", "success")
+    note = service.renamed_note(version, receiver.renamed_from)
+    flash(f"Version {version.version_no} was uploaded and encrypted. It now awaits review.{note}", "success")
     return redirect(url_for("evidence.show", evidence_id=item.id))
 
 
@@ -206,7 +221,7 @@ def new_version(evidence_id: int) -> tuple[str, int] | BaseResponse:
 @requires(Capability.EVIDENCE_REVIEW)
 def review(evidence_id: int) -> tuple[str, int] | BaseResponse:
     """Accept or reject the newest file."""
-    item = get_or_404(Evidence, evidence_id)
+    item = _document_or_404(evidence_id)
     form = ReviewForm()
     if form.validate_on_submit():
         try:
@@ -231,8 +246,8 @@ def review(evidence_id: int) -> tuple[str, int] | BaseResponse:
 @requires(Capability.EVIDENCE_READ)
 def download(evidence_id: int, version_no: int) -> Response | tuple[str, int]:
     """The decrypted file as an attachment, checked whole before the first byte is sent; the read is audited."""
-    item = get_or_404(Evidence, evidence_id)
-    version = next((v for v in item.versions if v.version_no == version_no and v.complete), None)
+    item = _document_or_404(evidence_id)
+    version = next((v for v in item.versions if v.version_no == version_no), None)  # complete ones only
     if version is None:
         abort(404)
     session, vault = db.session(), _vault()
@@ -245,10 +260,12 @@ def download(evidence_id: int, version_no: int) -> Response | tuple[str, int]:
     service.record_read(session, current_actor(), version)
     session.commit()
     # If the blob changes between the check and the stream, the stream stops short of Content-Length.
-    response = Response(service.open_version(vault, version), mimetype=version.content_type)
+    # Type and name both come from the detected type, never from what the uploader's name claimed.
+    response = Response(service.open_version(vault, version), mimetype=service.served_type(version).media_type)
     response.headers["Content-Length"] = str(version.size)
-    response.headers["Content-Disposition"] = _attachment(version.display_filename)
+    response.headers["Content-Disposition"] = _attachment(service.served_name(version))
     response.headers["Content-Security-Policy"] = DOWNLOAD_CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"  # also set for every response in web/security.py
     return response
 
 

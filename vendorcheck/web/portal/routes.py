@@ -15,14 +15,23 @@ from wtforms.validators import Length, Optional
 
 from vendorcheck import assessments as service
 from vendorcheck import db
+from vendorcheck import evidence as evidence_service
 from vendorcheck.assessments import AssessmentError, Form, LinkError
 from vendorcheck.audit import Actor
 from vendorcheck.evidence import EvidenceDetails
 from vendorcheck.models import Assessment, AssessmentStatus, EvidenceKind, User
+from vendorcheck.web import ratelimit
 from vendorcheck.web.access import public
-from vendorcheck.web.answering import affecting, entries_from_post, kept_inputs, question_view, section_at
+from vendorcheck.web.answering import (
+    affecting,
+    entries_from_post,
+    flash_unshown,
+    kept_inputs,
+    question_view,
+    section_at,
+)
 from vendorcheck.web.evidence.routes import Receiver, receive, upload_context
-from vendorcheck.web.forms import ActionForm
+from vendorcheck.web.forms import ActionForm, NotInFuture
 from vendorcheck.web.portal import bp
 from vendorcheck.web.security import csrf
 
@@ -31,7 +40,7 @@ class SlotForm(FlaskForm):
     """The fields sent with a document uploaded into a question's evidence slot."""
 
     title = StringField("Title (optional)", validators=[Optional(), Length(max=300)])
-    issued_on = DateField("Issued on (optional)", validators=[Optional()])
+    issued_on = DateField("Issued on (optional)", validators=[Optional(), NotInFuture()])
 
 
 def _open(token: str) -> tuple[Assessment | None, str | BaseResponse | tuple[str, int] | None]:
@@ -74,6 +83,7 @@ def _common(token: str, form: Form) -> dict[str, object]:
 
 @bp.route("/<token>")
 @public
+@ratelimit.guards_link
 def overview(token: str) -> str | tuple[str, int] | BaseResponse:
     """The assessment at a glance: sections with progress, due date, submit."""
     assessment, refused = _open(token)
@@ -85,6 +95,7 @@ def overview(token: str) -> str | tuple[str, int] | BaseResponse:
 
 @bp.route("/<token>/s/<int:number>", methods=["GET", "POST"])
 @public
+@ratelimit.guards_link
 def section(token: str, number: int) -> str | tuple[str, int] | BaseResponse:
     """One section's questions; saving keeps a draft, and the server decides which questions show."""
     assessment, refused = _open(token)
@@ -109,6 +120,7 @@ def section(token: str, number: int) -> str | tuple[str, int] | BaseResponse:
             return redirect(url_for("portal.overview", token=token))
         session.commit()
         errors = result.errors
+        flash_unshown(form, current, errors)
         if not errors:
             go = request.form.get("go", "save")
             if go == "next" and number < len(form.sections):
@@ -116,8 +128,10 @@ def section(token: str, number: int) -> str | tuple[str, int] | BaseResponse:
             if go == "next":
                 return redirect(url_for("portal.overview", token=token))
             flash("Saved. You can come back to this link at any time before you submit.", "success")
-            anchor = request.form.get("at", "")
-            return redirect(url_for("portal.section", token=token, number=number) + (f"#{anchor}" if anchor else ""))
+            # Back to the question the script saved from: only a question of this section, never raw text in Location.
+            at = request.form.get("at", "")
+            anchor = at if at in {f"q-{q.id}" for q in current.questions} else None
+            return redirect(url_for("portal.section", token=token, number=number, _anchor=anchor))
     return render_template(
         "portal/section.html",
         number=number,
@@ -138,6 +152,7 @@ def section(token: str, number: int) -> str | tuple[str, int] | BaseResponse:
 
 @bp.route("/<token>/submit", methods=["POST"])
 @public
+@ratelimit.guards_link
 def submit(token: str) -> str | tuple[str, int] | BaseResponse:
     """Lock the answers and hand them to the practice for review (twice is harmless)."""
     assessment, refused = _open(token)
@@ -162,6 +177,7 @@ def submit(token: str) -> str | tuple[str, int] | BaseResponse:
 
 @bp.route("/<token>/q/<question_id>/evidence", methods=["POST"])
 @public
+@ratelimit.guards_link
 @csrf.exempt  # streamed: the form's CSRF field is checked from the stream before any byte is stored
 def upload(token: str, question_id: str) -> str | tuple[str, int] | BaseResponse:
     """Put a document into a question's evidence slot; it is encrypted as it arrives."""
@@ -176,10 +192,13 @@ def upload(token: str, question_id: str) -> str | tuple[str, int] | BaseResponse
         return redirect(url_for("portal.overview", token=token))
     number = next(n for n, (_, s) in enumerate(form.sections, 1) if s.id == question.section_id)
     back = url_for("portal.section", token=token, number=number) + f"#q-{question.id}"
-    if question.evidence is None or not form.editable_by_vendor(question.id):
-        flash("This question does not take a document now.", "error")
+    try:
+        service.check_document_slot(form, question)
+    except AssessmentError as error:
+        flash(str(error), "error")
         return redirect(back)
     rule = question.evidence
+    assert rule is not None
 
     def details_of(slot: FlaskForm) -> EvidenceDetails:
         issued = slot.issued_on.data
@@ -192,12 +211,17 @@ def upload(token: str, question_id: str) -> str | tuple[str, int] | BaseResponse
             assessment_id=assessment.id,
         )
 
-    version, error = receive(Receiver(assessment.vendor, SlotForm, details_of=details_of, actor=_actor(assessment)))
+    receiver = Receiver(assessment.vendor, SlotForm, details_of=details_of, actor=_actor(assessment))
+    version, error = receive(receiver)
     if version is None:
+        fields = receiver.form.errors if receiver.form is not None else {}
+        # The slot's fields are not on the page redirected to: name what was wrong with them here.
+        error = " ".join(e for name, found in fields.items() if name != "csrf_token" for e in found) or error
         flash(f"The document was not stored: {error}", "error")
         return redirect(back)
     if assessment.status == AssessmentStatus.SENT:
         assessment.status = AssessmentStatus.IN_PROGRESS
         session.commit()
-    flash(f"“{version.display_filename}” was received and encrypted.", "success")
+    note = evidence_service.renamed_note(version, receiver.renamed_from)
+    flash(f"“{version.display_filename}” was received and encrypted.{note}", "success")
     return redirect(back)

@@ -23,6 +23,7 @@ from vendorcheck.questionnaire.model import Questionnaire, Thresholds
 from vendorcheck.scoring import DOMAIN_LABELS, ProfileError, ScoringProfile
 from vendorcheck.scoring.profile import MAX_WEIGHT
 from vendorcheck.web.access import current_actor, requires
+from vendorcheck.web.ids import parse_ids
 from vendorcheck.web.scores import bp
 from vendorcheck.web.scores.charts import bar_chart
 from vendorcheck.web.scores.forms import DecisionForm, ProfileForm
@@ -33,7 +34,7 @@ def _chosen_vendors() -> tuple[list[Vendor], list[Vendor]]:
     everyone = list(
         db.session().scalars(select(Vendor).where(Vendor.org_id == current_user.org_id).order_by(Vendor.name))
     )
-    asked = {int(v) for v in request.args.getlist("vendor") if v.isdigit()}
+    asked = set(parse_ids(request.args.getlist("vendor")))
     if asked:
         return [v for v in everyone if v.id in asked], everyone
     return scores.shortlisted(db.session(), current_user.org_id), everyone
@@ -145,7 +146,7 @@ def memo_download() -> Response | tuple[str, int]:
 def decide() -> BaseResponse | tuple[str, int]:
     """Record the owner's choice; the compared vendors' scores are frozen beside it."""
     form = DecisionForm()
-    ids = [int(v) for v in (form.vendors.data or "").split(",") if v.isdigit()]
+    ids = parse_ids((form.vendors.data or "").split(","))
     session = db.session()
     vendors = list(session.scalars(select(Vendor).where(Vendor.org_id == current_user.org_id, Vendor.id.in_(ids))))
     profile = scores.current_profile(session, current_user.org_id)

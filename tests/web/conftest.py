@@ -1,0 +1,114 @@
+"""What the tests that walk every route share: objects for the URLs to point at, signing in, the routes.
+
+The authorization matrix and the fuzz test both walk ``app.url_map``; the objects are seeded here, once.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_login.utils import _create_identifier
+from sqlalchemy.orm import Session
+from werkzeug.routing import Rule
+
+from tests.conftest import PASSWORD, World
+from vendorcheck import accounts, assessments, db, evidence, signing, user_sessions
+from vendorcheck.audit import Actor
+from vendorcheck.models import EvidenceKind, EvidenceVersion, Organization, Role, User, Vendor
+
+SKIPPED_ENDPOINTS = {"static"}
+
+
+@dataclass
+class Targets:
+    """Objects the URLs point at: one set in the user's organization, one in another; live links of the first."""
+
+    own: dict[str, int]
+    other: dict[str, int]
+    tokens: dict[str, str] = field(default_factory=dict)  # endpoint prefix -> a working token for its <token>
+
+
+def seed_links(app: Flask, dbs: Session, org: Organization, vendor_id: int) -> tuple[int, dict[str, str]]:
+    """A new assessment with a live vendor link, an invitation and a password reset in ``org``.
+
+    Returns the assessment's id and the tokens by the endpoint that takes them.
+    """
+    library = app.extensions["vendorcheck.questionnaires"]
+    assessment = assessments.create(dbs, Actor.cli(), dbs.get(Vendor, vendor_id), [library["hipaa-security"]])
+    vendor_token = assessments.issue_link(dbs, Actor.cli(), assessment)
+    serial = secrets.token_hex(4)  # unique whichever copy of this module runs
+    _, invitation = accounts.invite(dbs, org, f"newcomer{serial}@{org.id}.example", Role.VIEWER, Actor.cli())
+    resettable = accounts.create_user(dbs, org, f"forgetful{serial}@{org.id}.example", Role.VIEWER, PASSWORD)
+    _, reset = accounts.issue_password_reset(dbs, resettable, Actor.cli())
+    dbs.commit()
+    return assessment.id, {"portal.": vendor_token, "auth.invitation": invitation, "auth.reset": reset}
+
+
+@pytest.fixture
+def targets(app: Flask, dbs: Session, world: World) -> Targets:
+    """A vendor and a spare user in each organization (spare, so actions on them harm no signed-in user)."""
+    signing.create_signing_key(app.config["VENDORCHECK_SETTINGS"].home)  # as `vendorcheck init` makes
+    ids: list[dict[str, int]] = []
+    for org in (world.org, world.other_org):
+        vendor = Vendor(org_id=org.id, name=f"Vendor of {org.name}")
+        dbs.add(vendor)
+        spare = accounts.create_user(dbs, org, f"spare@{org.id}.example", Role.VIEWER, PASSWORD)
+        invitation, _ = accounts.invite(dbs, org, f"invited@{org.id}.example", Role.VIEWER, Actor.cli())
+        dbs.flush()
+        ids.append({"vendor_id": vendor.id, "user_id": spare.id, "invitation_id": invitation.id, "version_no": 1})
+    dbs.commit()
+    for org, found in zip((world.org, world.other_org), ids, strict=True):
+        version_id = evidence.store_bytes(
+            lambda: db.transaction(db.engine(app)),
+            app.extensions["vendorcheck.vault"],
+            Actor.cli(),
+            found["vendor_id"],
+            org.id,
+            "policy.txt",
+            iter([b"Access control policy\n"]),
+            details=evidence.EvidenceDetails(EvidenceKind.POLICY, "Access control policy"),
+        )
+        dbs.rollback()  # a fresh snapshot, after the upload committed
+        found["evidence_id"] = dbs.get(EvidenceVersion, version_id).evidence_id
+        library = app.extensions["vendorcheck.questionnaires"]
+        assessment = assessments.create(
+            dbs, Actor.cli(), dbs.get(Vendor, found["vendor_id"]), [library["hipaa-security"]]
+        )
+        dbs.commit()
+        found.update(assessment_id=assessment.id, number=1)
+    _, tokens = seed_links(app, dbs, world.org, ids[0]["vendor_id"])
+    return Targets(*ids, tokens=tokens)
+
+
+def token_for(targets: Targets, endpoint: str) -> str | None:
+    """The working token ``endpoint`` takes in its URL, if the seed made one."""
+    return next((token for prefix, token in targets.tokens.items() if endpoint.startswith(prefix)), None)
+
+
+def walked_rules(app: Flask) -> list[Rule]:
+    """Every route a person or a vendor can reach."""
+    return [r for r in app.url_map.iter_rules() if r.endpoint not in SKIPPED_ENDPOINTS]
+
+
+def methods_of(rule: Rule) -> list[str]:
+    """The methods a route's view answers (HEAD and OPTIONS are Flask's own)."""
+    return sorted(rule.methods - {"HEAD", "OPTIONS"})
+
+
+def sign_in(client: FlaskClient, user: User, base_url: str = "http://localhost") -> None:
+    """Put a signed-in session straight into the client's cookie (the sign-in flow has its own tests)."""
+    with client.application.test_request_context(environ_base=client.environ_base):
+        identifier = _create_identifier()  # what Flask-Login's strong session protection expects
+    dbs = Session(db.engine(client.application))
+    _record, token = user_sessions.start(dbs, user, None, None)
+    dbs.commit()
+    dbs.close()
+    with client.session_transaction(base_url=base_url) as session:
+        session.clear()
+        session["_user_id"] = token  # the server-side session's token, as sign-in stores it
+        session["_fresh"] = True
+        session["_id"] = identifier
