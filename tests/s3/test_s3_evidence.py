@@ -7,8 +7,10 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+import boto3
 import openpyxl
 import pytest
+from botocore.config import Config
 from flask import Flask
 from sqlalchemy import select
 
@@ -124,3 +126,24 @@ def test_sweep_through_the_service_removes_unreferenced_objects(app, client, ass
     dbs.commit()
     assert removed == [f"blob {orphan}"]
     assert list(objects(store)) == [dbs.scalars(select(Evidence)).one().versions[0].blob_name]
+
+
+def test_an_unreachable_store_is_an_outage_not_a_tampered_file(app, client, assessor, vendor, dbs) -> None:
+    assert upload(client, vendor, pdf("kept")).status_code == 302
+    item = dbs.scalars(select(Evidence)).one()
+    store = store_of(app)
+    store._client.close()
+    store._client = boto3.client(  # nothing listens on port 9 of this machine: connection refused at once
+        "s3",
+        endpoint_url="http://127.0.0.1:9",
+        region_name="us-east-1",
+        aws_access_key_id="x",
+        aws_secret_access_key="y",
+        config=Config(retries={"max_attempts": 1}, connect_timeout=1),
+    )
+    response = client.get(f"/evidence/{item.id}/versions/1/download")
+    assert response.status_code == 503
+    assert "cannot be reached right now" in response.get_data(as_text=True)
+    dbs.rollback()
+    actions = dbs.scalars(select(AuditEvent.action)).all()
+    assert "evidence.integrity_failed" not in actions and "evidence.read" not in actions

@@ -22,6 +22,10 @@ PARTIAL = ".partial"
 HEX = frozenset("0123456789abcdef")
 
 
+class StoreUnavailable(VaultError):
+    """The blob store could not be reached or refused the request: the blob itself may be fine."""
+
+
 def new_name() -> str:
     """A random blob name: 128 bits as hex, never derived from anything the user gave."""
     return secrets.token_hex(16)

@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from vendorcheck.vault.blobstore import PARTIAL, check_name, is_blob_name, new_name
+from vendorcheck.vault.blobstore import PARTIAL, StoreUnavailable, check_name, is_blob_name, new_name
 from vendorcheck.vault.chunked import VaultError
 
 PART_SIZE = 8 * 1024 * 1024  # S3's smallest part is 5 MiB (except the last)
@@ -38,6 +38,7 @@ MIN_WINDOW = 64 * 1024
 MAX_WINDOW = 64 * 1024 * 1024
 BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 PREFIX_SEGMENT = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
+BLOB_STATUSES = {404, 412, 416}  # missing, changed while read, shorter than it should be: the blob, not the store
 
 
 def parse_url(url: str) -> tuple[str, str]:
@@ -113,7 +114,9 @@ class S3BlobStore:
             raise self._failed(operation, exc) from None
 
     def _failed(self, operation: str, exc: Exception) -> VaultError:
-        return VaultError(f"the object store {self.location} failed {operation}: {_describe(exc)}")
+        """The error to raise: StoreUnavailable unless the server said something about the blob itself."""
+        kind = VaultError if _status(exc) in BLOB_STATUSES else StoreUnavailable
+        return kind(f"the object store {self.location} failed {operation}: {_describe(exc)}")
 
     def _head(self, name: str) -> dict[str, Any] | None:
         """The object's metadata, or None if there is no such object."""
@@ -345,7 +348,7 @@ class ObjectReader(io.RawIOBase):
                 got += len(data)
         except self._store._errors as exc:
             self._drop_body()
-            raise VaultError(f"reading {self._key} from the object store failed: {_describe(exc)}") from None
+            raise StoreUnavailable(f"reading {self._key} from the object store failed: {_describe(exc)}") from None
         self._buffer, self._buffer_start = b"".join(pieces), self._position
         self._body_position += got
         if self._body_position >= self._body_end:
