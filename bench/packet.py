@@ -58,7 +58,7 @@ def task_seed(size_mib: str, files: str) -> dict:
         session.add(vendor)
         session.flush()
         org_id, vendor_id = org.id, vendor.id
-    vault = evidence.Vault.for_home(settings.home, settings.keyring)
+    vault = evidence.Vault.for_settings(settings)
     each = int(size_mib) * MIB // int(files)
 
     head, tail = b"%PDF-1.7\n", b"\n%%EOF\n"  # what the upload's type check looks for
@@ -97,7 +97,7 @@ def task_decrypt() -> dict:
     from vendorcheck.models import EvidenceVersion
 
     settings = load_settings()
-    vault = evidence.Vault.for_home(settings.home, settings.keyring)
+    vault = evidence.Vault.for_settings(settings)
     engine = db.make_engine(settings.database_url)
     with db.transaction(engine) as session:
         versions = session.scalars(select(EvidenceVersion).where(EvidenceVersion.complete.is_(True))).all()
@@ -120,7 +120,7 @@ def task_export(target: str) -> dict:
     from vendorcheck.models import Vendor
 
     settings = load_settings()
-    vault = evidence.Vault.for_home(settings.home, settings.keyring)
+    vault = evidence.Vault.for_settings(settings)
     signer = signing.load_signer(settings.home)
     engine = db.make_engine(settings.database_url)
     started = time.perf_counter()

@@ -1,6 +1,6 @@
 """Evidence vault benchmark: encrypt, decrypt and web-upload a large file; throughput and peak memory.
 
-    python -m bench.vault [--size-mib 1024] [--dir FOLDER]
+    python -m bench.vault [--size-mib 1024] [--dir FOLDER] [--store local|s3]
 
 Every figure is measured in this run on this disk: a raw copy of the same file (the disk's and page
 cache's own speed), the AES-256-GCM ceiling (16 KiB chunks sealed in memory, nothing else), then
@@ -9,6 +9,9 @@ Each measurement runs in a fresh child process so its peak RSS is its own; memor
 a quarter of the size to show that it stays flat as the file grows. Finally a 1 GiB (by default) upload
 goes through the real web endpoint (Werkzeug server, signed-in assessor, multipart form) and the
 server's peak RSS is read from /proc.
+
+With ``--store s3`` the blobs go to a SeaweedFS S3 server started for the run (data in the same folder), and
+the baselines are a raw multipart upload of the same file and a raw download of it, with the same client.
 """
 
 from __future__ import annotations
@@ -29,6 +32,29 @@ from bench import children
 
 MIB = 1024 * 1024
 BLOCK = 4 * MIB
+S3_ENV = "BENCH_S3_SETTINGS"  # the children's S3 settings (JSON); unset for the local disk
+
+
+def _s3_settings() -> dict | None:
+    raw = os.environ.get(S3_ENV)
+    return json.loads(raw) if raw else None
+
+
+def _store(home: str):
+    """The blob store being measured: a folder in ``home``, or the S3 server of this run."""
+    s3 = _s3_settings()
+    if s3 is None:
+        from vendorcheck.vault.blobstore import LocalBlobStore
+
+        return LocalBlobStore(Path(home) / "blobs")
+    from vendorcheck.vault.s3store import S3BlobStore
+
+    return S3BlobStore.connect(
+        s3["blob_store"],
+        endpoint_url=s3["s3_endpoint_url"],
+        region=s3["s3_region"],
+        credentials=(s3["s3_access_key_id"], s3["s3_secret_access_key"]),
+    )
 
 
 def _child(task: str, *args: str) -> dict:
@@ -50,9 +76,10 @@ def make_input(path: Path, size: int) -> None:
 
 
 def task_baseline() -> dict:
-    """What the interpreter with the vault imported costs, before any work."""
+    """What the interpreter with the vault (and the S3 client, if measured) costs, before any work."""
     from vendorcheck.vault import envelope  # noqa: F401
 
+    _store("")  # with S3, boto3 and its client are part of the baseline
     return {"seconds": 0.0, "peak_rss_mib": children.peak_rss_mib()}
 
 
@@ -64,6 +91,34 @@ def task_copy(source: str, target: str) -> dict:
             dst.write(data)
         dst.flush()
         os.fsync(dst.fileno())
+    return {"seconds": time.perf_counter() - started, "peak_rss_mib": children.peak_rss_mib()}
+
+
+def task_upload(source: str) -> dict:
+    """A raw multipart upload of the file to the S3 server, in the store's part size: its own speed."""
+    from vendorcheck.vault.s3store import PART_SIZE
+
+    store = _store("")
+    key = store.prefix + "raw-upload"
+    started = time.perf_counter()
+    upload_id = store.call("create_multipart_upload", Key=key)["UploadId"]
+    parts = []
+    with open(source, "rb") as src:
+        while data := src.read(PART_SIZE):
+            number = len(parts) + 1
+            etag = store.call("upload_part", Key=key, UploadId=upload_id, PartNumber=number, Body=data)["ETag"]
+            parts.append({"PartNumber": number, "ETag": etag})
+    store.call("complete_multipart_upload", Key=key, UploadId=upload_id, MultipartUpload={"Parts": parts})
+    return {"seconds": time.perf_counter() - started, "peak_rss_mib": children.peak_rss_mib()}
+
+
+def task_download() -> dict:
+    """A raw download of that object in 1 MiB reads: the server's speed for the decrypt's read pattern."""
+    store = _store("")
+    started = time.perf_counter()
+    body = store.call("get_object", Key=store.prefix + "raw-upload")["Body"]
+    while body.read(MIB):
+        pass
     return {"seconds": time.perf_counter() - started, "peak_rss_mib": children.peak_rss_mib()}
 
 
@@ -85,12 +140,12 @@ def task_ceiling(size: str) -> dict:
 def task_encrypt(source: str, home: str) -> dict:
     """The vault's streamed seal: read, SHA-256, encrypt, write, fsync, rename, wrap the data key."""
     from vendorcheck.vault import envelope
-    from vendorcheck.vault.blobstore import LocalBlobStore
     from vendorcheck.vault.context import evidence_context
     from vendorcheck.vault.keyring import KeyRing
 
     ring = KeyRing.new()
-    store = LocalBlobStore(Path(home) / "blobs")
+    store = _store(home)
+    Path(home).mkdir(exist_ok=True)  # the sealed record goes here (and the blobs, on the local disk)
     started = time.perf_counter()
     with open(source, "rb") as src:
         sealed = envelope.seal_stream(ring, store, evidence_context(1, 1, 1, 1), src)
@@ -104,7 +159,6 @@ def task_encrypt(source: str, home: str) -> dict:
 def task_decrypt(home: str) -> dict:
     """The vault's streamed open: read, authenticate each chunk, SHA-256, compare with the record."""
     from vendorcheck.vault import envelope
-    from vendorcheck.vault.blobstore import LocalBlobStore
     from vendorcheck.vault.context import evidence_context
     from vendorcheck.vault.keyring import KeyRing
 
@@ -112,7 +166,7 @@ def task_decrypt(home: str) -> dict:
     ring = KeyRing.from_json(record.pop("ring"), "bench")
     record["wrapped_dek"] = bytes.fromhex(record["wrapped_dek"])
     sealed = envelope.SealedBlob(**record)
-    store = LocalBlobStore(Path(home) / "blobs")
+    store = _store(home)
     started = time.perf_counter()
     for _ in envelope.open_sealed(ring, store, sealed, evidence_context(1, 1, 1, 1)):
         pass
@@ -130,6 +184,7 @@ def task_server(home: str, port_file: str) -> None:
     from vendorcheck.models import Role, Vendor
 
     overrides = {"home": home, "env": "development", "secure_cookies": False, "max_upload_mib": 1 << 20}
+    overrides.update(_s3_settings() or {})
     settings = load_settings(overrides, require_instance=False)
     initialize(settings)
     engine = db.make_engine(settings.database_url)
@@ -254,6 +309,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size-mib", type=int, default=1024, help="file size (default 1024 = 1 GiB)")
     parser.add_argument("--dir", type=Path, default=Path.cwd(), help="where the files go (the disk measured)")
+    parser.add_argument("--store", choices=("local", "s3"), default="local", help="local disk, or SeaweedFS S3")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -263,54 +319,78 @@ def main() -> None:
         children.serve(globals(), args.child)
         return
 
-    size = args.size_mib * MIB
     work = Path(tempfile.mkdtemp(prefix="vendorcheck-bench-", dir=args.dir))
     try:
-        print(f"vendorcheck vault benchmark: {args.size_mib} MiB file in {work} (Python {sys.version.split()[0]})")
-        source = work / "input.bin"
-        make_input(source, size)
-        baseline = _child("baseline")["peak_rss_mib"]
-        results = {
-            "raw copy": _child("copy", str(source), str(work / "copy.bin")),
-            "AES-GCM ceiling": _child("ceiling", str(size)),
-            "encrypt (vault)": _child("encrypt", str(source), str(work / "enc")),
-            "decrypt (vault)": _child("decrypt", str(work / "enc")),
-        }
-        (work / "copy.bin").unlink()
-        quarter = work / "quarter.bin"
-        make_input(quarter, size // 4)
-        small = {
-            "encrypt": _child("encrypt", str(quarter), str(work / "enc-quarter")),
-            "decrypt": _child("decrypt", str(work / "enc-quarter")),
-        }
-        shutil.rmtree(work / "enc")
-        source.unlink()
-        text = work / "upload.txt"
-        text_input(text, size)
-        results["web upload (vault)"] = web_upload(text, size, work)
+        if args.store == "s3":
+            from tests import seaweed
 
-        print(f"\n{'measurement':<20} {'MiB/s':>9} {'peak RSS MiB':>13}")
-        for name, result in results.items():
-            print(f"{name:<20} {size / MIB / result['seconds']:>9.0f} {result['peak_rss_mib']:>13.1f}")
-        copy_rate = size / results["raw copy"]["seconds"]
-        print(f"\ninterpreter baseline RSS: {baseline:.1f} MiB (included in the peaks above)")
-        web = results["web upload (vault)"]
-        print(
-            f"web server peak RSS before the upload: {web['server_before_mib']:.1f} MiB (argon2id hashes passwords"
-            " with 64 MiB by design); the web-upload figure is the server's peak during the upload alone"
-        )
-        for name in ("encrypt (vault)", "decrypt (vault)", "web upload (vault)"):
-            ratio = size / results[name]["seconds"] / copy_rate
-            print(f"{name}: {ratio:.2f} x raw copy throughput (target >= 0.50)")
-        quarter_mib = args.size_mib // 4
-        print(
-            f"memory flat as the file grows: encrypt {small['encrypt']['peak_rss_mib']:.1f} MiB at {quarter_mib} MiB"
-            f" vs {results['encrypt (vault)']['peak_rss_mib']:.1f} MiB at {args.size_mib} MiB; decrypt"
-            f" {small['decrypt']['peak_rss_mib']:.1f} vs {results['decrypt (vault)']['peak_rss_mib']:.1f} MiB"
-            " (targets: stream < 64 MiB, web upload < 128 MiB)"
-        )
+            with seaweed.running(work / "seaweedfs") as server:
+                os.environ[S3_ENV] = json.dumps(server.settings(server.create_bucket(), "bench"))
+                measure(args, work)
+        else:
+            measure(args, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def measure(args: argparse.Namespace, work: Path) -> None:
+    """Run every measurement and print the table (blobs in ``work``, or in the S3 server of this run)."""
+    size = args.size_mib * MIB
+    s3 = args.store == "s3"
+    where = "a SeaweedFS S3 server on this machine" if s3 else str(work)
+    print(f"vendorcheck vault benchmark: {args.size_mib} MiB file, blobs in {where} (Python {sys.version.split()[0]})")
+    source = work / "input.bin"
+    make_input(source, size)
+    baseline = _child("baseline")["peak_rss_mib"]
+    if s3:  # the server creates its volumes at the first write: not part of any measurement
+        warm_up = work / "warm-up.bin"
+        make_input(warm_up, 16 * MIB)
+        _child("upload", str(warm_up))
+        warm_up.unlink()
+        results = {"raw S3 upload": _child("upload", str(source)), "raw S3 download": _child("download")}
+        write_base, read_base = "raw S3 upload", "raw S3 download"
+    else:
+        results = {"raw copy": _child("copy", str(source), str(work / "copy.bin"))}
+        write_base = read_base = "raw copy"
+    results["AES-GCM ceiling"] = _child("ceiling", str(size))
+    results["encrypt (vault)"] = _child("encrypt", str(source), str(work / "enc"))
+    results["decrypt (vault)"] = _child("decrypt", str(work / "enc"))
+    (work / "copy.bin").unlink(missing_ok=True)
+    quarter = work / "quarter.bin"
+    make_input(quarter, size // 4)
+    small = {
+        "encrypt": _child("encrypt", str(quarter), str(work / "enc-quarter")),
+        "decrypt": _child("decrypt", str(work / "enc-quarter")),
+    }
+    shutil.rmtree(work / "enc")
+    source.unlink()
+    text = work / "upload.txt"
+    text_input(text, size)
+    results["web upload (vault)"] = web_upload(text, size, work)
+
+    print(f"\n{'measurement':<20} {'MiB/s':>9} {'peak RSS MiB':>13}")
+    for name, result in results.items():
+        print(f"{name:<20} {size / MIB / result['seconds']:>9.0f} {result['peak_rss_mib']:>13.1f}")
+    print(f"\ninterpreter baseline RSS: {baseline:.1f} MiB (included in the peaks above)")
+    web = results["web upload (vault)"]
+    print(
+        f"web server peak RSS before the upload: {web['server_before_mib']:.1f} MiB (argon2id hashes passwords"
+        " with 64 MiB by design); the web-upload figure is the server's peak during the upload alone"
+    )
+    for name, base in (
+        ("encrypt (vault)", write_base),
+        ("decrypt (vault)", read_base),
+        ("web upload (vault)", write_base),
+    ):
+        ratio = results[base]["seconds"] / results[name]["seconds"]
+        print(f"{name}: {ratio:.2f} x {base} throughput (target >= 0.50)")
+    quarter_mib = args.size_mib // 4
+    print(
+        f"memory flat as the file grows: encrypt {small['encrypt']['peak_rss_mib']:.1f} MiB at {quarter_mib} MiB"
+        f" vs {results['encrypt (vault)']['peak_rss_mib']:.1f} MiB at {args.size_mib} MiB; decrypt"
+        f" {small['decrypt']['peak_rss_mib']:.1f} vs {results['decrypt (vault)']['peak_rss_mib']:.1f} MiB"
+        " (targets: stream < 64 MiB, web upload < 128 MiB)"
+    )
 
 
 if __name__ == "__main__":

@@ -46,7 +46,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops)  # type: ignore[method-assign]
 
     db.init_app(app)
-    app.extensions["vendorcheck.vault"] = Vault.for_home(settings.home, settings.keyring)
+    app.extensions["vendorcheck.vault"] = Vault.for_settings(settings)
     try:
         app.extensions["vendorcheck.questionnaires"] = load_library(questionnaires_dir())
     except QuestionnaireError as error:

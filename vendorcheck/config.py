@@ -6,19 +6,26 @@ with one sentence that says what to do; the CLI prints it as one line and exits 
 
 from __future__ import annotations
 
+import configparser
+import ipaddress
 import os
+import re
+import stat
 import tomllib
 import urllib.parse
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+
+from vendorcheck.vault.s3store import parse_url
 
 ENVIRONMENTS = ("production", "development", "test")
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
 KEYRING_FILE = "keyring.json"  # the evidence vault's key-encryption keys
 INSTANCE_FILE = "vendorcheck.toml"
 MIN_SECRET_LENGTH = 32
+SECRET_SETTINGS = frozenset({"secret_key", "keyring", "s3_secret_access_key"})  # never echoed in an error
 
 
 class ConfigError(Exception):
@@ -42,6 +49,12 @@ class Settings:
     max_upload_mib: int = 100
     checkpoint_minutes: int = 60
     public_url: str | None = None
+    blob_store: str = "local"
+    s3_endpoint_url: str | None = None
+    s3_region: str | None = None
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: str | None = field(default=None, repr=False)
+    s3_credentials_file: Path | None = None
 
     @property
     def is_production(self) -> bool:
@@ -79,6 +92,51 @@ def _parse_storage(value: str) -> str:
     return value
 
 
+def _parse_blob_store(value: str) -> str:
+    if value == "local":
+        return value
+    parse_url(value)
+    return value
+
+
+def _parse_endpoint(value: str) -> str:
+    """An https:// URL, or http:// to this machine only (requests and blobs cross the network otherwise)."""
+    try:
+        parts = urllib.parse.urlsplit(value)
+        host, _ = parts.hostname or "", parts.port
+    except ValueError:
+        raise ValueError("expected a URL such as https://s3.example.net") from None
+    if parts.scheme not in {"http", "https"} or not host or parts.query or parts.fragment:
+        raise ValueError("expected a URL such as https://s3.example.net")
+    if parts.username or parts.password:
+        raise ValueError("put the credentials in VENDORCHECK_S3_ACCESS_KEY_ID and ..._SECRET_ACCESS_KEY, not the URL")
+    if parts.scheme == "http" and not _is_loopback(host):
+        raise ValueError("use https:// (plain http:// only reaches a server on this machine)")
+    return value.rstrip("/")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _parse_region(value: str) -> str:
+    if not re.fullmatch(r"[a-z0-9-]{1,40}", value):
+        raise ValueError("expected a region name such as us-east-1")
+    return value
+
+
+def _parse_token(value: str) -> str:
+    """An access key id or secret: printable ASCII without spaces."""
+    if not re.fullmatch(r"[!-~]{1,256}", value):
+        raise ValueError("expected printable characters without spaces")
+    return value
+
+
 def _parse_public_url(value: str) -> str:
     """``https://host[:port]``, normalized: the origin people reach vendorcheck at, from which links are built."""
     try:
@@ -113,7 +171,14 @@ SETTINGS = {
     "max_upload_mib": ("VENDORCHECK_MAX_UPLOAD_MIB", _parse_positive_int),
     "checkpoint_minutes": ("VENDORCHECK_CHECKPOINT_MINUTES", _parse_positive_int),
     "public_url": ("VENDORCHECK_PUBLIC_URL", _parse_public_url),
+    "blob_store": ("VENDORCHECK_BLOB_STORE", _parse_blob_store),
+    "s3_endpoint_url": ("VENDORCHECK_S3_ENDPOINT_URL", _parse_endpoint),
+    "s3_region": ("VENDORCHECK_S3_REGION", _parse_region),
+    "s3_access_key_id": ("VENDORCHECK_S3_ACCESS_KEY_ID", _parse_token),
+    "s3_secret_access_key": ("VENDORCHECK_S3_SECRET_ACCESS_KEY", _parse_token),
+    "s3_credentials_file": ("VENDORCHECK_S3_CREDENTIALS_FILE", lambda v: Path(v).expanduser()),
 }
+S3_SETTINGS = ("s3_endpoint_url", "s3_region", "s3_access_key_id", "s3_secret_access_key", "s3_credentials_file")
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1")  # always answered: the development server, local health checks
 assert set(SETTINGS) == {f.name for f in fields(Settings)}
 
@@ -127,6 +192,8 @@ def default_home(environ: Mapping[str, str] | None = None) -> Path:
 
 def _parse(name: str, raw: Any, source: str) -> Any:
     env_name, parser = SETTINGS[name]
+    if isinstance(raw, Path):
+        raw = str(raw)
     if isinstance(raw, bool | int) and name != "secret_key":
         raw = str(raw).lower()
     if not isinstance(raw, str):
@@ -134,7 +201,8 @@ def _parse(name: str, raw: Any, source: str) -> Any:
     try:
         return parser(raw)
     except ValueError as exc:
-        raise ConfigError(f"{source}: {env_name}={raw!r} is not valid ({exc})") from None
+        shown = "(hidden)" if name in SECRET_SETTINGS else repr(raw)
+        raise ConfigError(f"{source}: {env_name}={shown} is not valid ({exc})") from None
 
 
 def _read_instance_file(home: Path) -> dict[str, Any]:
@@ -191,7 +259,7 @@ def load_settings(
             values[name] = _parse(name, environ[env_name], "environment")
     for name, raw in overrides.items():
         if name != "home":
-            values[name] = raw if not isinstance(raw, str) else _parse(name, raw, "create_app")
+            values[name] = raw if not isinstance(raw, str | Path) else _parse(name, raw, "create_app")
 
     if not values.get("database_url"):
         values["database_url"] = f"sqlite:///{home / 'vendorcheck.db'}"
@@ -269,3 +337,55 @@ def _check(settings: Settings, require_instance: bool) -> None:
             f"the session secret is shorter than {MIN_SECRET_LENGTH} characters: "
             "generate a new one with `vendorcheck init` or a longer VENDORCHECK_SECRET_KEY"
         )
+    _check_blob_store(settings)
+
+
+def _check_blob_store(settings: Settings) -> None:
+    """S3 settings only with an s3:// store, credentials from exactly one place, and a readable file."""
+    given = [name for name in S3_SETTINGS if getattr(settings, name) is not None]
+    if settings.blob_store == "local":
+        if given:
+            raise ConfigError(
+                f"{SETTINGS[given[0]][0]} is set but VENDORCHECK_BLOB_STORE is local: "
+                "set VENDORCHECK_BLOB_STORE=s3://bucket/prefix, or remove the S3 settings"
+            )
+        return
+    if (settings.s3_access_key_id is None) != (settings.s3_secret_access_key is None):
+        raise ConfigError("set both VENDORCHECK_S3_ACCESS_KEY_ID and VENDORCHECK_S3_SECRET_ACCESS_KEY, or neither")
+    if settings.s3_access_key_id is not None and settings.s3_credentials_file is not None:
+        raise ConfigError(
+            "the S3 credentials come from VENDORCHECK_S3_ACCESS_KEY_ID/..._SECRET_ACCESS_KEY "
+            "or from VENDORCHECK_S3_CREDENTIALS_FILE, not both"
+        )
+    s3_credentials(settings)  # a bad credentials file stops the start, not the first upload
+
+
+def s3_credentials(settings: Settings) -> tuple[str, str] | None:
+    """(access key id, secret) from the settings or the credentials file; None leaves boto3's own chain.
+
+    The file is an AWS shared-credentials file: ``[default]`` with ``aws_access_key_id`` and
+    ``aws_secret_access_key``. Like an SSH key it must not be readable by group or others.
+    """
+    if settings.s3_access_key_id is not None and settings.s3_secret_access_key is not None:
+        return settings.s3_access_key_id, settings.s3_secret_access_key
+    path = settings.s3_credentials_file
+    if path is None:
+        return None
+    try:
+        mode = path.stat().st_mode
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read the S3 credentials file {path} ({exc})") from None
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise ConfigError(f"the S3 credentials file {path} is readable by others: chmod 600 {path}")
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(text, str(path))
+        section = parser["default"]
+        key_id, secret = section["aws_access_key_id"].strip(), section["aws_secret_access_key"].strip()
+        return _parse_token(key_id), _parse_token(secret)
+    except (configparser.Error, KeyError, ValueError):
+        raise ConfigError(
+            f"the S3 credentials file {path} must have a [default] section with aws_access_key_id "
+            "and aws_secret_access_key"
+        ) from None

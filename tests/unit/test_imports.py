@@ -62,3 +62,11 @@ def test_the_assessment_and_vendor_services_import_no_flask() -> None:
     )
     assert {"flask", "flask_wtf", "flask_login"}.isdisjoint(loaded), loaded & {"flask", "flask_wtf", "flask_login"}
     assert "openpyxl" not in loaded  # a workbook library only when a workbook is read or written
+
+
+def test_the_app_leaves_boto3_until_an_s3_blob_store_is_configured() -> None:
+    """boto3 and botocore load only when VENDORCHECK_BLOB_STORE is s3:// (tests/unit/test_config_blob_store.py)."""
+    loaded = _modules_after(
+        "import vendorcheck.web, vendorcheck.cli, vendorcheck.packets, vendorcheck.evidence.migration"
+    )
+    assert {"boto3", "botocore", "s3transfer"}.isdisjoint(loaded), loaded & {"boto3", "botocore", "s3transfer"}

@@ -59,6 +59,7 @@ EVIDENCE_INTEGRITY_FAILED = "evidence.integrity_failed"  # a stored document fai
 EVIDENCE_ACCEPTED = "evidence.accepted"  # an assessor accepted a document
 EVIDENCE_REJECTED = "evidence.rejected"  # an assessor rejected a document (details: reason)
 EVIDENCE_SWEPT = "evidence.swept"  # housekeeping removed uploads that never completed
+EVIDENCE_STORE_MIGRATED = "evidence.store_migrated"  # blobs were copied to another store (details: counts)
 
 # Scores and decisions
 SCORING_PROFILE_SAVED = "scoring_profile.saved"  # a new version of the organization's scoring weights

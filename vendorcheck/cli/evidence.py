@@ -11,7 +11,7 @@ from vendorcheck import db, evidence
 from vendorcheck.audit import Actor
 from vendorcheck.cli.common import friendly_errors, instance_engine, instance_session
 from vendorcheck.config import load_settings
-from vendorcheck.evidence import Vault
+from vendorcheck.evidence import Vault, migration
 from vendorcheck.evidence import keys as key_ring
 
 
@@ -92,7 +92,7 @@ def evidence_verify(everything: bool) -> None:
     Exits 0 when every file checks out, 1 when any fails.
     """
     settings = load_settings()
-    vault = Vault.for_home(settings.home, settings.keyring)
+    vault = Vault.for_settings(settings)
     failures = checked = 0
     with instance_session(settings, read_only=True) as session:
         for result in evidence.verify_stored(vault, evidence.versions_to_verify(session, everything)):
@@ -114,9 +114,53 @@ def evidence_verify(everything: bool) -> None:
 def evidence_sweep(older_than_hours: float) -> None:
     """Remove what crashed uploads left behind: unfinished records and blobs nothing refers to."""
     settings = load_settings()
-    vault = Vault.for_home(settings.home, settings.keyring)
+    vault = Vault.for_settings(settings)
     with instance_session(settings) as session:
         removed = evidence.sweep(session, vault, Actor.cli(), timedelta(hours=older_than_hours))
     for item in removed:
         click.echo(f"removed {item}")
     click.echo(f"Swept {len(removed)} leftover(s).")
+
+
+@evidence_group.command("migrate-store")
+@click.option(
+    "--to",
+    "target",
+    required=True,
+    type=click.Choice(migration.TARGETS),
+    help="s3: from the instance folder to VENDORCHECK_BLOB_STORE; local: back into the folder.",
+)
+@click.option("--delete-source", is_flag=True, help="Remove each blob from the source once its copy checks out.")
+@friendly_errors
+def evidence_migrate_store(target: str, delete_source: bool) -> None:
+    """Move evidence blobs between the local folder and the S3-compatible store.
+
+    Each blob is copied as ciphertext and checked in the destination by decrypting it against the size and
+    SHA-256 recorded at upload; blobs already there and good are skipped, so an interrupted run can simply
+    be started again. Exits 1 naming every blob that failed. Then set VENDORCHECK_BLOB_STORE accordingly.
+    """
+    settings = load_settings()
+    vault = Vault.for_settings(settings)
+    source, destination = migration.stores_for(settings, vault.blobs, target)
+    click.echo(f"Copying evidence blobs from {source.location} to {destination.location}")
+
+    def progress(index: int, total: int, result: migration.BlobOutcome) -> None:
+        click.echo(f"[{index}/{total}] {result.label}", err=result.outcome == migration.FAILED)
+
+    with instance_engine(settings) as engine:
+        report = migration.migrate_store(
+            lambda: db.transaction(engine),
+            vault.keys,
+            source,
+            destination,
+            Actor.cli(),
+            delete_source=delete_source,
+            on_blob=progress,
+        )
+    click.echo(
+        f"{report.count(migration.COPIED)} copied, {report.count(migration.PRESENT)} already there, "
+        f"{len(report.failures)} failed, of {report.total} blob(s); each checked by decrypting it in the destination."
+    )
+    if report.failures:
+        click.echo(f"vendorcheck: {len(report.failures)} blob(s) failed: fix them and run the command again.", err=True)
+        sys.exit(1)

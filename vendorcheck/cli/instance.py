@@ -92,7 +92,7 @@ def demo_command(no_serve: bool, host: str, port: int) -> None:
     click.echo(f"Demo instance: {home}")
     _print_report(initialize(settings))
     settings = load_settings({"home": home})
-    vault = Vault.for_home(home, settings.keyring)
+    vault = Vault.for_settings(settings)
     with instance_engine(settings) as engine:
         report = demo.seed_all(
             engine,
@@ -102,7 +102,7 @@ def demo_command(no_serve: bool, host: str, port: int) -> None:
             signing.load_signer(home),
         )
     if report.documents_added:
-        click.echo(f"Stored {report.documents_added} demo evidence document(s), encrypted, in {vault.blobs.root}.")
+        click.echo(f"Stored {report.documents_added} demo evidence document(s), encrypted, in {vault.blobs.location}.")
     if report.assessments_created:
         click.echo(f"Created {report.assessments_created} demo assessment(s) with the vendors' answers.")
     click.echo(f"\nSign in to {demo.ORGANIZATION} as any of these demo users:")

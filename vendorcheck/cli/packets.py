@@ -38,7 +38,7 @@ def packet_export(vendor: str, out: Path) -> None:
         fail(f"{out.parent} is not a folder")
     settings = load_settings()
     signer = signing.load_signer(settings.home)
-    vault = Vault.for_home(settings.home, settings.keyring)
+    vault = Vault.for_settings(settings)
     with instance_session(settings) as session:
         export = packets.prepare(session, vault, signer, Actor.cli(), find_vendor(session, vendor))
     # A progress bar on a terminal; nothing in logs and pipes.

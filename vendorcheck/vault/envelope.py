@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from vendorcheck.vault import chunked
-from vendorcheck.vault.blobstore import LocalBlobStore
+from vendorcheck.vault.blobstore import BlobStore
 from vendorcheck.vault.chunked import DecryptionError, Encryptor
 from vendorcheck.vault.keyring import KeyProvider
 
@@ -51,7 +51,7 @@ class Sealer:
 class Sealing:
     """A blob being written; ``result`` is set once the ``with`` block completes."""
 
-    def __init__(self, provider: KeyProvider, store: LocalBlobStore, context: bytes, blob_name: str | None) -> None:
+    def __init__(self, provider: KeyProvider, store: BlobStore, context: bytes, blob_name: str | None) -> None:
         self.provider, self.store, self.context, self.blob_name = provider, store, context, blob_name
         self.result: SealedBlob | None = None
 
@@ -75,13 +75,13 @@ class Sealing:
             )
 
 
-def seal(provider: KeyProvider, store: LocalBlobStore, context: bytes, blob_name: str | None = None) -> Sealing:
+def seal(provider: KeyProvider, store: BlobStore, context: bytes, blob_name: str | None = None) -> Sealing:
     """``with seal(...) as sink: sink.write(...)``; afterwards ``.result`` describes the stored blob."""
     return Sealing(provider, store, context, blob_name)
 
 
 def seal_stream(
-    provider: KeyProvider, store: LocalBlobStore, context: bytes, source: BinaryIO, blob_name: str | None = None
+    provider: KeyProvider, store: BlobStore, context: bytes, source: BinaryIO, blob_name: str | None = None
 ) -> SealedBlob:
     """Seal everything ``source`` yields."""
     sealing = seal(provider, store, context, blob_name)
@@ -92,7 +92,7 @@ def seal_stream(
     return sealing.result
 
 
-def open_sealed(provider: KeyProvider, store: LocalBlobStore, sealed: SealedBlob, context: bytes) -> Iterator[bytes]:
+def open_sealed(provider: KeyProvider, store: BlobStore, sealed: SealedBlob, context: bytes) -> Iterator[bytes]:
     """Authenticated plaintext chunks of a blob; raises DecryptionError at the first bad one.
 
     At the end the size and SHA-256 recorded at upload are checked too, which catches a blob swapped for
@@ -111,14 +111,14 @@ def open_sealed(provider: KeyProvider, store: LocalBlobStore, sealed: SealedBlob
 
 
 def random_access(
-    provider: KeyProvider, store: LocalBlobStore, sealed: SealedBlob, context: bytes
+    provider: KeyProvider, store: BlobStore, sealed: SealedBlob, context: bytes
 ) -> chunked.RandomAccessReader:
     """A seekable plaintext view of a blob (each chunk authenticated as it is read); close it after use."""
     dek = provider.unwrap(sealed.kek_version, sealed.wrapped_dek, context)
     return chunked.RandomAccessReader(dek, context, store.open(sealed.blob_name))
 
 
-def verify(provider: KeyProvider, store: LocalBlobStore, sealed: SealedBlob, context: bytes) -> None:
+def verify(provider: KeyProvider, store: BlobStore, sealed: SealedBlob, context: bytes) -> None:
     """Decrypt and re-hash a blob without writing anything; raises on any problem."""
     for _ in open_sealed(provider, store, sealed, context):
         pass

@@ -16,8 +16,10 @@ from vendorcheck.evidence import EvidenceDetails, EvidenceError, Vault
 from vendorcheck.models import Evidence, EvidenceKind, Vendor
 from vendorcheck.permissions import Capability
 from vendorcheck.questionnaire.model import Questionnaire
+from vendorcheck.vault.blobstore import StoreUnavailable
 from vendorcheck.vault.chunked import VaultError
 from vendorcheck.web.access import current_actor, get_or_404, requires
+from vendorcheck.web.errors import render_error
 from vendorcheck.web.evidence import bp
 from vendorcheck.web.evidence.forms import EvidenceForm, NewVersionForm, ReviewForm
 from vendorcheck.web.security import csrf
@@ -156,6 +158,8 @@ def download(evidence_id: int, version_no: int) -> Response | tuple[str, int]:
     session, vault = db.session(), _vault()
     try:
         service.verify_version(vault, version)  # never partial content: a bad blob fails before any byte goes out
+    except StoreUnavailable:  # an outage of the object store is not a tampered file: no security event
+        return render_error(503, "The evidence store cannot be reached right now. Please try again in a moment.")
     except VaultError as exc:
         service.record_failure(session, current_actor(), version, exc)
         session.commit()
