@@ -15,11 +15,11 @@ from wtforms.fields.choices import SelectChoice
 
 from vendorcheck import db, scores
 from vendorcheck.cells import csv_writer
-from vendorcheck.memo import build_memo, memo_pdf
 from vendorcheck.models import Vendor
 from vendorcheck.numbers import NumberError, parse_number
 from vendorcheck.permissions import Capability
 from vendorcheck.questionnaire.model import Questionnaire, Thresholds
+from vendorcheck.scores.memo import build_memo, memo_pdf
 from vendorcheck.scoring import DOMAIN_LABELS, ProfileError, ScoringProfile
 from vendorcheck.scoring.profile import MAX_WEIGHT
 from vendorcheck.web.access import current_actor, requires

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
-from vendorcheck.scores import Comparison, VendorScore
+from vendorcheck.scores.comparison import Comparison
+from vendorcheck.scores.vendor_scores import VendorScore
 from vendorcheck.scoring import METHOD_VERSION
 
 if TYPE_CHECKING:

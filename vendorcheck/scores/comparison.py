@@ -1,0 +1,74 @@
+"""Vendors side by side: scored, ranked, with whether the ranking survives changes to the weights."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from vendorcheck.models import (
+    Vendor,
+    VendorStatus,
+)
+from vendorcheck.scores.common import ScoreError
+from vendorcheck.scores.vendor_scores import VendorScore, score_vendors
+from vendorcheck.scoring import ScoringProfile
+from vendorcheck.scoring.ranking import Stability, leader_margin, rank, stability
+
+
+@dataclass
+class Comparison:
+    """Vendors side by side, best first, with the ranking's stability."""
+
+    entries: list[VendorScore]  # ranked: best first, not assessed last
+    profile: ScoringProfile
+    stability: Stability
+    margin: float | None
+
+    @property
+    def assessed(self) -> list[VendorScore]:
+        return [e for e in self.entries if e.score is not None]
+
+    @property
+    def domains(self) -> list[tuple[str, str]]:
+        """(domain, label) of every domain any compared vendor was scored on, in the usual order."""
+        seen: dict[str, str] = {}
+        for entry in self.assessed:
+            for d in entry.score.domains:  # type: ignore[union-attr]
+                seen.setdefault(d.domain, d.label)
+        return list(seen.items())
+
+    @property
+    def recommended(self) -> VendorScore | None:
+        """The best-ranked vendor without a failed knock-out, if any (so never one rated "do not use")."""
+        for entry in self.assessed:
+            if not entry.score.knockouts:  # type: ignore[union-attr]
+                return entry
+        return None
+
+
+def compare(
+    session: Session, vendors: Sequence[Vendor], profile: ScoringProfile, today: date | None = None
+) -> Comparison:
+    """Score and rank ``vendors`` (at least two, all distinct)."""
+    if len({v.id for v in vendors}) < 2:
+        raise ScoreError("Choose at least two different vendors to compare.")
+    entries = score_vendors(session, vendors, profile, today)
+    by_name = {e.vendor.name: e for e in entries}
+    scores = {e.vendor.name: e.score for e in entries}
+    order = rank(scores)
+    return Comparison([by_name[n] for n in order], profile, stability(scores, profile), leader_margin(order, scores))
+
+
+def shortlisted(session: Session, org_id: int) -> list[Vendor]:
+    """The organization's shortlisted (or selected) vendors, by name."""
+    return list(
+        session.scalars(
+            select(Vendor)
+            .where(Vendor.org_id == org_id, Vendor.status.in_([VendorStatus.SHORTLISTED, VendorStatus.SELECTED]))
+            .order_by(Vendor.name)
+        )
+    )

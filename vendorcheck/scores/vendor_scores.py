@@ -1,0 +1,166 @@
+"""Scoring vendors from the database: their answers, documents and profile, through the pure engine.
+
+The comparison loads any number of vendors in the same few queries: vendors, their assessments with parts and
+answers, their evidence, the profile."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from vendorcheck.assessments import effective_value, pinned
+from vendorcheck.models import (
+    Assessment,
+    AssessmentQuestionnaire,
+    AssessmentStatus,
+    Evidence,
+    EvidenceReview,
+    Vendor,
+)
+from vendorcheck.questionnaire.model import Question, Questionnaire
+from vendorcheck.scores.common import SCORED_STAGES
+from vendorcheck.scoring import Document, EvidenceState, Inputs, Score, ScoringProfile, VendorProfile, proof, score
+
+
+@dataclass
+class VendorScore:
+    """One vendor's score with what it was computed from, or why there is none."""
+
+    vendor: Vendor
+    score: Score | None
+    status: str  # final | provisional | not_assessed
+    message: str
+    assessments: list[Assessment] = field(default_factory=list)
+    questions: dict[str, Question] = field(default_factory=dict)
+    answers: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def rating(self) -> str:
+        return self.score.rating.name if self.score and self.score.rating else "Not assessed"
+
+    def figure(self, question_id: str) -> str:
+        """How the vendor answered an operations question, as people read it ('' if not asked or answered)."""
+        question = self.questions.get(question_id)
+        value = self.answers.get(question_id)
+        return question.display(value) if question is not None and value is not None else ""
+
+
+def vendor_profile(vendor: Vendor) -> VendorProfile:
+    """What the engine needs of a vendor's profile (the impact side of the rating)."""
+    return VendorProfile(
+        phi_volume=vendor.phi_volume.value,
+        stores=vendor.stores_phi,
+        processes=vendor.processes_phi,
+        transmits=vendor.transmits_phi,
+        offshore=vendor.offshore,
+        subcontractors=vendor.uses_subcontractors,
+    )
+
+
+def _document_state(item: Evidence, today: date) -> EvidenceState:
+    if item.review_state == EvidenceReview.ACCEPTED:
+        return (
+            EvidenceState.ACCEPTED if item.valid_until is None or item.valid_until >= today else EvidenceState.EXPIRED
+        )
+    if item.review_state == EvidenceReview.REJECTED:
+        return EvidenceState.REJECTED
+    return EvidenceState.PENDING
+
+
+def documents_of(items: Iterable[Evidence], today: date) -> list[Document]:
+    """The vendor's complete documents as the engine's proof rules see them (kind, state, questions named)."""
+    return [
+        Document(item.kind.value, _document_state(item, today), tuple(item.question_ids))
+        for item in items
+        if item.versions  # only complete versions are loaded: an interrupted upload proves nothing
+    ]
+
+
+def _latest_per_questionnaire(found: Sequence[Assessment]) -> list[tuple[Assessment, Questionnaire]]:
+    """For each questionnaire, the most recently submitted assessment that answers it."""
+    chosen: dict[str, tuple[Assessment, Questionnaire]] = {}
+    for assessment in sorted(found, key=lambda a: (a.submitted_at or a.created_at, a.id), reverse=True):
+        for part in assessment.parts:
+            questionnaire = pinned(part.questionnaire_version)
+            chosen.setdefault(questionnaire.key, (assessment, questionnaire))
+    return sorted(chosen.values(), key=lambda pair: pair[1].key)
+
+
+def score_vendors(
+    session: Session, vendors: Sequence[Vendor], profile: ScoringProfile, today: date | None = None
+) -> list[VendorScore]:
+    """Score each vendor from its submitted assessments (same order as ``vendors``), in a fixed number of queries."""
+    today = today or date.today()
+    ids = [v.id for v in vendors]
+    rows = session.scalars(
+        select(Assessment)
+        .where(Assessment.vendor_id.in_(ids), Assessment.status != AssessmentStatus.CANCELLED)
+        .options(
+            selectinload(Assessment.parts).selectinload(AssessmentQuestionnaire.questionnaire_version),
+            selectinload(Assessment.answers),
+        )
+    ).all()
+    items = session.scalars(
+        select(Evidence)
+        .where(Evidence.vendor_id.in_(ids), Evidence.received())
+        .options(selectinload(Evidence.versions))
+    ).all()
+    by_vendor: dict[int, list[Assessment]] = {}
+    for row in rows:
+        by_vendor.setdefault(row.vendor_id, []).append(row)
+    documents: dict[int, list[Evidence]] = {}
+    for item in items:
+        documents.setdefault(item.vendor_id, []).append(item)
+    return [
+        _score_one(vendor, by_vendor.get(vendor.id, []), documents.get(vendor.id, []), profile, today)
+        for vendor in vendors
+    ]
+
+
+def _score_one(
+    vendor: Vendor, found: list[Assessment], items: list[Evidence], profile: ScoringProfile, today: date
+) -> VendorScore:
+    submitted = [a for a in found if a.status in SCORED_STAGES]
+    if not submitted:
+        open_ = [a for a in found if a.status not in SCORED_STAGES]
+        message = (
+            f"Not assessed yet: {len(open_)} questionnaire(s) sent, none submitted."
+            if open_
+            else "Not assessed yet: no questionnaire has been sent to this vendor."
+        )
+        return VendorScore(vendor, None, "not_assessed", message)
+    used = _latest_per_questionnaire(submitted)
+    answers: dict[str, Any] = {}
+    not_applicable: set[str] = set()
+    questions: dict[str, Question] = {}
+    for assessment, questionnaire in used:
+        wanted = set(questionnaire.by_id)
+        for answer in assessment.answers:
+            if answer.question_id not in wanted:
+                continue
+            if answer.not_applicable:
+                not_applicable.add(answer.question_id)
+            elif (value := effective_value(answer)) is not None:
+                answers[answer.question_id] = value
+        questions.update(questionnaire.by_id)
+    chosen = [q for _, q in used]
+    inputs = Inputs(
+        questionnaires=chosen,
+        answers=answers,
+        not_applicable=frozenset(not_applicable),
+        documents=proof(chosen, documents_of(items, today), answers, today),
+        vendor=vendor_profile(vendor),
+        today=today,
+    )
+    result = score(inputs, profile)
+    assessments = sorted({a.id: a for a, _ in used}.values(), key=lambda a: a.id)
+    if not result.assessed:
+        return VendorScore(vendor, None, "not_assessed", "Not assessed: no scored question was answered.", assessments)
+    final = all(a.status == AssessmentStatus.COMPLETED for a in assessments)
+    message = "Review complete." if final else "Provisional: the assessor has not finished reviewing the answers."
+    return VendorScore(vendor, result, "final" if final else "provisional", message, assessments, questions, answers)
