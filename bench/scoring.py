@@ -55,7 +55,7 @@ def main() -> None:
 def run(count: int, seconds: float) -> None:
     from sqlalchemy import event, select
 
-    from vendorcheck import accounts, assessments, create_app, db, scores
+    from vendorcheck import accounts, assessments, create_app, scores
     from vendorcheck.demo.answers import answers_for
     from vendorcheck.models import (
         ActorKind,
@@ -69,13 +69,14 @@ def run(count: int, seconds: float) -> None:
         VendorStatus,
     )
     from vendorcheck.scoring import score
+    from vendorcheck.web import database
 
     app = create_app({"public_url": "http://127.0.0.1:5000"})  # production settings; links are not used
     library = app.extensions["vendorcheck.questionnaires"]
     today = date.today()
     started = time.perf_counter()
     with app.app_context():
-        session = db.session()
+        session = database.session()
         org, _ = accounts.get_or_create_organization(session, "Bench Practice")
         accounts.create_user(session, org, "owner@bench.example", Role.VIEWER, PASSWORD)
         versions = [assessments.pin(session, q) for q in library.values()]
@@ -154,7 +155,7 @@ def run(count: int, seconds: float) -> None:
         def count_statement(conn, cursor, statement, *args) -> None:
             statements.append(statement)
 
-        engine = db.engine(app)
+        engine = database.engine(app)
         client = app.test_client()
         page = client.get("/login").get_data(as_text=True)
         token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
@@ -174,7 +175,7 @@ def run(count: int, seconds: float) -> None:
                 f"comparison page, {size:>3} vendors: {len(statements)} SQL statements, "
                 f"rendered in {elapsed * 1000:.0f} ms ({len(response.get_data()) // 1024} KiB)"
             )
-    db.engine(app).dispose()
+    database.engine(app).dispose()
 
 
 if __name__ == "__main__":

@@ -41,6 +41,7 @@ from vendorcheck import create_app, db, demo
 from vendorcheck.accounts import passwords
 from vendorcheck.models import Base
 from vendorcheck.vault.keyring import create_keyring
+from vendorcheck.web import database
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -118,7 +119,7 @@ def _app_on(database_url: str, home: Path) -> Flask:
 
 
 def _dispose(application: Flask) -> None:
-    db.engine(application).dispose()
+    database.engine(application).dispose()
     application.extensions["vendorcheck.read_sessionmaker"].kw["bind"].dispose()
 
 
@@ -151,10 +152,10 @@ def demo_template(database_template: str, tmp_path_factory: pytest.TempPathFacto
         shutil.copy(database_template, folder / "vendorcheck.db")
         url = f"sqlite:///{folder / 'vendorcheck.db'}"
     application = _app_on(url, home)
-    with Session(db.engine(application), expire_on_commit=False) as session:
+    with Session(database.engine(application), expire_on_commit=False) as session:
         make_world(session)
     demo.seed_all(
-        db.engine(application),
+        database.engine(application),
         application.extensions["vendorcheck.vault"],
         application.extensions["vendorcheck.questionnaires"],
         demo.load_or_create_credentials(home),

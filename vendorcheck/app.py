@@ -15,6 +15,7 @@ from vendorcheck.config import ConfigError, load_settings, require_public_url, s
 from vendorcheck.evidence import Vault
 from vendorcheck.questionnaire.loader import QuestionnaireError, load_library
 from vendorcheck.resources import questionnaires_dir, templates_dir
+from vendorcheck.web import database
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -45,14 +46,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if settings.proxy_hops:  # trust X-Forwarded-* from exactly this many proxies (client address, https)
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops)  # type: ignore[method-assign]
 
-    db.init_app(app)
+    database.init_app(app)
     app.extensions["vendorcheck.vault"] = Vault.for_settings(settings)
     try:
         app.extensions["vendorcheck.questionnaires"] = load_library(questionnaires_dir())
     except QuestionnaireError as error:
         raise ConfigError(f"the questionnaire library is invalid; fix these and start again:\n{error}") from None
     if settings.env != "test":  # the test suite builds its own schema
-        db.require_current_schema(db.engine(app))
+        db.require_current_schema(database.engine(app))
 
     from vendorcheck import web
 

@@ -1,7 +1,7 @@
-"""Database engine, sessions and migrations.
+"""Database engine, transactions and migrations: plain SQLAlchemy, no Flask.
 
-The engine and session factory are plain SQLAlchemy so the CLI and the pure core use them without Flask;
-``init_app`` adds the one session per request that views share, closed when the request ends.
+The CLI, the services, the background tasks and the tests use these directly; the web's one session per
+request lives in :mod:`vendorcheck.web.database`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
@@ -107,44 +106,3 @@ def transaction(engine: Engine) -> Iterator[Session]:
     factory = sessionmaker(engine, expire_on_commit=False)
     with factory.begin() as session:
         yield session
-
-
-def init_app(app: Flask) -> None:
-    """Give the app an engine and a request-scoped session (``vendorcheck.db.session()``)."""
-    engine = make_engine(app.config["DATABASE_URL"])
-    app.extensions["vendorcheck.engine"] = engine
-    app.extensions["vendorcheck.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
-    # Long reads (streamed exports, downloads) must not hold SQLite's write lock while a client downloads.
-    reader = (
-        engine if engine.dialect.name != "sqlite" else make_engine(app.config["DATABASE_URL"], sqlite_immediate=False)
-    )
-    app.extensions["vendorcheck.read_sessionmaker"] = sessionmaker(reader, expire_on_commit=False)
-    app.teardown_appcontext(_close_session)
-
-
-def session() -> Session:
-    """The session of the current request or app context, opened on first use."""
-    if "db_session" not in g:
-        g.db_session = current_app.extensions["vendorcheck.sessionmaker"]()
-    return g.db_session
-
-
-@contextmanager
-def read_session() -> Iterator[Session]:
-    """A session for a long read-only stream, apart from the request's session; closed on exit."""
-    session = current_app.extensions["vendorcheck.read_sessionmaker"]()
-    try:
-        yield session
-    finally:
-        session.close()
-
-
-def engine(app: Flask | None = None) -> Engine:
-    """The engine of ``app``, or of the current app."""
-    return (app or current_app).extensions["vendorcheck.engine"]
-
-
-def _close_session(_exc: BaseException | None) -> None:
-    db_session = g.pop("db_session", None)
-    if db_session is not None:
-        db_session.close()

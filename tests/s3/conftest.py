@@ -18,9 +18,10 @@ from flask import Flask
 
 from tests import seaweed
 from tests.conftest import TEST_SECRET
-from vendorcheck import create_app, db
+from vendorcheck import create_app
 from vendorcheck.vault.keyring import create_keyring
 from vendorcheck.vault.s3store import S3BlobStore
+from vendorcheck.web import database
 
 
 @pytest.fixture(scope="session")
@@ -71,5 +72,5 @@ def app(database_url: str, tmp_path: Path, s3_settings: dict[str, str]) -> Itera
     application = create_app(config)
     yield application
     application.extensions["vendorcheck.vault"].blobs.close()
-    db.engine(application).dispose()
+    database.engine(application).dispose()
     application.extensions["vendorcheck.read_sessionmaker"].kw["bind"].dispose()

@@ -13,8 +13,9 @@ from flask import Flask
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from vendorcheck import audit, db, signing
+from vendorcheck import audit, signing
 from vendorcheck.models import ActorKind, AuditCheckpoint, AuditEvent, Organization
+from vendorcheck.web import database
 
 ACTOR = audit.Actor(ActorKind.SYSTEM, "test")
 CHAIN = audit.SYSTEM_CHAIN
@@ -192,7 +193,7 @@ def test_a_checkpoint_with_a_bad_signature_or_unknown_key_is_refused(dbs: Sessio
 def test_concurrent_writers_never_fork_a_chain(app: Flask, signer, keys, writers: int) -> None:
     """Many threads append at once (each its own connection) to three chains, two of them new, while checkpoints
     are signed; each chain stays one line, numbered from 1."""
-    factory = sessionmaker(db.engine(app), expire_on_commit=False)
+    factory = sessionmaker(database.engine(app), expire_on_commit=False)
     with factory.begin() as session:
         orgs = [Organization(name="A"), Organization(name="B")]
         session.add_all(orgs)

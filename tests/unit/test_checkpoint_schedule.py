@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from vendorcheck import audit, create_app, db, signing
 from vendorcheck.audit.scheduler import CheckpointScheduler
 from vendorcheck.models import ActorKind, AuditCheckpoint, Organization, utcnow
+from vendorcheck.web import database
 
 ACTOR = audit.Actor(ActorKind.SYSTEM, "test")
 HOUR = timedelta(hours=1)
@@ -93,7 +94,7 @@ def test_an_old_checkpoint_covering_every_entry_is_not_repeated(dbs: Session, si
 
 def test_schedulers_in_many_processes_write_one_checkpoint_per_chain(app: Flask, signer) -> None:
     """Eight schedulers (gunicorn workers, say) find two organizations' chains due at once; one each is written."""
-    factory = sessionmaker(db.engine(app), expire_on_commit=False)
+    factory = sessionmaker(database.engine(app), expire_on_commit=False)
     with factory.begin() as session:
         orgs = [Organization(name="A"), Organization(name="B")]
         session.add_all(orgs)
@@ -166,6 +167,6 @@ def test_the_app_starts_its_scheduler_with_the_first_request(app: Flask, dbs: Se
         _wait_for_a_checkpoint(dbs)
     finally:
         scheduler.stop()
-        db.engine(served).dispose()
+        database.engine(served).dispose()
         served.extensions["vendorcheck.read_sessionmaker"].kw["bind"].dispose()
     assert _checkpoints(dbs) == [(2, "scheduled")]

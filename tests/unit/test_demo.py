@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from vendorcheck import demo
 from vendorcheck.models import AuditEvent, Organization, Role, User, Vendor
+from vendorcheck.web import database
 
 
 def _counts(dbs: Session) -> tuple[int, ...]:
@@ -51,7 +52,7 @@ def test_demo_evidence_is_real_encrypted_pdfs_and_not_duplicated(app, dbs) -> No
     vault = app.extensions["vendorcheck.vault"]
 
     def transaction():
-        return db.transaction(db.engine(app))
+        return db.transaction(database.engine(app))
 
     added = demo.seed_evidence(transaction, vault, demo.ORGANIZATION, demo.DEMO_ACTOR)
     assert added == len(demo.DOCUMENTS)
@@ -73,7 +74,7 @@ def test_demo_vendors_answer_differently_and_stand_at_different_stages(app, dbs:
     demo.seed(dbs, demo.load_or_create_credentials(tmp_path))
     dbs.commit()
     vault = app.extensions["vendorcheck.vault"]
-    demo.seed_evidence(lambda: db.transaction(db.engine(app)), vault, demo.ORGANIZATION, demo.DEMO_ACTOR)
+    demo.seed_evidence(lambda: db.transaction(database.engine(app)), vault, demo.ORGANIZATION, demo.DEMO_ACTOR)
     dbs.rollback()
     library = app.extensions["vendorcheck.questionnaires"]
     assert demo.seed_answers(dbs, demo.ORGANIZATION, library, demo.DEMO_ACTOR) == 4
@@ -91,14 +92,14 @@ def test_demo_vendors_answer_differently_and_stand_at_different_stages(app, dbs:
 
 
 def test_seed_all_over_the_demo_adds_nothing_and_signs_the_chains_it_wrote(app, dbs: Session, demo_data) -> None:
-    from vendorcheck import audit, db, signing
+    from vendorcheck import audit, signing
     from vendorcheck.models import AuditCheckpoint
 
     home = app.config["VENDORCHECK_SETTINGS"].home
     signing.create_signing_key(home)
     before = _counts(dbs)
     report = demo.seed_all(
-        db.engine(app),
+        database.engine(app),
         app.extensions["vendorcheck.vault"],
         app.extensions["vendorcheck.questionnaires"],
         demo.load_or_create_credentials(home),

@@ -70,3 +70,12 @@ def test_the_app_leaves_boto3_until_an_s3_blob_store_is_configured() -> None:
         "import vendorcheck.web, vendorcheck.cli, vendorcheck.packets, vendorcheck.evidence.migration"
     )
     assert {"boto3", "botocore", "s3transfer"}.isdisjoint(loaded), loaded & {"boto3", "botocore", "s3transfer"}
+
+
+@pytest.mark.parametrize(
+    "module", ["vendorcheck.db", "vendorcheck.instance", "vendorcheck.models", "vendorcheck.audit.log"]
+)
+def test_the_database_layer_imports_no_flask(module: str) -> None:
+    """The CLI and the background tasks use the database without the web framework (its half is web/database.py)."""
+    loaded = _modules_after(f"import {module}")
+    assert "flask" not in loaded, module

@@ -22,6 +22,7 @@ from vendorcheck import accounts, assessments, db, evidence, signing
 from vendorcheck.accounts import sessions as user_sessions
 from vendorcheck.audit import Actor
 from vendorcheck.models import EvidenceKind, EvidenceVersion, Organization, Role, User, Vendor
+from vendorcheck.web import database
 
 SKIPPED_ENDPOINTS = {"static"}
 
@@ -72,7 +73,7 @@ def targets(app: Flask, dbs: Session, world: World) -> Targets:
     dbs.commit()
     for org, found in zip((world.org, world.other_org), ids, strict=True):
         version_id = evidence.store_bytes(
-            lambda: db.transaction(db.engine(app)),
+            lambda: db.transaction(database.engine(app)),
             app.extensions["vendorcheck.vault"],
             Actor.cli(),
             found["vendor_id"],
@@ -112,7 +113,7 @@ def sign_in(client: FlaskClient, user: User, base_url: str = "http://localhost")
     """Put a signed-in session straight into the client's cookie (the sign-in flow has its own tests)."""
     with client.application.test_request_context(environ_base=client.environ_base):
         identifier = _create_identifier()  # what Flask-Login's strong session protection expects
-    dbs = Session(db.engine(client.application))
+    dbs = Session(database.engine(client.application))
     _record, token = user_sessions.start(dbs, user, None, None)
     dbs.commit()
     dbs.close()

@@ -20,8 +20,9 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from tests.helpers import Auth, World, csrf_token
-from vendorcheck import create_app, db
+from vendorcheck import create_app
 from vendorcheck.models import AuditEvent, Evidence, EvidenceReview, EvidenceVersion, Role, Vendor
+from vendorcheck.web import database
 
 
 def pdf(marker: str = "", padding: int = 0) -> bytes:
@@ -199,7 +200,7 @@ def test_too_large_is_refused_with_the_limit(database_url: str, tmp_path: Path, 
         assert response.status_code == 400 and "larger than the 1 MiB limit" in response.get_data(as_text=True)
         assert stored(dbs) == (0, 0) and blobs(app) == []
     finally:
-        db.engine(app).dispose()
+        database.engine(app).dispose()
         app.extensions["vendorcheck.read_sessionmaker"].kw["bind"].dispose()
 
 

@@ -32,6 +32,7 @@ from vendorcheck.models import (
     Vendor,
     utcnow,
 )
+from vendorcheck.web import database
 
 PHANTOM = "Phantom SOC 2 report"
 
@@ -179,7 +180,7 @@ def test_the_app_starts_housekeeping_with_the_first_request(app: Flask, dbs: Ses
             threading.Event().wait(0.02)
     finally:
         scheduler.stop()
-        db.engine(served).dispose()
+        database.engine(served).dispose()
         served.extensions["vendorcheck.read_sessionmaker"].kw["bind"].dispose()
     assert dbs.scalar(select(func.count()).select_from(Evidence)) == 0 and blobs(app) == []
     assert dbs.scalar(select(func.count()).where(AuditEvent.action == "evidence.swept")) == 1
@@ -194,7 +195,7 @@ def test_an_upload_swept_while_still_running_fails_with_a_message(
 
     def finish_after_a_sweep(self: evidence.Upload):
         result = real_finish(self)
-        with db.transaction(db.engine(app)) as session:
+        with db.transaction(database.engine(app)) as session:
             evidence.sweep(session, app.extensions["vendorcheck.vault"], Actor.cli("tests"), timedelta(0))
         return result
 

@@ -20,6 +20,7 @@ from vendorcheck import audit, db, evidence, signing
 from vendorcheck.audit import Actor
 from vendorcheck.models import ActorKind, AuditEvent, AuditHead, EvidenceKind, EvidenceVersion, Role, Vendor, utcnow
 from vendorcheck.packets.verify import verify as verify_packet
+from vendorcheck.web import database
 
 DOCUMENT = b"%PDF-1.7\n" + b"SOC 2 Type II report body\n" * 4000 + b"%%EOF\n"
 
@@ -39,7 +40,7 @@ def vendor(app: Flask, dbs: Session, world: World) -> Vendor:
     dbs.add(found)
     dbs.commit()
     evidence.store_bytes(
-        lambda: db.transaction(db.engine(app)),
+        lambda: db.transaction(database.engine(app)),
         app.extensions["vendorcheck.vault"],
         Actor.cli(),
         found.id,

@@ -12,8 +12,9 @@ from flask.testing import FlaskClient
 
 from tests.helpers import TEST_SECRET, World, csrf_token
 from tests.web.conftest import Targets, sign_in
-from vendorcheck import create_app, db
+from vendorcheck import create_app
 from vendorcheck.models import Role
+from vendorcheck.web import database
 
 PUBLIC = "https://vendorcheck.practice.example"
 ISSUED_RE = re.compile(r'<code id="issued-link">([^<]+)</code>')
@@ -28,7 +29,7 @@ def public_app(app: Flask, database_url: str, tmp_path: Path) -> Iterator[Flask]
         | {"public_url": PUBLIC}
     )
     yield served
-    db.engine(served).dispose()
+    database.engine(served).dispose()
     served.extensions["vendorcheck.read_sessionmaker"].kw["bind"].dispose()
 
 

@@ -10,9 +10,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, func, select
 
 from tests.helpers import Auth, World, csrf_token
-from vendorcheck import db
 from vendorcheck.models import AuditEvent, Decision, Role, ScoreSnapshot, ScoringProfileVersion, Vendor, VendorStatus
 from vendorcheck.scoring import DOMAIN_LABELS
+from vendorcheck.web import database
 
 
 def ids(*found: Vendor) -> str:
@@ -150,7 +150,7 @@ def test_admin_edits_the_scoring_profile_and_scores_follow(client, auth, world, 
 
 def test_the_comparison_runs_the_same_few_queries_for_any_number_of_vendors(app, client, auth, world, vendors) -> None:
     auth.login_as(world.users[Role.VIEWER])
-    engine = db.engine(app)
+    engine = database.engine(app)
     statements: list[str] = []
 
     def count(conn, cursor, statement, *args) -> None:

@@ -16,10 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.helpers import PASSWORD, TEST_SECRET, Auth, World, csrf_token, session_record, session_token
-from vendorcheck import accounts, create_app, db
+from vendorcheck import accounts, create_app
 from vendorcheck.accounts import sessions as user_sessions
 from vendorcheck.audit import Actor
 from vendorcheck.models import Role, SessionEnd, User, UserSession
+from vendorcheck.web import database
 
 COOKIE = "vendorcheck_session"
 
@@ -76,7 +77,7 @@ def test_sign_out_holds_for_another_app_process_on_the_same_database(
         auth.logout()
         assert not _signed_in(elsewhere)
     finally:
-        db.engine(other).dispose()
+        database.engine(other).dispose()
         other.extensions["vendorcheck.read_sessionmaker"].kw["bind"].dispose()
 
 

@@ -18,12 +18,12 @@ from flask import Flask, abort, current_app, flash, g, redirect, request, sessio
 from flask_login import LoginManager, current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from vendorcheck import db
 from vendorcheck.accounts import mfa_required
 from vendorcheck.accounts import sessions as user_sessions
 from vendorcheck.audit import Actor
 from vendorcheck.models import ActorKind, OrgScoped, SessionEnd, User, UserSession
 from vendorcheck.permissions import Capability, can
+from vendorcheck.web import database
 
 PUBLIC = "public"
 # Where a signed-in user may still go while a password change or MFA enrollment is owed.
@@ -72,7 +72,7 @@ def start_session(user: User, record: UserSession | None = None, token: str | No
     session.clear()  # nothing carried over from before sign-in
     session.permanent = True
     if record is None or token is None:
-        record, token = user_sessions.start(db.session(), user, *client_details())
+        record, token = user_sessions.start(database.session(), user, *client_details())
     login_user(SignedInUser(user, record, token))
 
 
@@ -128,7 +128,7 @@ class SignedInUser:
 
 def _load_user(token: str) -> SignedInUser | None:
     """The user of the live session ``token`` names; ends it here if it ran out (the reason goes to ``g``)."""
-    dbs = db.session()
+    dbs = database.session()
     record, ended = user_sessions.check(dbs, token, session_limits())
     if dbs.dirty:
         dbs.commit()  # an ended record, or last-seen moved on (at most once a minute)
@@ -211,7 +211,7 @@ def user_actor(user: User | SignedInUser) -> Actor:
 
 def get_or_404(model: type[T], object_id: int) -> T:
     """The signed-in user's organization's object with this id, or a 404."""
-    obj = model.get_for_org(db.session(), object_id, current_user.org_id)
+    obj = model.get_for_org(database.session(), object_id, current_user.org_id)
     if obj is None:
         abort(404)
     return obj

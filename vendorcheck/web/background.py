@@ -18,12 +18,13 @@ from vendorcheck import db, signing
 from vendorcheck.audit.scheduler import CheckpointScheduler
 from vendorcheck.evidence.housekeeping import HousekeepingScheduler
 from vendorcheck.periodic import on_first_request
+from vendorcheck.web import database
 
 
 def init_app(app: Flask) -> None:
     """Create the tasks over the app's database, signing key and vault; each starts with the first request."""
     settings = app.config["VENDORCHECK_SETTINGS"]
-    engine = db.engine(app)
+    engine = database.engine(app)
 
     def transaction() -> AbstractContextManager[Session]:
         return db.transaction(engine)

@@ -22,13 +22,13 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
 
-from vendorcheck import db
 from vendorcheck import evidence as service
 from vendorcheck.audit import Actor
 from vendorcheck.evidence import EvidenceDetails, EvidenceError, Upload, Vault
 from vendorcheck.models import Evidence, EvidenceVersion, Vendor
 from vendorcheck.vault.chunked import VaultError
 from vendorcheck.vault.filetypes import ACCEPTED, ACCEPTED_TEXT
+from vendorcheck.web import database
 from vendorcheck.web.access import current_actor
 
 READ_SIZE = 1024 * 1024
@@ -175,7 +175,7 @@ class Receiver:
         if not filename:
             raise FormRefused("Choose the document to upload.")
         details = self.details_of(self.form)
-        session = db.session()
+        session = database.session()
         version = service.start_upload(
             session, self.actor, self.vendor, filename, details=details, evidence=self.evidence
         )
@@ -186,7 +186,7 @@ class Receiver:
 
     def complete(self, streamed: StreamedForm) -> EvidenceVersion:
         """Finish the upload, or abandon it and raise the error to show on the form."""
-        session = db.session()
+        session = database.session()
         try:
             if streamed.error is not None:
                 raise streamed.error

@@ -7,11 +7,11 @@ from flask_limiter import RequestLimit
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from vendorcheck import accounts, db
+from vendorcheck import accounts
 from vendorcheck.accounts import sessions as user_sessions
 from vendorcheck.accounts import totp as mfa
 from vendorcheck.permissions import Capability
-from vendorcheck.web import ratelimit
+from vendorcheck.web import database, ratelimit
 from vendorcheck.web.access import (
     current_actor,
     renew_session,
@@ -34,7 +34,7 @@ def overview() -> str:
         "account/overview.html",
         user=user,
         mfa_required=accounts.mfa_required(user),
-        sessions=user_sessions.active_sessions(db.session(), user, session_limits()),
+        sessions=user_sessions.active_sessions(database.session(), user, session_limits()),
         this_session=current_user.record.id,
         action=ActionForm(),
     )
@@ -46,7 +46,7 @@ def change_password() -> str | Response | tuple[str, int]:
     """Change one's own password (it asks for the current one); required first after a one-time password."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        dbs = db.session()
+        dbs = database.session()
         user = current_user.user
         record = current_user.record
         try:
@@ -101,7 +101,7 @@ def reauthenticate() -> str | Response | tuple[str, int]:
     if user.has_mfa and not (form.code.data or "").strip():
         form.code.errors = ["Enter the code your authenticator app shows, or one of your recovery codes."]
         return _reauth_page(form, 400)
-    dbs = db.session()
+    dbs = database.session()
     record = current_user.record
     try:
         accounts.reauthenticate(dbs, user, record, form.password.data or "", form.code.data or "", current_actor())
@@ -126,7 +126,7 @@ def mfa_setup() -> str | Response | tuple[str, int]:
     """
     user = current_user.user
     record = current_user.record
-    dbs = db.session()
+    dbs = database.session()
     if record.pending_mfa_secret is None:
         record.pending_mfa_secret = mfa.new_secret()
         dbs.commit()
@@ -155,7 +155,7 @@ def mfa_setup() -> str | Response | tuple[str, int]:
 def sign_out_everywhere() -> Response:
     """End every other session of this user (a lost laptop, a shared computer); this one stays."""
     if ActionForm().validate_on_submit():
-        dbs = db.session()
+        dbs = database.session()
         accounts.sign_out_everywhere(dbs, current_user.user, current_actor(), keep_session_id=current_user.record.id)
         dbs.commit()
         flash("Every other session has been signed out.", "success")

@@ -6,9 +6,10 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from vendorcheck import accounts, db
+from vendorcheck import accounts
 from vendorcheck.models import AccountToken, Role, User
 from vendorcheck.permissions import Capability
+from vendorcheck.web import database
 from vendorcheck.web.access import current_actor, get_or_404, reauthentication_due, requires
 from vendorcheck.web.admin import bp
 from vendorcheck.web.admin.forms import InviteForm, PolicyForm, RoleForm
@@ -17,7 +18,7 @@ from vendorcheck.web.security import external_url
 
 
 def _users_page(form: InviteForm, status: int = 200) -> tuple[str, int]:
-    dbs = db.session()
+    dbs = database.session()
     return render_template(
         "admin/users.html",
         users=accounts.org_users(dbs, current_user.org_id),
@@ -42,7 +43,7 @@ def invite() -> tuple[str, int]:
     form = InviteForm()
     if not form.validate_on_submit():
         return _users_page(form, 400)
-    dbs = db.session()
+    dbs = database.session()
     try:
         link, token = accounts.invite(
             dbs, current_user.organization, form.email.data or "", Role(form.role.data), current_actor()
@@ -62,7 +63,7 @@ def revoke_invitation(invitation_id: int) -> Response:
     link = get_or_404(AccountToken, invitation_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    dbs = db.session()
+    dbs = database.session()
     try:
         accounts.revoke_invitation(dbs, link, current_actor())
     except accounts.AccountError as exc:
@@ -88,7 +89,7 @@ def _act(user_id: int, change: str) -> Response:
     found = get_or_404(User, user_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    dbs = db.session()
+    dbs = database.session()
     actions = {
         "deactivate": (accounts.deactivate, "{} can no longer sign in; their sessions have ended."),
         "reactivate": (accounts.reactivate, "{} can sign in again."),
@@ -138,7 +139,7 @@ def set_role(user_id: int) -> Response | tuple[str, int]:
     form = RoleForm()
     if not form.validate_on_submit():
         return render_template("admin/user.html", user=found, role_form=form, action=ActionForm()), 400
-    dbs = db.session()
+    dbs = database.session()
     try:
         accounts.set_role(dbs, found, Role(form.role.data), current_actor())
     except accounts.AccountError as exc:
@@ -156,7 +157,7 @@ def password_reset(user_id: int) -> str:
     found = get_or_404(User, user_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    dbs = db.session()
+    dbs = database.session()
     link, token = accounts.issue_password_reset(dbs, found, current_actor())
     dbs.commit()
     url = external_url("auth.reset", token=token)
@@ -170,7 +171,7 @@ def policy() -> Response:
     form = PolicyForm()
     if not form.validate_on_submit():
         abort(400)
-    dbs = db.session()
+    dbs = database.session()
     org = current_user.organization
     accounts.set_org_mfa_required(dbs, org, bool(form.mfa_required.data), current_actor())
     dbs.commit()

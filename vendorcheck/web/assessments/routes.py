@@ -7,12 +7,13 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.wrappers import Response as BaseResponse
 
 from vendorcheck import assessments as service
-from vendorcheck import db, vendors
+from vendorcheck import vendors
 from vendorcheck.assessments import AssessmentError, VendorLink, answers_json, spreadsheet
 from vendorcheck.assessments.spreadsheet import SheetError
 from vendorcheck.models import Assessment, Vendor
 from vendorcheck.permissions import Capability
 from vendorcheck.questionnaire.model import Questionnaire
+from vendorcheck.web import database
 from vendorcheck.web.access import current_actor, get_or_404, requires
 from vendorcheck.web.answering import entries_from_post, flash_unshown, section_context
 from vendorcheck.web.assessments import bp
@@ -28,7 +29,7 @@ def _library() -> dict[str, Questionnaire]:
 
 
 def _page(assessment: Assessment, status: int = 200, **extra: object) -> tuple[str, int]:
-    session = db.session()
+    session = database.session()
     sheet = service.sheet_of(session, assessment)
     answered, asked = sheet.progress()
     context: dict[str, object] = {
@@ -66,7 +67,7 @@ def new(vendor_id: int) -> tuple[str, int] | BaseResponse:
         if primary is not None:
             form.contact_name.data, form.contact_email.data = primary.name, primary.email
     if form.validate_on_submit():
-        session = db.session()
+        session = database.session()
         try:
             assessment = service.create(
                 session,
@@ -103,7 +104,7 @@ def issue_link(assessment_id: int) -> tuple[str, int] | BaseResponse:
     form = LinkForm()
     if not form.validate_on_submit():
         return _page(assessment, 400, link_form=form)
-    session = db.session()
+    session = database.session()
     try:
         token = service.issue_link(session, current_actor(), assessment, form.days.data)
     except AssessmentError as error:
@@ -120,7 +121,7 @@ def revoke_link(assessment_id: int) -> BaseResponse:
     """Stop the current link from working."""
     assessment = get_or_404(Assessment, assessment_id)
     if ActionForm().validate_on_submit():
-        session = db.session()
+        session = database.session()
         try:
             service.revoke_link(session, current_actor(), assessment)
             session.commit()
@@ -137,7 +138,7 @@ def cancel(assessment_id: int) -> tuple[str, int] | BaseResponse:
     form = CancelForm()
     if not form.validate_on_submit():
         return _page(assessment, 400, cancel_form=form)
-    session = db.session()
+    session = database.session()
     try:
         service.cancel(session, current_actor(), assessment, form.reason.data or "")
         session.commit()
@@ -152,7 +153,7 @@ def cancel(assessment_id: int) -> tuple[str, int] | BaseResponse:
 def review(assessment_id: int, question_id: str) -> tuple[str, int] | BaseResponse:
     """Accept, ask to clarify, or override one answer."""
     assessment = get_or_404(Assessment, assessment_id)
-    session = db.session()
+    session = database.session()
     sheet = service.sheet_of(session, assessment)
     if not ActionForm().validate_on_submit():
         flash("The page expired; nothing was recorded. Try again.", "error")
@@ -197,7 +198,7 @@ def complete(assessment_id: int) -> BaseResponse:
 def _transition(assessment_id: int, step: object, done: str) -> BaseResponse:
     assessment = get_or_404(Assessment, assessment_id)
     if ActionForm().validate_on_submit():
-        session = db.session()
+        session = database.session()
         try:
             step(session, current_actor(), service.sheet_of(session, assessment))  # type: ignore[operator]
             session.commit()
@@ -213,7 +214,7 @@ def _transition(assessment_id: int, step: object, done: str) -> BaseResponse:
 def enter(assessment_id: int, number: int) -> tuple[str, int] | BaseResponse:
     """Enter answers on the vendor's behalf (from a call or a PDF); they are marked as entered by you."""
     assessment = get_or_404(Assessment, assessment_id)
-    session = db.session()
+    session = database.session()
     sheet = service.sheet_of(session, assessment)
     current = sheet.section(number)
     if current is None:
@@ -262,7 +263,7 @@ def enter(assessment_id: int, number: int) -> tuple[str, int] | BaseResponse:
 def export(assessment_id: int) -> Response:
     """The questionnaire as a workbook: blank (``?blank=1``) or with the current answers."""
     assessment = get_or_404(Assessment, assessment_id)
-    sheet = service.sheet_of(db.session(), assessment)
+    sheet = service.sheet_of(database.session(), assessment)
     blank = request.args.get("blank") == "1"
     data = spreadsheet.export_xlsx(sheet, with_answers=not blank)
     name = f"assessment-{assessment.id}{'-blank' if blank else ''}.xlsx"
@@ -283,7 +284,7 @@ def import_preview(assessment_id: int) -> tuple[str, int]:
     """Read a filled workbook (or JSON) and show what would change; nothing is applied yet."""
     assessment = get_or_404(Assessment, assessment_id)
     upload = ImportForm()
-    sheet = service.sheet_of(db.session(), assessment)
+    sheet = service.sheet_of(database.session(), assessment)
     if not upload.validate_on_submit() or not upload.sheet.data:
         return _page(assessment, 400, import_errors=["Choose the filled .xlsx or .json file."])
     data = upload.sheet.data.read(spreadsheet.MAX_BYTES + 1)
@@ -320,7 +321,7 @@ def import_apply(assessment_id: int) -> BaseResponse:
     if data.get("assessment") != assessment.id:
         flash("That preview belongs to another assessment; import the file again.", "error")
         return back
-    session = db.session()
+    session = database.session()
     try:
         result = service.save(
             session,

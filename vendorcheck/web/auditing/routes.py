@@ -12,10 +12,11 @@ from wtforms import DateField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
-from vendorcheck import audit, db, signing
+from vendorcheck import audit, signing
 from vendorcheck.audit import actions, trail
 from vendorcheck.models import User, Vendor
 from vendorcheck.permissions import Capability
+from vendorcheck.web import database
 from vendorcheck.web.access import current_actor, requires
 from vendorcheck.web.auditing import bp
 
@@ -36,7 +37,7 @@ class FilterForm(FlaskForm):
 
 
 def _filter_form() -> FilterForm:
-    dbs = db.session()
+    dbs = database.session()
     org_id = current_user.org_id
     form = FilterForm(request.args)
     vendors = dbs.scalars(select(Vendor).where(Vendor.org_id == org_id).order_by(Vendor.name))
@@ -64,7 +65,7 @@ def index() -> tuple[str, int]:
     shows: their sizes, numbers and problems are theirs)."""
     form = _filter_form()
     valid = form.validate() if request.args else True
-    dbs = db.session()
+    dbs = database.session()
     org_id = current_user.org_id
     found = trail.events(dbs, org_id, _event_filter(form), PAGE_SIZE) if valid else []
     settings = current_app.config["VENDORCHECK_SETTINGS"]
@@ -113,7 +114,7 @@ def export_csv() -> Response | tuple[str, int]:
     if request.args and not form.validate():
         return index()
     event_filter = _event_filter(form)
-    dbs = db.session()
+    dbs = database.session()
     audit.record(
         dbs,
         actions.AUDIT_EXPORT,
@@ -125,7 +126,7 @@ def export_csv() -> Response | tuple[str, int]:
     org_id = current_user.org_id
 
     def rows() -> Iterator[str]:
-        with db.read_session() as reader:
+        with database.read_session() as reader:
             yield from trail.csv_rows(reader, org_id, event_filter)
 
     return Response(

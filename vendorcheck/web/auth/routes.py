@@ -7,11 +7,11 @@ from flask_limiter import RequestLimit
 from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
-from vendorcheck import accounts, audit, db
+from vendorcheck import accounts, audit
 from vendorcheck.accounts import sessions as user_sessions
 from vendorcheck.audit import actions
 from vendorcheck.models import TokenPurpose, UserSession
-from vendorcheck.web import ratelimit
+from vendorcheck.web import database, ratelimit
 from vendorcheck.web.access import (
     client_details,
     current_actor,
@@ -53,7 +53,7 @@ def login() -> str | Response | tuple[str, int]:
     form = LoginForm(next=request.args.get("next", ""))
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form)
-    dbs = db.session()
+    dbs = database.session()
     user = accounts.authenticate(dbs, form.email.data or "", form.password.data or "")
     target = form.next.data if is_local_path(form.next.data) else url_for("vendors.dashboard")
     if user is None:
@@ -81,7 +81,7 @@ def _pending_sign_in() -> UserSession | None:
     pending = session.get("mfa_pending")
     if not isinstance(pending, dict):
         return None
-    return user_sessions.awaiting_second_factor(db.session(), pending.get("token"))
+    return user_sessions.awaiting_second_factor(database.session(), pending.get("token"))
 
 
 def _mfa_key() -> str:
@@ -115,7 +115,7 @@ def verify() -> str | Response | tuple[str, int]:
     form = VerifyForm()
     if not form.validate_on_submit():
         return render_template("auth/verify.html", form=form)
-    dbs = db.session()
+    dbs = database.session()
     actor = user_actor(user)
     if not accounts.verify_second_factor(dbs, user, form.code.data or "", actor):
         dbs.commit()
@@ -135,7 +135,7 @@ def verify() -> str | Response | tuple[str, int]:
 def logout() -> Response:
     """Sign out (a POST with a CSRF token, so no other site can sign you out): the server ends the session."""
     if SignOutForm().validate_on_submit() and current_user.is_authenticated:
-        dbs = db.session()
+        dbs = database.session()
         audit.record(dbs, actions.AUTH_LOGOUT, current_actor(), org_id=current_user.org_id)
         end_current_session()
         dbs.commit()
@@ -154,7 +154,7 @@ def _link_error(error: accounts.AccountError) -> tuple[str, int]:
 @ratelimit.guards_link
 def invitation(token: str) -> str | Response | tuple[str, int]:
     """Accept an invitation: choose a name and password, then sign in."""
-    dbs = db.session()
+    dbs = database.session()
     try:
         link = accounts.find_link(dbs, token, TokenPurpose.INVITATION)
     except accounts.AccountError as exc:
@@ -181,7 +181,7 @@ def invitation(token: str) -> str | Response | tuple[str, int]:
 @ratelimit.guards_link
 def reset(token: str) -> str | Response | tuple[str, int]:
     """Set a new password through a reset link an administrator issued."""
-    dbs = db.session()
+    dbs = database.session()
     try:
         link = accounts.find_link(dbs, token, TokenPurpose.PASSWORD_RESET)
     except accounts.AccountError as exc:

@@ -10,7 +10,6 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
 
-from vendorcheck import db
 from vendorcheck import evidence as service
 from vendorcheck.evidence import EvidenceDetails, EvidenceError, Vault
 from vendorcheck.models import Evidence, EvidenceKind, Vendor
@@ -18,6 +17,7 @@ from vendorcheck.permissions import Capability
 from vendorcheck.questionnaire.model import Questionnaire
 from vendorcheck.vault.blobstore import StoreUnavailable
 from vendorcheck.vault.chunked import VaultError
+from vendorcheck.web import database
 from vendorcheck.web.access import current_actor, get_or_404, requires
 from vendorcheck.web.errors import render_error
 from vendorcheck.web.evidence import bp
@@ -115,7 +115,7 @@ def new_version(evidence_id: int) -> tuple[str, int] | BaseResponse:
     receiver = Receiver(item.vendor, NewVersionForm, evidence=item)
     version, error = receive(receiver)
     if version is None:
-        db.session().expire_all()
+        database.session().expire_all()
         return _evidence_page(item, 400, upload_error=error)
     note = service.renamed_note(version, receiver.renamed_from)
     flash(f"Version {version.version_no} was uploaded and encrypted. It now awaits review.{note}", "success")
@@ -131,7 +131,7 @@ def review(evidence_id: int) -> tuple[str, int] | BaseResponse:
     if form.validate_on_submit():
         try:
             service.review(
-                db.session(),
+                database.session(),
                 current_actor(),
                 item,
                 form.decision.data == "accept",
@@ -141,7 +141,7 @@ def review(evidence_id: int) -> tuple[str, int] | BaseResponse:
         except EvidenceError as exc:
             form.reason.errors = [*form.reason.errors, str(exc)]
         else:
-            db.session().commit()
+            database.session().commit()
             flash("Your decision was recorded.", "success")
             return redirect(url_for("evidence.show", evidence_id=item.id))
     return _evidence_page(item, 400, review_form=form)
@@ -155,7 +155,7 @@ def download(evidence_id: int, version_no: int) -> Response | tuple[str, int]:
     version = next((v for v in item.versions if v.version_no == version_no), None)  # complete ones only
     if version is None:
         abort(404)
-    session, vault = db.session(), _vault()
+    session, vault = database.session(), _vault()
     try:
         service.verify_version(vault, version)  # never partial content: a bad blob fails before any byte goes out
     except StoreUnavailable:  # an outage of the object store is not a tampered file: no security event

@@ -14,13 +14,12 @@ from wtforms import DateField, StringField
 from wtforms.validators import Length, Optional
 
 from vendorcheck import assessments as service
-from vendorcheck import db
 from vendorcheck import evidence as evidence_service
 from vendorcheck.assessments import AnswerSheet, AssessmentError, LinkError
 from vendorcheck.audit import Actor
 from vendorcheck.evidence import EvidenceDetails
 from vendorcheck.models import Assessment, User
-from vendorcheck.web import ratelimit
+from vendorcheck.web import database, ratelimit
 from vendorcheck.web.access import public
 from vendorcheck.web.answering import entries_from_post, flash_unshown, section_context
 from vendorcheck.web.forms import ActionForm, NotInFuture
@@ -37,7 +36,7 @@ class SlotForm(FlaskForm):
 
 
 def _open(token: str) -> tuple[Assessment | None, str | BaseResponse | tuple[str, int] | None]:
-    session = db.session()
+    session = database.session()
     try:
         return service.open_link(session, token), None
     except LinkError as error:
@@ -48,7 +47,7 @@ def _link_error(error: LinkError) -> tuple[str, int]:
     assessment = error.assessment
     contact = None
     if assessment is not None and assessment.created_by_id is not None:
-        contact = db.session().get(User, assessment.created_by_id)
+        contact = database.session().get(User, assessment.created_by_id)
     organization = assessment.vendor.organization.name if assessment is not None else None
     return render_template("portal/link_error.html", message=str(error), contact=contact, organization=organization), (
         410 if assessment is not None else 404
@@ -82,7 +81,7 @@ def overview(token: str) -> str | tuple[str, int] | BaseResponse:
     assessment, refused = _open(token)
     if assessment is None:
         return refused
-    sheet = service.sheet_of(db.session(), assessment)
+    sheet = service.sheet_of(database.session(), assessment)
     return render_template("portal/overview.html", missing=None, **_common(token, sheet))
 
 
@@ -94,7 +93,7 @@ def section(token: str, number: int) -> str | tuple[str, int] | BaseResponse:
     assessment, refused = _open(token)
     if assessment is None:
         return refused
-    session = db.session()
+    session = database.session()
     sheet = service.sheet_of(session, assessment)
     current = sheet.section(number)
     if current is None:
@@ -143,7 +142,7 @@ def submit(token: str) -> str | tuple[str, int] | BaseResponse:
     assessment, refused = _open(token)
     if assessment is None:
         return refused
-    session = db.session()
+    session = database.session()
     sheet = service.sheet_of(session, assessment)
     if not ActionForm().validate_on_submit():
         flash("The page expired. Nothing was submitted: try again.", "error")
@@ -169,7 +168,7 @@ def upload(token: str, question_id: str) -> str | tuple[str, int] | BaseResponse
     assessment, refused = _open(token)
     if assessment is None:
         return refused
-    session = db.session()
+    session = database.session()
     sheet = service.sheet_of(session, assessment)
     try:
         question = sheet.question(question_id)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms.fields.choices import SelectChoice
 
-from vendorcheck import db, scores
+from vendorcheck import scores
 from vendorcheck.cells import csv_writer
 from vendorcheck.models import Vendor
 from vendorcheck.numbers import NumberError, parse_number
@@ -22,6 +22,7 @@ from vendorcheck.questionnaire.model import Questionnaire, Thresholds
 from vendorcheck.scores.memo import build_memo, memo_pdf
 from vendorcheck.scoring import DOMAIN_LABELS, ProfileError, ScoringProfile
 from vendorcheck.scoring.profile import MAX_WEIGHT
+from vendorcheck.web import database
 from vendorcheck.web.access import current_actor, requires
 from vendorcheck.web.ids import parse_ids
 from vendorcheck.web.scores import bp
@@ -32,19 +33,19 @@ from vendorcheck.web.scores.forms import DecisionForm, ProfileForm
 def _chosen_vendors() -> tuple[list[Vendor], list[Vendor]]:
     """(the vendors asked for with ?vendor=ID..., or the shortlist), and every vendor of the organization."""
     everyone = list(
-        db.session().scalars(select(Vendor).where(Vendor.org_id == current_user.org_id).order_by(Vendor.name))
+        database.session().scalars(select(Vendor).where(Vendor.org_id == current_user.org_id).order_by(Vendor.name))
     )
     asked = set(parse_ids(request.args.getlist("vendor")))
     if asked:
         return [v for v in everyone if v.id in asked], everyone
-    return scores.shortlisted(db.session(), current_user.org_id), everyone
+    return scores.shortlisted(database.session(), current_user.org_id), everyone
 
 
 def _comparison() -> tuple[scores.Comparison | None, list[Vendor], list[Vendor], str | None]:
     chosen, everyone = _chosen_vendors()
-    profile = scores.current_profile(db.session(), current_user.org_id)
+    profile = scores.current_profile(database.session(), current_user.org_id)
     try:
-        return scores.compare(db.session(), chosen, profile), chosen, everyone, None
+        return scores.compare(database.session(), chosen, profile), chosen, everyone, None
     except scores.ScoreError as error:
         return None, chosen, everyone, str(error)
 
@@ -147,7 +148,7 @@ def decide() -> BaseResponse | tuple[str, int]:
     """Record the owner's choice; the compared vendors' scores are frozen beside it."""
     form = DecisionForm()
     ids = parse_ids((form.vendors.data or "").split(","))
-    session = db.session()
+    session = database.session()
     vendors = list(session.scalars(select(Vendor).where(Vendor.org_id == current_user.org_id, Vendor.id.in_(ids))))
     profile = scores.current_profile(session, current_user.org_id)
     try:
@@ -174,7 +175,7 @@ def _library() -> dict[str, Questionnaire]:
 
 
 def _profile_page(form: ProfileForm, weights: dict[str, str], errors: dict[str, str], status: int = 200):
-    history = scores.profile_history(db.session(), current_user.org_id)
+    history = scores.profile_history(database.session(), current_user.org_id)
     return render_template(
         "scores/profile.html",
         form=form,
@@ -182,7 +183,7 @@ def _profile_page(form: ProfileForm, weights: dict[str, str], errors: dict[str, 
         errors=errors,
         labels=DOMAIN_LABELS,
         history=history,
-        profile=scores.current_profile(db.session(), current_user.org_id),
+        profile=scores.current_profile(database.session(), current_user.org_id),
     ), status
 
 
@@ -199,7 +200,7 @@ def _offer_knockouts(form: ProfileForm) -> None:
 @requires(Capability.PROFILE_EDIT)
 def profile() -> Any:
     """See and change the scoring profile; every save is a new version and an audit event."""
-    session = db.session()
+    session = database.session()
     current = scores.current_profile(session, current_user.org_id)
     if request.method == "GET":
         form = ProfileForm(

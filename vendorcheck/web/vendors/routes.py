@@ -9,12 +9,13 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers.response import Response as BaseResponse
 
-from vendorcheck import db, packets, scores, signing
+from vendorcheck import packets, scores, signing
 from vendorcheck import vendors as service
 from vendorcheck.evidence import Vault
 from vendorcheck.models import Vendor, VendorStatus
 from vendorcheck.permissions import Capability
 from vendorcheck.scoring import LEVELS
+from vendorcheck.web import database
 from vendorcheck.web.access import current_actor, get_or_404, requires
 from vendorcheck.web.vendors import bp
 
@@ -32,7 +33,7 @@ STATUS_ORDER = [
 @requires(Capability.VENDOR_READ)
 def dashboard() -> str:
     """Every vendor of the signed-in user's organization, shortlisted first."""
-    vendors = service.list_for(db.session(), current_user.org_id)
+    vendors = service.list_for(database.session(), current_user.org_id)
     ordered = sorted(vendors, key=lambda v: STATUS_ORDER.index(v.status))
     counts = {status: sum(v.status == status for v in vendors) for status in STATUS_ORDER}
     return render_template("vendors/dashboard.html", vendors=ordered, counts=counts)
@@ -43,7 +44,7 @@ def dashboard() -> str:
 def vendor(vendor_id: int) -> str:
     """One vendor: profile, contacts, assessments and evidence."""
     found = get_or_404(Vendor, vendor_id)
-    session = db.session()
+    session = database.session()
     [entry] = scores.score_vendors(session, [found], scores.current_profile(session, found.org_id))
     return render_template("vendors/vendor.html", vendor=found, today=date.today(), entry=entry, levels=LEVELS)
 
@@ -73,7 +74,7 @@ def export_packet(vendor_id: int) -> Response | BaseResponse:
         )
         return redirect(url_for("vendors.vendor", vendor_id=vendor_id))
     vault: Vault = current_app.extensions["vendorcheck.vault"]
-    session = db.session()
+    session = database.session()
     export = packets.prepare(session, vault, signer, current_actor(), found)
     session.commit()
     # The stream records its own failure (packets.Export.stream), as it does for the command line.
