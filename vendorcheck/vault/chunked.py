@@ -204,7 +204,30 @@ def plaintext_size(ciphertext_size_: int) -> int:
     return body - chunks * TAG_SIZE
 
 
-class RandomAccessReader(io.RawIOBase):
+class SeekableReader(io.RawIOBase):
+    """A read-only stream of known size that subclasses fill by ``readinto`` at ``_position``."""
+
+    _position: int
+    _size: int
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._position, io.SEEK_END: self._size}[whence]
+        if base + offset < 0:
+            raise ValueError("negative seek position")
+        self._position = base + offset
+        return self._position
+
+
+class RandomAccessReader(SeekableReader):
     """A seekable, read-only view of the plaintext of a seekable ciphertext, one authenticated chunk at a time.
 
     Used to inspect DOCX/XLSX uploads (ZIP archives need seeking) without writing plaintext anywhere. The end
@@ -229,22 +252,6 @@ class RandomAccessReader(io.RawIOBase):
     def size(self) -> int:
         """The plaintext size."""
         return self._size
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._position
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._position, io.SEEK_END: self._size}[whence]
-        if base + offset < 0:
-            raise ValueError("negative seek position")
-        self._position = base + offset
-        return self._position
 
     def _chunk(self, index: int) -> bytes:
         if self._cached is not None and self._cached[0] == index:

@@ -22,7 +22,6 @@ boto3 is imported only when a store is built, so an instance on the local folder
 from __future__ import annotations
 
 import contextlib
-import io
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -30,7 +29,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from vendorcheck.vault.blobstore import PARTIAL, StoreUnavailable, check_name, is_blob_name, new_name
-from vendorcheck.vault.chunked import VaultError
+from vendorcheck.vault.chunked import SeekableReader, VaultError
 
 PART_SIZE = 8 * 1024 * 1024  # S3's smallest part is 5 MiB (except the last)
 PIECE = 1024 * 1024  # bytes held by a reader
@@ -292,7 +291,7 @@ class ObjectWriter:
             self._upload_id = None
 
 
-class ObjectReader(io.RawIOBase):
+class ObjectReader(SeekableReader):
     """A seekable, read-only view of one object through ranged GETs pinned to its ETag (see the module notes)."""
 
     def __init__(self, store: S3BlobStore, key: str, size: int, etag: str) -> None:
@@ -304,22 +303,6 @@ class ObjectReader(io.RawIOBase):
         self._body_position = self._body_end = 0
         self._last_end = -1  # where the previous range ended: a read from there is sequential
         self._window = MIN_WINDOW
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._position
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._position, io.SEEK_END: self._size}[whence]
-        if base + offset < 0:
-            raise ValueError("negative seek position")
-        self._position = base + offset
-        return self._position
 
     def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
         if self._position >= self._size or not len(buffer):
