@@ -8,7 +8,7 @@ from tests.e2e.conftest import LiveDemo
 from tests.e2e.test_browser import sign_in
 
 pytestmark = pytest.mark.e2e
-THREE = ("ClearPath Medical Billing", "Summit Revenue Partners", "BlueHarbor Claims Co.")
+THREE = ("ClearPath Medical Billing", "BlueHarbor Claims Co.", "Summit Revenue Partners")  # best first (method 2)
 
 
 def test_owner_compares_three_vendors_and_downloads_the_memo(page, live_demo: LiveDemo, tmp_path: Path) -> None:
