@@ -75,13 +75,12 @@ class AnswerSheet:
         return names
 
     def is_answered(self, question: Question) -> bool:
-        """Answered, marked not applicable, or (a document question) with a document filed."""
+        """Answered, marked not applicable, or (a document question) with a document filed or "will send later" /
+        "not available" chosen (:meth:`Question.is_answered`: the vendor can submit without every file)."""
         answer = self.answers.get(question.id)
         if answer is not None and answer.not_applicable:
             return True
-        if question.type == "evidence":
-            return bool(self.evidence.get(question.id))
-        return answer is not None and answer.value is not None
+        return question.is_answered(answer.value if answer else None, bool(self.evidence.get(question.id)))
 
     def progress(self, section: Section | None = None) -> tuple[int, int]:
         """(answered, asked) over the visible questions, of one section or all."""
