@@ -8,16 +8,31 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.helpers import csrf_token
-from tests.web.test_evidence import assessor, pdf, upload, vendor  # noqa: F401  (fixtures)
+from tests.helpers import Auth, World, csrf_token
+from tests.web.test_evidence import pdf, upload
 from vendorcheck import scores
-from vendorcheck.models import Evidence, Vendor
+from vendorcheck.models import Evidence, Role, Vendor
 from vendorcheck.scoring import Document, EvidenceState, proof
+
+
+@pytest.fixture
+def vendor(dbs: Session, world: World) -> Vendor:
+    found = Vendor(org_id=world.org.id, name="MedBill Partners")
+    dbs.add(found)
+    dbs.commit()
+    return found
+
+
+@pytest.fixture
+def assessor(auth: Auth, world: World) -> Auth:
+    auth.login_as(world.users[Role.ASSESSOR])
+    return auth
 
 
 def accept(client: FlaskClient, item: Evidence) -> None:
@@ -36,7 +51,7 @@ def test_a_pen_test_letter_filed_under_mfa_proves_mfa_and_the_testing_it_covers(
     client: FlaskClient,
     assessor,
     vendor: Vendor,
-    dbs: Session,  # noqa: F811
+    dbs: Session,
 ) -> None:
     filed = {"question_ids": ["pen_test_yearly", "mfa_remote"]}  # its own slot, and an answer it also shows
     response = upload(client, vendor, pdf(), kind="pentest_letter", title="Pen test 2026", **filed)
@@ -60,7 +75,7 @@ def test_naming_questions_a_soc2_report_covers_narrows_it_to_them(
     client: FlaskClient,
     assessor,
     vendor: Vendor,
-    dbs: Session,  # noqa: F811
+    dbs: Session,
 ) -> None:
     upload(client, vendor, pdf(), question_ids="encrypt_at_rest")
     page = client.get(f"/evidence/{newest(dbs).id}").get_data(as_text=True)
@@ -76,8 +91,6 @@ def test_naming_questions_a_soc2_report_covers_narrows_it_to_them(
 def test_a_type_1_report_says_on_its_page_and_the_vendors_why_it_proves_no_control(
     client: FlaskClient, auth, world, vendors: dict[str, Vendor], dbs: Session
 ) -> None:
-    from vendorcheck.models import Role
-
     auth.login_as(world.users[Role.ASSESSOR])
     summit = vendors["Summit"]
     report = next(e for e in summit.evidence if e.kind.value == "soc2_report")
