@@ -121,3 +121,25 @@ def test_demo_vendors_are_made_by_the_vendor_service(dbs: Session, tmp_path: Pat
     assert actions == ["vendor.created"] * len(demo.VENDORS)
     statuses = {v.name: v.status for v in dbs.scalars(select(Vendor))}
     assert statuses["Apex RCM Solutions"].value == "prospect" and statuses["ClearPath Medical Billing"] == "shortlisted"
+
+
+def test_demo_documents_are_filed_as_a_user_would_and_prove_by_their_kind(app, dbs: Session, demo_data) -> None:
+    """Each demo document names only the question a user would tick (its own evidence slot), never whole domains;
+    what it proves beyond that comes from its kind, as for any user's document (issue 17)."""
+    from vendorcheck import assessments
+    from vendorcheck.models import Assessment, Evidence
+    from vendorcheck.web.evidence.forms import question_groups
+
+    library = app.extensions["vendorcheck.questionnaires"]
+    offered = {qid for _, items in question_groups(library) for qid, _ in items}
+    slots = {q.id: q.evidence.kind for qn in library.values() for q in qn.questions if q.evidence is not None}
+    items = dbs.scalars(select(Evidence)).all()
+    assert len(items) == len(demo.DOCUMENTS)
+    for item in items:
+        assert len(item.question_ids) == 1 and set(item.question_ids) <= offered, item.title
+        assert slots[item.question_ids[0]] == item.kind.value, item.title
+    # The SOC 2 report the practice filed under the upload question answers it in the vendor's questionnaire.
+    clearpath = next(a for a in dbs.scalars(select(Assessment)) if a.vendor.name == "ClearPath Medical Billing")
+    sheet = assessments.sheet_of(dbs, clearpath)
+    assert sheet.is_answered(sheet.question("soc2_report_upload"))
+    assert [e.title for e in sheet.evidence["soc2_report_upload"]] == ["SOC 2 Type II report, period ending June 2026"]

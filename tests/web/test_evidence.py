@@ -220,7 +220,12 @@ def test_missing_title_keeps_the_other_fields_and_stores_nothing(app, client, as
 
 def test_questions_are_chosen_from_the_library_and_set_the_validity(app, client, assessor, vendor, dbs) -> None:
     page = client.get(f"/vendors/{vendor.id}/evidence/new").get_data(as_text=True)
-    assert '<option value="baa_will_sign">' in page and '<optgroup label="SOC 2 report review">' in page
+    # Every scored question, not only those with an evidence slot, as checkboxes grouped by section; the filter
+    # box is there for the script to show (hidden without it) and the script comes from /static (strict CSP).
+    assert 'name="question_ids" value="baa_will_sign"' in page and 'name="question_ids" value="mfa_remote"' in page
+    assert "<legend>HIPAA Security Rule for business associates · Encryption</legend>" in page
+    assert 'class="question-filter" hidden' in page and "/static/js/question-filter.js" in page
+    assert 'value="soc2_exceptions_detail"' not in page  # text: information only, nothing to prove
     # Two questions chosen, no valid-until given: the shorter validity (pen test 365 days vs BAA 1095) applies.
     path = f"/vendors/{vendor.id}/evidence/new"
     form = {"csrf_token": csrf_token(client, path), "kind": "baa", "title": "BAA + pen test", "issued_on": "2026-01-10"}

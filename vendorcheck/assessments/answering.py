@@ -183,6 +183,8 @@ class Entry:
     """One answer as submitted from a form, a spreadsheet or JSON: raw value, comment, N/A.
 
     ``seen`` is what the form showed (forms only): then only the parts the person changed are written.
+    For a question that asks for a document, ``raw`` is "later" or "not_available" (the vendor will send
+    it, or cannot), "" for neither (the file answers it), and None to leave the stored choice as it is.
     """
 
     raw: str | list[str] | None = None
@@ -231,13 +233,18 @@ def save(
         if entry.not_applicable and not question.na_allowed:
             result.errors[qid] = "This question must be answered; it cannot be marked not applicable."
             continue
+        stored = sheet.answers.get(qid)
+        now = AnswerState(stored.value, stored.not_applicable, stored.comment) if stored else AnswerState.EMPTY
         try:
-            value = None if entry.not_applicable or question.type == "evidence" else question.parse(entry.raw)
+            if entry.not_applicable:
+                value = None
+            elif question.type == "evidence" and entry.raw is None:
+                value = now.value  # a comment alone (a spreadsheet row): the choice made stays
+            else:
+                value = question.parse(entry.raw)  # evidence: "later" / "not available", or "" for a file instead
         except AnswerError as error:
             result.errors[qid] = str(error)
             continue
-        stored = sheet.answers.get(qid)
-        now = AnswerState(stored.value, stored.not_applicable, stored.comment) if stored else AnswerState.EMPTY
         change, conflict = merge(question, now, AnswerState(value, entry.not_applicable, comment), entry.seen)
         if conflict:
             result.errors[qid] = conflict

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from vendorcheck.assessments.lifecycle import FINISHED, OPEN_FOR_VENDOR, REVIEWABLE
@@ -75,13 +75,12 @@ class AnswerSheet:
         return names
 
     def is_answered(self, question: Question) -> bool:
-        """Answered, marked not applicable, or (a document question) with a document filed."""
+        """Answered, marked not applicable, or (a document question) with a document filed or "will send later" /
+        "not available" chosen (:meth:`Question.is_answered`: the vendor can submit without every file)."""
         answer = self.answers.get(question.id)
         if answer is not None and answer.not_applicable:
             return True
-        if question.type == "evidence":
-            return bool(self.evidence.get(question.id))
-        return answer is not None and answer.value is not None
+        return question.is_answered(answer.value if answer else None, bool(self.evidence.get(question.id)))
 
     def progress(self, section: Section | None = None) -> tuple[int, int]:
         """(answered, asked) over the visible questions, of one section or all."""
@@ -129,9 +128,11 @@ def sheet_of(session: Session, assessment: Assessment) -> AnswerSheet:
     questionnaires = [pinned(part.questionnaire_version) for part in assessment.parts]
     answers = {a.question_id: a for a in assessment.answers}
     filed: dict[str, list[Evidence]] = {}
-    rows = session.scalars(
-        select(Evidence).where(Evidence.assessment_id == assessment.id, Evidence.received()).order_by(Evidence.id)
-    )
+    # The documents filed under this assessment's questions, and the vendor's documents the practice filed itself
+    # (its upload form names questions, not an assessment): a report the vendor emailed need not be sent again.
+    mine = Evidence.assessment_id == assessment.id
+    practices = and_(Evidence.assessment_id.is_(None), Evidence.vendor_id == assessment.vendor_id)
+    rows = session.scalars(select(Evidence).where(or_(mine, practices), Evidence.received()).order_by(Evidence.id))
     for item in rows:
         for qid in item.question_ids:
             filed.setdefault(qid, []).append(item)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from vendorcheck import assessments
 from vendorcheck.assessments import Entry
 from vendorcheck.audit import Actor
-from vendorcheck.models import Assessment, Evidence, Organization, Vendor
+from vendorcheck.models import Assessment, Organization, Vendor
 from vendorcheck.questionnaire.model import Question, Questionnaire
 
 QUESTIONNAIRES = ("hipaa-security", "soc2-review", "billing-vendor")
@@ -91,33 +91,8 @@ def answers_for(
     return chosen
 
 
-# What an assessor would file each kind of document under besides the questions that ask for it: an auditor's
-# SOC 2 report tests the security controls; the BAA is the contract.
-COVERS = {
-    "soc2_report": frozenset(
-        {"soc2_report", "encryption", "access_control", "audit", "integrity", "incident_response", "resilience"}
-    ),
-    "baa": frozenset({"contracts"}),
-}
-
-
 def _raw(value: Any) -> str | list[str]:
     return [str(v) for v in value] if isinstance(value, list) else str(value)
-
-
-def _file_evidence(session: Session, vendor: Vendor, assessment: Assessment, sheet: assessments.AnswerSheet) -> None:
-    """File the vendor's demo documents under the questions that ask for their kind of document."""
-    for item in session.scalars(select(Evidence).where(Evidence.vendor_id == vendor.id, Evidence.received())):
-        covers = COVERS.get(item.kind.value, frozenset())
-        wanted = [
-            q.id
-            for q in sheet.visible()
-            if (q.evidence is not None and q.evidence.kind == item.kind.value) or (q.domain in covers and q.weight > 0)
-        ]
-        if wanted:
-            item.assessment_id = assessment.id
-            item.question_ids = sorted(set(item.question_ids) | set(wanted))
-    session.flush()
 
 
 def seed_answers(session: Session, org_name: str, library: Mapping[str, Questionnaire], actor: Actor) -> int:
@@ -146,7 +121,6 @@ def seed_answers(session: Session, org_name: str, library: Mapping[str, Question
         result = assessments.save(session, vendor_actor, sheet, entries)
         if result.errors:
             raise ValueError(f"demo answers for {vendor.name} do not fit the questionnaires: {result.errors}")
-        _file_evidence(session, vendor, assessment, sheet)
         if stage != "in_progress":
             missing = assessments.submit(session, vendor_actor, assessments.sheet_of(session, assessment))
             if missing:

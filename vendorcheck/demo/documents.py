@@ -1,8 +1,10 @@
 """Demo evidence: realistic (fictitious) documents for the demo vendors, generated as PDFs and stored encrypted.
 
 Each vendor gets a different picture: a current SOC 2 Type II report and signed BAA, a Type I report only,
-an unsigned BAA template that was rejected, an expired report. Idempotent: a document whose title the
-vendor already has is skipped.
+an unsigned BAA template that was rejected, an expired report. Each is filed as the assessor's upload form
+files it (:func:`vendorcheck.evidence.store_bytes` with the questions a user could tick there: the question
+that asks for the document); what it then proves follows from its kind (``proven_by``), as for any user's
+document. Idempotent: a document whose title the vendor already has is skipped.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ class DemoDocument:
     issued_on: date
     valid_until: date | None
     paragraphs: tuple[str, ...]
-    questions: tuple[str, ...] = ()
+    questions: tuple[str, ...] = ()  # as ticked on the upload form: the question that asks for this document
     review: str | None = None  # "accept", or a rejection reason; None leaves it awaiting review
 
 
@@ -70,7 +72,7 @@ DOCUMENTS: list[DemoDocument] = [
             "Hartwell & Moss LLP",
             "one exception (CC6.2: two terminated users' access removed after 5 days instead of 24 hours).",
         ),
-        ("soc2_report_type", "soc2_period_end"),
+        ("soc2_report_upload",),
         "accept",
     ),
     DemoDocument(
@@ -107,6 +109,7 @@ DOCUMENTS: list[DemoDocument] = [
             "Findings: 0 critical, 1 high (remediated and retested May 12, 2026), 4 medium, 7 low.",
             "Tester: Ironbridge Security, OSCP- and CREST-certified staff.",
         ),
+        ("pen_test_yearly",),
     ),
     DemoDocument(
         "Summit Revenue Partners",
@@ -122,7 +125,7 @@ DOCUMENTS: list[DemoDocument] = [
             "Baxter Assurance Group",
             "none (a Type I report does not test whether controls operated over time).",
         ),
-        ("soc2_report_type",),
+        ("soc2_report_upload",),
         "accept",
     ),
     DemoDocument(
@@ -137,7 +140,8 @@ DOCUMENTS: list[DemoDocument] = [
             "Limits: USD 5,000,000 each claim and aggregate; includes breach response and regulatory defense.",
             "Policy period: January 1, 2026 to January 1, 2027.",
         ),
-        review="accept",
+        ("cyber_insurance",),
+        "accept",
     ),
     DemoDocument(
         "BlueHarbor Claims Co.",
@@ -167,6 +171,7 @@ DOCUMENTS: list[DemoDocument] = [
             "Incident response plan: roles, severity levels, containment, notification and lessons learned.",
             "Last tabletop exercise: none recorded.",
         ),
+        ("incident_plan",),
     ),
     DemoDocument(
         "Apex RCM Solutions",
@@ -182,7 +187,7 @@ DOCUMENTS: list[DemoDocument] = [
             "Keller Pratt CPAs",
             "three exceptions in change management (CC8.1) and one in logical access (CC6.1).",
         ),
-        ("soc2_period_end",),
+        ("soc2_report_upload",),
         "accept",
     ),
 ]

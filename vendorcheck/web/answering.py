@@ -17,17 +17,18 @@ from flask import flash
 from werkzeug.datastructures import MultiDict
 
 from vendorcheck.assessments import AnswerSheet, Entry, Seen
-from vendorcheck.questionnaire.model import Question, Section
+from vendorcheck.questionnaire.model import EVIDENCE_ANSWERS, Question, Section
 
 
 def entries_from_post(sheet: AnswerSheet, section: Section, posted: MultiDict[str, str]) -> dict[str, Entry]:
-    """The entries a section's form posted (evidence slots excluded): every question shown, and any other the post
-    names, so that the service refuses an answer to a hidden question out loud instead of it being dropped."""
+    """The entries a section's form posted: every question shown, and any other the post names, so that the
+    service refuses an answer to a hidden question out loud instead of it being dropped. A question that asks for
+    a document posts "later", "not_available" or "" (the file answers it); the file itself is uploaded apart."""
     shown = {q.id for q in sheet.visible()}
     entries: dict[str, Entry] = {}
     for question in section.questions:
         named = any(f"{prefix}-{question.id}" in posted for prefix in ("q", "c", "na"))
-        if (question.id not in shown and not named) or question.type == "evidence":
+        if question.id not in shown and not named:
             continue
         raw: str | list[str] | None
         raw = posted.getlist(f"q-{question.id}") if question.type == "multi_choice" else posted.get(f"q-{question.id}")
@@ -72,6 +73,7 @@ def question_view(sheet: AnswerSheet, question: Question) -> dict[str, Any]:
         "na": bool(answer and answer.not_applicable),
         "answer": answer,
         "evidence": sheet.evidence.get(question.id, []),
+        "evidence_answers": EVIDENCE_ANSWERS if question.type == "evidence" else (),
         "seen": seen.token,
     }
 

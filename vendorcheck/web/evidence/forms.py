@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from vendorcheck.models import EvidenceKind
-from vendorcheck.questionnaire.model import Questionnaire
+from vendorcheck.questionnaire.model import SCORED_TYPES, Questionnaire
 from vendorcheck.web.forms import NotInFuture
 from vendorcheck.web.labels import label
+
+PROVABLE_TYPES = SCORED_TYPES | {"evidence"}  # the answers a document can prove: scored ones
+
+
+def question_groups(library: Mapping[str, Questionnaire]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every scored question a document can prove, as (“Questionnaire · Section”, [(id, text)]) in order.
+
+    Any scored answer can be proven by a document (issue 17), not only the few that ask for one.
+    """
+    groups: list[tuple[str, list[tuple[str, str]]]] = []
+    for questionnaire in library.values():
+        for section in questionnaire.sections:
+            items = [(q.id, q.text) for q in section.questions if q.weight > 0 and q.type in PROVABLE_TYPES]
+            if items:
+                groups.append((f"{questionnaire.title} · {section.title}", items))
+    return groups
 
 
 class EvidenceForm(FlaskForm):
@@ -23,10 +41,12 @@ class EvidenceForm(FlaskForm):
         description="How the document should be listed, e.g. “SOC 2 Type II report, period ending June 2026”.",
     )
     question_ids = SelectMultipleField(
-        "Questions it answers (optional)",
+        "Answers it proves (optional)",
         choices=[],
-        description="The questions this document proves (hold Ctrl or ⌘ to choose several). "
-        "When it is left empty, “Valid until” follows the shortest validity those questions allow.",
+        description="Tick the answers this document shows to be true. Left empty, it proves what its kind of "
+        "document covers (a SOC 2 report the security controls, a BAA the contract clauses); ticking some of "
+        "those narrows it to them. When “Valid until” is empty, it follows the shortest validity the ticked "
+        "questions allow.",
     )
     issued_on = DateField("Issued on (optional)", validators=[Optional(), NotInFuture()])
     valid_until = DateField(
@@ -35,13 +55,10 @@ class EvidenceForm(FlaskForm):
         description="After this date the document no longer counts as proof.",
     )
 
-    def offer_questions(self, library: dict[str, Questionnaire]) -> EvidenceForm:
-        """Offer the questions that ask for a document, grouped by questionnaire."""
+    def offer_questions(self, library: Mapping[str, Questionnaire]) -> EvidenceForm:
+        """Offer every scored question, grouped by questionnaire and section (:func:`question_groups`)."""
         self.question_ids.choices = {
-            questionnaire.title: [
-                SelectChoice(q.id, f"{q.text} ({q.id})") for q in questionnaire.questions if q.evidence is not None
-            ]
-            for questionnaire in library.values()
+            group: [SelectChoice(qid, text) for qid, text in items] for group, items in question_groups(library)
         }
         return self
 

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from vendorcheck import evidence as service
 from vendorcheck.evidence import EvidenceDetails, EvidenceError, Vault
+from vendorcheck.evidence.proves import what_it_proves
 from vendorcheck.models import Evidence, EvidenceKind, Vendor
 from vendorcheck.permissions import Capability
 from vendorcheck.questionnaire.model import Questionnaire
@@ -93,6 +94,9 @@ def _evidence_page(item: Evidence, status: int = 200, **extra: object) -> tuple[
         "upload_error": None,
         "latest": service.latest_version(item),
         "today": date.today(),
+        "proves": what_it_proves(
+            database.session(), item, current_app.extensions["vendorcheck.questionnaires"], date.today()
+        ),
         **upload_context(),
     }
     context.update(extra)

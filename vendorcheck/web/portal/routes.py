@@ -10,7 +10,8 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
-from wtforms import DateField, StringField
+from wtforms import DateField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from vendorcheck import assessments as service
@@ -19,9 +20,11 @@ from vendorcheck.assessments import AnswerSheet, AssessmentError, LinkError
 from vendorcheck.audit import Actor
 from vendorcheck.evidence import EvidenceDetails
 from vendorcheck.models import Assessment, User
+from vendorcheck.scoring.proof import coverage
 from vendorcheck.web import database, ratelimit
 from vendorcheck.web.access import public
 from vendorcheck.web.answering import entries_from_post, flash_unshown, section_context
+from vendorcheck.web.evidence.forms import question_groups
 from vendorcheck.web.forms import ActionForm, NotInFuture
 from vendorcheck.web.portal import bp
 from vendorcheck.web.security import csrf
@@ -33,6 +36,19 @@ class SlotForm(FlaskForm):
 
     title = StringField("Title (optional)", validators=[Optional(), Length(max=300)])
     issued_on = DateField("Issued on (optional)", validators=[Optional(), NotInFuture()])
+    also = SelectMultipleField(
+        "Other answers it shows (optional)",
+        choices=[],
+        description="Tick any other answers this document shows to be true, so the practice can check them too.",
+    )
+
+
+def _slot_form(sheet: AnswerSheet, **kwargs: object) -> SlotForm:
+    """A slot's form offering every scored question of this assessment, grouped by section."""
+    form = SlotForm(**kwargs)
+    library = {q.key: q for q in sheet.questionnaires}
+    form.also.choices = {group: [SelectChoice(i, t) for i, t in items] for group, items in question_groups(library)}
+    return form
 
 
 def _open(token: str) -> tuple[Assessment | None, str | BaseResponse | tuple[str, int] | None]:
@@ -127,7 +143,7 @@ def section(token: str, number: int) -> str | tuple[str, int] | BaseResponse:
     editable = {q.id for q in current.questions if sheet.editable_by_vendor(q.id)}
     return render_template(
         "portal/section.html",
-        slot_form=SlotForm(),
+        slot_form=_slot_form(sheet),
         **section_context(sheet, number, errors, posted, editable),
         **upload_context(),
         **_common(token, sheet),
@@ -182,9 +198,17 @@ def upload(token: str, question_id: str) -> str | tuple[str, int] | BaseResponse
         return redirect(back)
 
     def details_of(slot: FlaskForm) -> EvidenceDetails:
-        return service.slot_document(sheet, question, slot.title.data, slot.issued_on.data)
+        details = service.slot_document(sheet, question, slot.title.data, slot.issued_on.data)
+        # The vendor's ticks add answers; those its kind already covers are left out, since naming covered
+        # answers is how the assessor narrows what a document proves (scoring/proof.py).
+        covered = coverage(sheet.questionnaires).covers.get(details.kind.value, frozenset())
+        details.question_ids += [q for q in slot.also.data or [] if q not in covered and q not in details.question_ids]
+        return details
 
-    receiver = Receiver(assessment.vendor, SlotForm, details_of=details_of, actor=_actor(assessment))
+    def make_form(**kwargs: object) -> SlotForm:
+        return _slot_form(sheet, **kwargs)
+
+    receiver = Receiver(assessment.vendor, make_form, details_of=details_of, actor=_actor(assessment))
     version, error = receive(receiver)
     if version is None:
         fields = receiver.form.errors if receiver.form is not None else {}
