@@ -9,8 +9,10 @@ in :mod:`vendorcheck.enums` (pure) and are importable from here too.
 from vendorcheck.enums import (
     ActorKind,
     AssessmentStatus,
+    CandidateStatus,
     EvidenceKind,
     EvidenceReview,
+    ListSource,
     PhiVolume,
     ReviewState,
     Role,
@@ -23,6 +25,7 @@ from vendorcheck.models.assessments import Answer, Assessment, AssessmentQuestio
 from vendorcheck.models.audit import AuditCheckpoint, AuditEvent, AuditHead
 from vendorcheck.models.base import NAMING_CONVENTION, Base, OrgScoped, UTCDateTime, enum_column, utcnow
 from vendorcheck.models.evidence import Evidence, EvidenceVersion
+from vendorcheck.models.screening import Candidate, ListRow, ListVersion, Principal, Screening
 from vendorcheck.models.scores import Decision, ScoreSnapshot, ScoringProfileVersion
 from vendorcheck.models.vendors import Vendor, VendorContact
 
@@ -38,19 +41,26 @@ __all__ = [
     "AuditEvent",
     "AuditHead",
     "Base",
+    "Candidate",
+    "CandidateStatus",
     "Decision",
     "Evidence",
     "EvidenceKind",
     "EvidenceReview",
     "EvidenceVersion",
+    "ListRow",
+    "ListSource",
+    "ListVersion",
     "OrgScoped",
     "Organization",
     "PhiVolume",
+    "Principal",
     "QuestionnaireVersion",
     "RecoveryCode",
     "ReviewState",
     "Role",
     "ScoreSnapshot",
+    "Screening",
     "ScoringProfileVersion",
     "SessionEnd",
     "TokenPurpose",

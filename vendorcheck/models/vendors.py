@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # relationships name these; SQLAlchemy finds them in its regi
     from vendorcheck.models.accounts import Organization
     from vendorcheck.models.assessments import Assessment
     from vendorcheck.models.evidence import Evidence
+    from vendorcheck.models.screening import Principal
 
 
 class Vendor(OrgScoped, Base):
@@ -61,6 +62,9 @@ class Vendor(OrgScoped, Base):
     )
     assessments: Mapped[list[Assessment]] = relationship(
         back_populates="vendor", order_by="Assessment.created_at.desc()"
+    )
+    principals: Mapped[list[Principal]] = relationship(
+        back_populates="vendor", cascade="all, delete-orphan", order_by="Principal.id"
     )
     # Only documents with a complete version: an upload cut off by a crash is never listed or counted.
     evidence: Mapped[list[Evidence]] = relationship(
