@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from vendorcheck import audit
+from vendorcheck import audit, screening
 from vendorcheck.assessments import effective_value, pinned
 from vendorcheck.audit import Actor, actions
 from vendorcheck.models import (
@@ -32,6 +32,7 @@ from vendorcheck.models import (
 from vendorcheck.questionnaire.model import Question, Questionnaire
 from vendorcheck.scoring import Document, EvidenceState, Inputs, Score, ScoringProfile, VendorProfile, proof, score
 from vendorcheck.scoring.ranking import Stability, leader_margin, rank, stability
+from vendorcheck.scoring.track import NO_RECORD, PublicRecord
 
 SCORED_STAGES = (AssessmentStatus.SUBMITTED, AssessmentStatus.IN_REVIEW, AssessmentStatus.COMPLETED)
 # Billing-operations figures laid beside the ratings (question ids of questionnaires/billing-vendor.yaml).
@@ -194,14 +195,27 @@ def score_vendors(
     documents: dict[int, list[Evidence]] = {}
     for item in items:
         documents.setdefault(item.vendor_id, []).append(item)
+    records = screening.public_record(session, ids)  # confirmed public-list matches
     return [
-        _score_one(vendor, by_vendor.get(vendor.id, []), documents.get(vendor.id, []), profile, today)
+        _score_one(
+            vendor,
+            by_vendor.get(vendor.id, []),
+            documents.get(vendor.id, []),
+            profile,
+            today,
+            records.get(vendor.id, NO_RECORD),
+        )
         for vendor in vendors
     ]
 
 
 def _score_one(
-    vendor: Vendor, found: list[Assessment], items: list[Evidence], profile: ScoringProfile, today: date
+    vendor: Vendor,
+    found: list[Assessment],
+    items: list[Evidence],
+    profile: ScoringProfile,
+    today: date,
+    record: PublicRecord = NO_RECORD,
 ) -> VendorScore:
     submitted = [a for a in found if a.status in SCORED_STAGES]
     if not submitted:
@@ -234,6 +248,7 @@ def _score_one(
         documents=proof(chosen, documents_of(items, today), answers, today),
         vendor=vendor_profile(vendor),
         today=today,
+        record=record,
     )
     result = score(inputs, profile)
     assessments = sorted({a.id: a for a, _ in used}.values(), key=lambda a: a.id)
@@ -431,6 +446,7 @@ def score_json(entry: VendorScore) -> dict[str, Any]:
             {"document": d.label, "kind": d.kind, "questions": list(d.question_ids)} for d in found.until_proven
         ],
         "soc2_problems": list(found.soc2_problems),
+        "contradictions": list(found.contradictions),
         "waived_knockouts": [k.question_id for k in found.waived],
         "gaps": [
             {

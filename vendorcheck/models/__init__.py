@@ -25,8 +25,8 @@ from vendorcheck.models.assessments import Answer, Assessment, AssessmentQuestio
 from vendorcheck.models.audit import AuditCheckpoint, AuditEvent, AuditHead
 from vendorcheck.models.base import NAMING_CONVENTION, Base, OrgScoped, UTCDateTime, enum_column, utcnow
 from vendorcheck.models.evidence import Evidence, EvidenceVersion
-from vendorcheck.models.screening import Candidate, ListRow, ListVersion, Principal, Screening
 from vendorcheck.models.scores import Decision, ScoreSnapshot, ScoringProfileVersion
+from vendorcheck.models.screening import Candidate, ListRow, ListVersion, Principal, Screening
 from vendorcheck.models.vendors import Vendor, VendorContact
 
 __all__ = [
@@ -60,8 +60,8 @@ __all__ = [
     "ReviewState",
     "Role",
     "ScoreSnapshot",
-    "Screening",
     "ScoringProfileVersion",
+    "Screening",
     "SessionEnd",
     "TokenPurpose",
     "UTCDateTime",

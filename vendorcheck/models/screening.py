@@ -74,6 +74,7 @@ class ListRow(Base):
     listed_on: Mapped[date | None] = mapped_column(Date)  # exclusion / breach submission date
     ends_on: Mapped[date | None] = mapped_column(Date)  # reinstatement / termination date
     type: Mapped[str | None] = mapped_column(String(200))  # exclusion type or type of breach
+    record_active: Mapped[bool] = mapped_column(Boolean, default=True)  # SAM's Record Status
     affected: Mapped[int | None] = mapped_column(Integer)  # OCR: individuals affected
     mentions: Mapped[str | None] = mapped_column(Text)  # OCR: the web description, normalized
     raw: Mapped[dict[str, Any]] = mapped_column(JSON)

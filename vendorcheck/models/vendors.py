@@ -39,6 +39,9 @@ class Vendor(OrgScoped, Base):
     org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     website: Mapped[str | None] = mapped_column(String(500))
+    # Where the company is: matched against the public lists' addresses (vendorcheck.screening).
+    address: Mapped[str | None] = mapped_column(String(300))
+    state: Mapped[str | None] = mapped_column(String(2))  # USPS code
     description: Mapped[str | None] = mapped_column(Text)
     status: Mapped[VendorStatus] = mapped_column(
         enum_column(VendorStatus, "vendor_status"), default=VendorStatus.PROSPECT

@@ -1,8 +1,8 @@
-"""screening against public lists: vendor principals, list versions and rows, screenings, candidates
+"""screening against public lists: vendor principals, address and state, list versions and rows, screenings, candidates
 
 Revision ID: 0009
 Revises: 0008
-Create Date: 2026-11-29 12:03:35.837641
+Create Date: 2026-11-29 12:05:05.351305
 """
 
 from collections.abc import Sequence
@@ -57,6 +57,7 @@ def upgrade() -> None:
         sa.Column("listed_on", sa.Date(), nullable=True),
         sa.Column("ends_on", sa.Date(), nullable=True),
         sa.Column("type", sa.String(length=200), nullable=True),
+        sa.Column("record_active", sa.Boolean(), nullable=False),
         sa.Column("affected", sa.Integer(), nullable=True),
         sa.Column("mentions", sa.Text(), nullable=True),
         sa.Column("raw", sa.JSON(), nullable=False),
@@ -172,9 +173,17 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_screening_candidates_screening_id"), ["screening_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_screening_candidates_vendor_id"), ["vendor_id"], unique=False)
 
+    with op.batch_alter_table("vendors", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("address", sa.String(length=300), nullable=True))
+        batch_op.add_column(sa.Column("state", sa.String(length=2), nullable=True))
+
 
 def downgrade() -> None:
     """Revert this revision."""
+    with op.batch_alter_table("vendors", schema=None) as batch_op:
+        batch_op.drop_column("state")
+        batch_op.drop_column("address")
+
     with op.batch_alter_table("screening_candidates", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_screening_candidates_vendor_id"))
         batch_op.drop_index(batch_op.f("ix_screening_candidates_screening_id"))
