@@ -118,7 +118,8 @@ def contradictions(record: PublicRecord, answers: Mapping[str, Any], today: date
     out = []
     if answers.get("company_excluded") == "no" and any(e.in_force(today) for e in record.exclusions):
         out.append(
-            "The vendor answered that neither it nor its principals are excluded; a confirmed list match says otherwise."
+            "The vendor answered that neither it nor its principals are excluded; a confirmed list match says"
+            " otherwise."
         )
     if answers.get("breaches_last_5_years") == "no" and any(
         (today - b.submitted_on).days <= FIVE_YEARS_DAYS for b in record.breaches
