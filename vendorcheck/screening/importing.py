@@ -66,6 +66,13 @@ def digest_of(stream: IO[bytes]) -> str:
     stream.seek(0)
     hasher = hashlib.sha256()
     last = b""
+    first = stream.read(CHUNK)
+    if first[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise ListImportError(
+            "line 1, character 1: the file is in UTF-16, another encoding (save it as UTF-8, or download the "
+            "original again)"
+        )
+    stream.seek(0)
     while chunk := stream.read(CHUNK):
         hasher.update(chunk)
         last = chunk[-1:]
@@ -178,6 +185,8 @@ def _load_rows(
             else f"; expected the {spec.label} columns {', '.join(spec.columns)}"
         )
         raise ListImportError(f"line 1: column {positions!r} is missing{hint}")
+    while header and not header[-1].strip():  # a trailing empty header cell (the OCR export has one)
+        header = header[:-1]
     width = len(header)
     batch: list[dict[str, object]] = []
     count = 0
