@@ -31,7 +31,9 @@ def ocr(*rows: list[str], garbled: bool = True) -> bytes:
     body = csv_bytes(OCR_COLUMNS, rows)
     if garbled:
         header, _, rest = body.partition(b"\r\n")
-        header = "ï»¿".encode() + header.replace(b'"State"', b'" State "').replace(b'"Web Description"', b'"Web  Description"')
+        header = "ï»¿".encode() + header.replace(b'"State"', b'" State "').replace(
+            b'"Web Description"', b'"Web  Description"'
+        )
         body = header + b",\r\n" + rest  # and a trailing empty column
     return body
 

@@ -84,8 +84,18 @@ def test_an_older_list_is_accepted_but_flagged(dbs: Session, world: World):
         ("ocr", ocr(ocr_row("A", "OH", "many", "01/02/2025")), "line 2, column Individuals Affected"),
         ("leie", leie(), "header but no rows"),
     ],
-    ids=["wrong-source", "missing-column", "truncated-row", "cut-mid-line", "latin-1", "utf-16", "bad-date",
-         "iso-dob", "bad-number", "no-rows"],  # fmt: skip
+    ids=[
+        "wrong-source",
+        "missing-column",
+        "truncated-row",
+        "cut-mid-line",
+        "latin-1",
+        "utf-16",
+        "bad-date",
+        "iso-dob",
+        "bad-number",
+        "no-rows",
+    ],  # fmt: skip
 )
 def test_bad_files_are_refused_naming_line_and_column_and_nothing_is_stored(
     dbs: Session, world: World, source: str, content: bytes, expected: str
@@ -145,8 +155,13 @@ def test_ocr_matches_the_covered_entity_and_a_mention_in_the_web_description(dbs
         dbs,
         "ocr",
         ocr(
-            ocr_row("Valley Clinic", "WA", "1,200", "05/06/2025", "Its billing vendor, Pinecrest Revenue Services, "
-                    "LLC, found malware."),  # fmt: skip
+            ocr_row(
+                "Valley Clinic",
+                "WA",
+                "1,200",
+                "05/06/2025",
+                "Its billing vendor, Pinecrest Revenue Services, LLC, found malware.",
+            ),  # fmt: skip
             ocr_row("Pinecrest Revenue Services", "OH", "800", "02/01/2024"),
             ocr_row("Pinecrest Dental", "OH", "900", "02/01/2024"),  # near-miss
         ),
@@ -184,7 +199,9 @@ def test_confirmed_exclusion_in_force_is_a_disqualifying_knockout_and_a_reinstat
 
 def test_confirmed_breach_is_a_finding_and_contradicting_the_answer_makes_it_high():
     today = date(2026, 11, 1)
-    record = PublicRecord(breaches=(Breach("HHS OCR breach portal", "Valley Clinic", today - timedelta(days=1000), 900),))
+    record = PublicRecord(
+        breaches=(Breach("HHS OCR breach portal", "Valley Clinic", today - timedelta(days=1000), 900),)
+    )
     [plain] = breach_findings(record, {"breaches_last_5_years": "yes"}, today)
     [denied] = breach_findings(record, {"breaches_last_5_years": "no"}, today)
     assert plain.label == "Medium" and denied.label == "High" and "contradiction" in denied.why
