@@ -95,7 +95,7 @@ def test_an_older_list_is_accepted_but_flagged(dbs: Session, world: World):
         "iso-dob",
         "bad-number",
         "no-rows",
-    ],  # fmt: skip
+    ],
 )
 def test_bad_files_are_refused_naming_line_and_column_and_nothing_is_stored(
     dbs: Session, world: World, source: str, content: bytes, expected: str
@@ -161,7 +161,7 @@ def test_ocr_matches_the_covered_entity_and_a_mention_in_the_web_description(dbs
                 "1,200",
                 "05/06/2025",
                 "Its billing vendor, Pinecrest Revenue Services, LLC, found malware.",
-            ),  # fmt: skip
+            ),
             ocr_row("Pinecrest Revenue Services", "OH", "800", "02/01/2024"),
             ocr_row("Pinecrest Dental", "OH", "900", "02/01/2024"),  # near-miss
         ),
