@@ -24,8 +24,6 @@ MAX_ID = 2**63 - 1  # the largest id the database holds (BIGINT; INTEGER on SQLi
 # The profile: what the practice buys from the vendor and how PHI reaches it (drives inherent risk).
 PROFILE_FIELDS: dict[str, type] = {
     "website": str,
-    "address": str,
-    "state": str,
     "description": str,
     "services": list,
     "phi_volume": str,
@@ -36,6 +34,8 @@ PROFILE_FIELDS: dict[str, type] = {
     "offshore_countries": str,
     "uses_subcontractors": bool,
     "subcontractors": str,
+    "address": str,  # where the company is: corroborates public-list matches (vendorcheck.screening)
+    "state": str,
 }
 # Text fields stored in bounded columns (models.Vendor); longer text would fail in the database, not here.
 TEXT_LIMITS = {"website": 500, "offshore_countries": 300, "address": 300, "state": 2}
