@@ -107,3 +107,19 @@ class TokenPurpose(enum.StrEnum):
 
     INVITATION = "invitation"
     PASSWORD_RESET = "password_reset"  # noqa: S105 (a purpose, not a password)
+
+
+class ListSource(enum.StrEnum):
+    """A public list a vendor is screened against (docs/screening.md)."""
+
+    LEIE = "leie"  # OIG List of Excluded Individuals/Entities
+    SAM = "sam"  # SAM.gov Exclusions Public Extract V2
+    OCR = "ocr"  # HHS OCR breach portal (breaches of 500 or more)
+
+
+class CandidateStatus(enum.StrEnum):
+    """Where a possible match stands: a person confirms or dismisses each one."""
+
+    OPEN = "open"
+    CONFIRMED = "confirmed"
+    DISMISSED = "dismissed"

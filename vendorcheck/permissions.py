@@ -28,6 +28,8 @@ class Capability(enum.StrEnum):
     USER_MANAGE = "user.manage"
     PROFILE_EDIT = "profile.edit"
     KEYS_MANAGE = "keys.manage"
+    SCREENING_DECIDE = "screening.decide"  # confirm or dismiss a public-list candidate
+    LIST_IMPORT = "list.import"  # upload a public list (OIG LEIE, SAM, OCR) for the organization
     ACCOUNT_SELF = "account.self"  # change one's own password and MFA
 
 
@@ -44,6 +46,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.EVIDENCE_READ,
             Capability.EVIDENCE_UPLOAD,
             Capability.EVIDENCE_REVIEW,
+            Capability.SCREENING_DECIDE,
         }
     ),
     Role.VIEWER: frozenset(_READ | {Capability.DECISION_RECORD}),

@@ -34,9 +34,11 @@ PROFILE_FIELDS: dict[str, type] = {
     "offshore_countries": str,
     "uses_subcontractors": bool,
     "subcontractors": str,
+    "address": str,  # where the company is: corroborates public-list matches (vendorcheck.screening)
+    "state": str,
 }
 # Text fields stored in bounded columns (models.Vendor); longer text would fail in the database, not here.
-TEXT_LIMITS = {"website": 500, "offshore_countries": 300}
+TEXT_LIMITS = {"website": 500, "offshore_countries": 300, "address": 300, "state": 2}
 SERVICE_CHARS = 200
 MAX_SERVICES = 50
 
@@ -82,6 +84,11 @@ def read_profile(data: object) -> dict[str, Any] | list[str]:
             if value is not None and limit is not None and len(value) > limit:
                 problems.append(f"{key} must be at most {limit} characters")
                 continue
+            if key == "state" and value is not None:
+                if not (value.isascii() and value.isalpha() and len(value) == 2):
+                    problems.append("state must be a two-letter USPS code such as OH")
+                    continue
+                value = value.upper()
         profile[key] = value
     return problems or profile
 

@@ -200,7 +200,7 @@ def test_a_log_from_before_the_migration_still_verifies_and_new_entries_start_pe
     engine = db.make_engine(database_url)
     config = db.alembic_config(engine)
     try:
-        command.downgrade(config, "-1")  # the revision before chains were per organization
+        command.downgrade(config, "0007")  # the revision before chains were per organization
         with engine.begin() as connection:
             with Session(connection) as session:
                 pair = [Organization(name="Riverside"), Organization(name="Elsewhere")]
@@ -244,7 +244,7 @@ def test_a_log_from_before_the_migration_still_verifies_and_new_entries_start_pe
             assert report.chains[1].ok
             session.rollback()
         with pytest.raises(RuntimeError, match="cannot downgrade"):
-            command.downgrade(config, "-1")
+            command.downgrade(config, "0007")
     finally:
         engine.dispose()
 

@@ -65,6 +65,14 @@ EVIDENCE_STORE_MIGRATED = "evidence.store_migrated"  # blobs were copied to anot
 SCORING_PROFILE_SAVED = "scoring_profile.saved"  # a new version of the organization's scoring weights
 DECISION_RECORDED = "decision.recorded"  # the practice owner chose a vendor (details: compared, reason)
 
+# Screening against public lists (OIG LEIE, SAM.gov exclusions, HHS OCR breach portal)
+SCREENING_LIST_IMPORTED = "screening.list_imported"  # a list file was stored as a dated version (details: digest)
+SCREENING_RUN = "screening.run"  # a vendor was screened against a list version (details: candidates found)
+SCREENING_CONFIRMED = "screening.confirmed"  # a person confirmed a candidate match (details: note)
+SCREENING_DISMISSED = "screening.dismissed"  # a person dismissed a candidate match (details: reason)
+PRINCIPAL_ADDED = "principal.added"  # an owner, officer or managing employee was recorded on a vendor
+PRINCIPAL_REMOVED = "principal.removed"  # a principal was removed from a vendor
+
 # Evidence packets
 PACKET_EXPORTED = "packet.exported"  # a vendor's evidence packet was exported (details: evidence versions)
 PACKET_EXPORT_FAILED = "packet.export_failed"  # an export stopped at a document that failed to decrypt or verify

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import click
 
-from vendorcheck.cli import answers, audit, evidence, instance, packets, scoring, users, vendors
+from vendorcheck.cli import answers, audit, evidence, instance, packets, scoring, screening, users, vendors
 from vendorcheck.cli.common import EXIT_BUG
 
 
@@ -48,6 +48,7 @@ for command in (
     scoring.score_command,
     scoring.compare_command,
     answers.questionnaires_group,
+    screening.screening_group,
 ):
     cli.add_command(command)
 

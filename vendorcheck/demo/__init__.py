@@ -2,7 +2,8 @@
 their documents and their answers, so every page has something real to show.
 
 ``people`` makes the organization, users and their passwords; ``vendors`` the four companies; ``documents``
-their PDFs, stored encrypted; ``answers`` their assessments at different stages of the review. ``seed_all``
+their PDFs, stored encrypted; ``answers`` their assessments at different stages of the review; ``screening``
+their principals and the demo's public lists (``lists``), with a planted exclusion and breach. ``seed_all``
 does all of it, in that order, and is what ``vendorcheck demo`` and the tests both run. Every step is
 idempotent: running it again duplicates nothing.
 """
@@ -27,6 +28,7 @@ from vendorcheck.demo.people import (
     load_or_create_credentials,
     seed_people,
 )
+from vendorcheck.demo.screening import seed_screening
 from vendorcheck.demo.vendors import VENDORS, seed_vendors
 from vendorcheck.evidence import Vault
 from vendorcheck.questionnaire.model import Questionnaire
@@ -71,7 +73,7 @@ def seed_all(
     passwords: dict[str, str],
     signer: signing.Signer | None = None,
 ) -> DemoReport:
-    """Everything the demo has that the database lacks: people and vendors, documents, then answers.
+    """Everything the demo has that the database lacks: people and vendors, documents, answers, then screening.
 
     Each step commits on its own (documents are stored through the upload service, which manages its own
     transactions). With a ``signer``, every audit chain the seeding wrote to is then signed ("demo setup"),
@@ -82,6 +84,8 @@ def seed_all(
     added = seed_evidence(lambda: db.transaction(engine), vault, ORGANIZATION, DEMO_ACTOR)
     with db.transaction(engine) as session:
         answered = seed_answers(session, ORGANIZATION, library, DEMO_ACTOR)
+    with db.transaction(engine) as session:
+        seed_screening(session, ORGANIZATION)
     if signer is not None:
         audit.sign_waiting(lambda: db.transaction(engine), signer, reason="demo setup")
     return DemoReport(logins, added, answered)

@@ -19,6 +19,8 @@ VENDORS: list[dict[str, Any]] = [
     {
         "name": "ClearPath Medical Billing",
         "website": "https://clearpath-billing.example",
+        "address": "1200 Olentangy River Rd, Columbus 43212",
+        "state": "OH",
         "description": "Regional billing company for primary-care practices, in business since 2009.",
         "status": VendorStatus.SHORTLISTED,
         "services": ["Claims submission", "Denial management", "Payment posting", "Patient statements"],
@@ -34,6 +36,8 @@ VENDORS: list[dict[str, Any]] = [
     {
         "name": "Summit Revenue Partners",
         "website": "https://summitrevenue.example",
+        "address": "233 S Wacker Dr, Chicago 60606",
+        "state": "IL",
         "description": "Full revenue-cycle outsourcing with a coding team in India; serves 400 practices.",
         "status": VendorStatus.SHORTLISTED,
         "services": ["Claims submission", "Medical coding", "A/R follow-up", "Credentialing", "Reporting"],
@@ -50,6 +54,8 @@ VENDORS: list[dict[str, Any]] = [
     {
         "name": "BlueHarbor Claims Co.",
         "website": "https://blueharborclaims.example",
+        "address": "45 Commercial St, Portland 04101",
+        "state": "ME",
         "description": "Small local firm; its staff work inside the practice's own EHR and keep nothing.",
         "status": VendorStatus.SHORTLISTED,
         "services": ["Claims submission", "Payment posting"],
@@ -64,6 +70,8 @@ VENDORS: list[dict[str, Any]] = [
     {
         "name": "Apex RCM Solutions",
         "website": "https://apexrcm.example",
+        "address": "500 Congress Ave, Austin 78701",
+        "state": "TX",
         "description": "National RCM platform with its own practice software and a centre in the Philippines.",
         "status": VendorStatus.PROSPECT,
         "services": [

@@ -9,8 +9,10 @@ in :mod:`vendorcheck.enums` (pure) and are importable from here too.
 from vendorcheck.enums import (
     ActorKind,
     AssessmentStatus,
+    CandidateStatus,
     EvidenceKind,
     EvidenceReview,
+    ListSource,
     PhiVolume,
     ReviewState,
     Role,
@@ -24,6 +26,7 @@ from vendorcheck.models.audit import AuditCheckpoint, AuditEvent, AuditHead
 from vendorcheck.models.base import NAMING_CONVENTION, Base, OrgScoped, UTCDateTime, enum_column, utcnow
 from vendorcheck.models.evidence import Evidence, EvidenceVersion
 from vendorcheck.models.scores import Decision, ScoreSnapshot, ScoringProfileVersion
+from vendorcheck.models.screening import Candidate, ListRow, ListVersion, Principal, Screening
 from vendorcheck.models.vendors import Vendor, VendorContact
 
 __all__ = [
@@ -38,20 +41,27 @@ __all__ = [
     "AuditEvent",
     "AuditHead",
     "Base",
+    "Candidate",
+    "CandidateStatus",
     "Decision",
     "Evidence",
     "EvidenceKind",
     "EvidenceReview",
     "EvidenceVersion",
+    "ListRow",
+    "ListSource",
+    "ListVersion",
     "OrgScoped",
     "Organization",
     "PhiVolume",
+    "Principal",
     "QuestionnaireVersion",
     "RecoveryCode",
     "ReviewState",
     "Role",
     "ScoreSnapshot",
     "ScoringProfileVersion",
+    "Screening",
     "SessionEnd",
     "TokenPurpose",
     "UTCDateTime",

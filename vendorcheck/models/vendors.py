@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # relationships name these; SQLAlchemy finds them in its regi
     from vendorcheck.models.accounts import Organization
     from vendorcheck.models.assessments import Assessment
     from vendorcheck.models.evidence import Evidence
+    from vendorcheck.models.screening import Principal
 
 
 class Vendor(OrgScoped, Base):
@@ -38,6 +39,9 @@ class Vendor(OrgScoped, Base):
     org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     website: Mapped[str | None] = mapped_column(String(500))
+    # Where the company is: matched against the public lists' addresses (vendorcheck.screening).
+    address: Mapped[str | None] = mapped_column(String(300))
+    state: Mapped[str | None] = mapped_column(String(2))  # USPS code
     description: Mapped[str | None] = mapped_column(Text)
     status: Mapped[VendorStatus] = mapped_column(
         enum_column(VendorStatus, "vendor_status"), default=VendorStatus.PROSPECT
@@ -61,6 +65,9 @@ class Vendor(OrgScoped, Base):
     )
     assessments: Mapped[list[Assessment]] = relationship(
         back_populates="vendor", order_by="Assessment.created_at.desc()"
+    )
+    principals: Mapped[list[Principal]] = relationship(
+        back_populates="vendor", cascade="all, delete-orphan", order_by="Principal.id"
     )
     # Only documents with a complete version: an upload cut off by a crash is never listed or counted.
     evidence: Mapped[list[Evidence]] = relationship(

@@ -24,7 +24,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from vendorcheck import assessments, audit, evidence, scores, signing
+from vendorcheck import assessments, audit, evidence, scores, screening, signing
 from vendorcheck.assessments import answers_json
 from vendorcheck.audit import Actor, actions, trail
 from vendorcheck.models import AssessmentStatus, AuditCheckpoint, AuditEvent, Evidence, Organization, Vendor
@@ -47,6 +47,8 @@ Statement lists every file of the bag with its SHA-256, signed with the organiza
   report.html                 the assessment in readable form: rating and why, answers, documents, audit trail
   score/score.json            the score with its explanation (format vendorcheck-score/1)
   answers/assessment-N.json   each assessment's answers (the format `vendorcheck answers import` reads)
+  screening/records.json      every screening against OIG LEIE, SAM.gov and the HHS breach portal: list, version
+                              date, SHA-256, result, and each candidate with who confirmed or dismissed it
   evidence/index.json         every document: title, kind, review, validity, questions, SHA-256, upload event
   evidence/<id>/v<n>-<name>   the documents themselves, decrypted, exactly as uploaded
   audit/events.json           this vendor's audit events, each with an RFC 6962 inclusion proof
@@ -329,6 +331,7 @@ def prepare(
             )
             for form in forms
         ),
+        packet_format.PayloadFile.of_json("screening/records.json", screening.records_json(session, vendor)),
         packet_format.PayloadFile.of_json(
             packet_format.EVIDENCE_INDEX.removeprefix("data/"),
             {"format": "vendorcheck-evidence-index/1", "files": index},

@@ -76,6 +76,7 @@ def score_json(entry: VendorScore) -> dict[str, Any]:
             {"document": d.label, "kind": d.kind, "questions": list(d.question_ids)} for d in found.until_proven
         ],
         "soc2_problems": list(found.soc2_problems),
+        "contradictions": list(found.contradictions),
         "waived_knockouts": [k.question_id for k in found.waived],
         "gaps": [
             {

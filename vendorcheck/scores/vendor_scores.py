@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from vendorcheck import screening
 from vendorcheck.assessments import effective_value, pinned
 from vendorcheck.models import (
     Assessment,
@@ -25,6 +26,7 @@ from vendorcheck.models import (
 from vendorcheck.questionnaire.model import Question, Questionnaire
 from vendorcheck.scores.common import SCORED_STAGES
 from vendorcheck.scoring import Document, EvidenceState, Inputs, Score, ScoringProfile, VendorProfile, proof, score
+from vendorcheck.scoring.track import NO_RECORD, PublicRecord, exclusion_knockout
 
 
 @dataclass
@@ -116,14 +118,27 @@ def score_vendors(
     documents: dict[int, list[Evidence]] = {}
     for item in items:
         documents.setdefault(item.vendor_id, []).append(item)
+    records = screening.public_record(session, ids)  # confirmed public-list matches
     return [
-        _score_one(vendor, by_vendor.get(vendor.id, []), documents.get(vendor.id, []), profile, today)
+        _score_one(
+            vendor,
+            by_vendor.get(vendor.id, []),
+            documents.get(vendor.id, []),
+            profile,
+            today,
+            records.get(vendor.id, NO_RECORD),
+        )
         for vendor in vendors
     ]
 
 
 def _score_one(
-    vendor: Vendor, found: list[Assessment], items: list[Evidence], profile: ScoringProfile, today: date
+    vendor: Vendor,
+    found: list[Assessment],
+    items: list[Evidence],
+    profile: ScoringProfile,
+    today: date,
+    record: PublicRecord = NO_RECORD,
 ) -> VendorScore:
     submitted = [a for a in found if a.status in SCORED_STAGES]
     if not submitted:
@@ -133,6 +148,9 @@ def _score_one(
             if open_
             else "Not assessed yet: no questionnaire has been sent to this vendor."
         )
+        excluded = exclusion_knockout(record, {}, today)  # a confirmed exclusion needs no questionnaire to count
+        if excluded is not None:
+            message = f"Do not use: {excluded.answer}. {message}"
         return VendorScore(vendor, None, "not_assessed", message)
     used = _latest_per_questionnaire(submitted)
     answers: dict[str, Any] = {}
@@ -156,6 +174,7 @@ def _score_one(
         documents=proof(chosen, documents_of(items, today), answers, today),
         vendor=vendor_profile(vendor),
         today=today,
+        record=record,
     )
     result = score(inputs, profile)
     assessments = sorted({a.id: a for a, _ in used}.values(), key=lambda a: a.id)

@@ -8,7 +8,7 @@ each step with the tables an auditor needs to recompute a rating by hand.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
 from typing import Any, NamedTuple
@@ -32,10 +32,11 @@ from vendorcheck.scoring.impact import VendorProfile
 from vendorcheck.scoring.profile import DOMAIN_LABELS, ScoringProfile
 from vendorcheck.scoring.proof import EvidenceState, soc2_problems
 from vendorcheck.scoring.risk import ResidualRating, rate
+from vendorcheck.scoring.track import NO_RECORD, PublicRecord, breach_findings, contradictions, exclusion_knockout
 
 __all__ = ["METHOD_VERSION", "DomainScore", "EvidenceState", "Gap", "Inputs", "KnockOut", "Score", "score"]
 
-METHOD_VERSION = "2"
+METHOD_VERSION = "2"  # the public record (scoring.track) only adds to it: no score without one changes
 CLAIMED_SLOT = frozenset({EvidenceState.ACCEPTED, EvidenceState.PENDING})  # an evidence question with a document
 COUNTED = frozenset({"scored", "unanswered"})  # statuses that sit in a domain's denominator
 DOMAIN_ORDER = {domain: index for index, domain in enumerate(DOMAIN_LABELS)}
@@ -52,6 +53,7 @@ class Inputs:
     documents: Mapping[str, EvidenceState]  # question id -> best covering document (scoring.proof); absent = missing
     vendor: VendorProfile
     today: date
+    record: PublicRecord = NO_RECORD  # confirmed public-list matches (scoring.track)
 
 
 class QuestionResult(NamedTuple):
@@ -102,6 +104,8 @@ class Score:
     rating_basis: str = "claimed"
     if_proven: ResidualRating | None = None  # the rating with every claimed control proven
     soc2_problems: tuple[str, ...] = ()  # why the SOC 2 report on file cannot prove controls
+    record_findings: tuple[Finding, ...] = ()  # confirmed breaches on the public record (scoring.track)
+    contradictions: tuple[str, ...] = ()  # where the public record contradicts the vendor's answers
 
     @property
     def disqualified(self) -> bool:
@@ -111,7 +115,7 @@ class Score:
     @cached_property
     def findings(self) -> tuple[Finding, ...]:
         """Every failed or partial answer, worst first, then by the points it costs."""
-        found = [finding_of(r) for r in self.results if r.severity >= 0]
+        found = [finding_of(r) for r in self.results if r.severity >= 0] + list(self.record_findings)
         return tuple(sorted(found, key=lambda f: (-f.level, f.rated is False, -f.points, f.question_id)))
 
     @cached_property
@@ -203,8 +207,17 @@ def score(inputs: Inputs, profile: ScoringProfile) -> Score:
                     elif state != EvidenceState.ACCEPTED:
                         unproven_failed = True
             raw.append((question, status, claimed, proven, state, 0.0, 0.0, value, severity))
+    # The public record (confirmed by a person) weighs like an answer, and cannot be answered away.
+    excluded = exclusion_knockout(inputs.record, answers, today)
+    if excluded is not None and not any(k.question_id == excluded.question_id for k in knockouts):
+        knockouts.append(excluded)
+    breaches = tuple(breach_findings(inputs.record, answers, today))
+    if breaches:
+        worst["track_record"] = max(worst.get("track_record", -1), breaches[0].level)
     knockouts.sort(key=lambda k: k.kind != "disqualifying")
-    return _combine(inputs, profile, raw, knockouts, waived, evidence_counts, worst, unproven_claim, unproven_failed)
+    result = _combine(inputs, profile, raw, knockouts, waived, evidence_counts, worst, unproven_claim, unproven_failed)
+    said = contradictions(inputs.record, answers, today)
+    return replace(result, record_findings=breaches, contradictions=said) if breaches or said else result
 
 
 def _compliance(

@@ -13,6 +13,7 @@ from vendorcheck.web.auth import bp as auth_bp
 from vendorcheck.web.evidence import bp as evidence_bp
 from vendorcheck.web.portal import bp as portal_bp
 from vendorcheck.web.scores import bp as scores_bp
+from vendorcheck.web.screening import bp as screening_bp
 from vendorcheck.web.vendors import bp as vendors_bp
 
 
@@ -35,5 +36,6 @@ def init_app(app: Flask) -> None:
         assessments_bp,
         portal_bp,
         scores_bp,
+        screening_bp,
     ):
         app.register_blueprint(blueprint)

@@ -1,9 +1,10 @@
 """The work each app process does by itself, started by the first request it serves.
 
-Audit checkpoints (signed when entries wait, ``VENDORCHECK_CHECKPOINT_MINUTES``) and the housekeeping sweep
-of interrupted uploads, each a ``periodic.PeriodicTask``. Started on a request rather than at import to stay
-out of a gunicorn master that forks its workers, and out of the test suite's apps (``CHECKPOINT_SCHEDULER``
-and ``HOUSEKEEPING_SCHEDULER`` are False under test; tests call ``run_once``).
+Audit checkpoints (signed when entries wait, ``VENDORCHECK_CHECKPOINT_MINUTES``), the housekeeping sweep
+of interrupted uploads and the monthly re-screening against public lists, each a ``periodic.PeriodicTask``.
+Started on a request rather than at import to stay out of a gunicorn master that forks its workers, and out
+of the test suite's apps (``CHECKPOINT_SCHEDULER``,
+``HOUSEKEEPING_SCHEDULER`` and ``SCREENING_SCHEDULER`` are False under test; tests call ``run_once``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from vendorcheck import db, signing
 from vendorcheck.audit.scheduler import CheckpointScheduler
 from vendorcheck.evidence.housekeeping import HousekeepingScheduler
 from vendorcheck.periodic import on_first_request
+from vendorcheck.screening.scheduler import ScreeningScheduler
 from vendorcheck.web import database
 
 
@@ -31,6 +33,7 @@ def init_app(app: Flask) -> None:
 
     housekeeping = HousekeepingScheduler(transaction, app.extensions["vendorcheck.vault"])
     on_first_request(app, housekeeping, "HOUSEKEEPING_SCHEDULER", "vendorcheck.housekeeping")
+    on_first_request(app, ScreeningScheduler(transaction), "SCREENING_SCHEDULER", "vendorcheck.screening")
     try:
         signer = signing.load_signer(settings.home)
     except signing.SigningKeyError:

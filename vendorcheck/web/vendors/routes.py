@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask import Response, current_app, flash, redirect, render_template, stream_with_context, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers.response import Response as BaseResponse
 
-from vendorcheck import packets, scores, signing
+from vendorcheck import packets, scores, screening, signing
 from vendorcheck import vendors as service
 from vendorcheck.evidence import Vault
 from vendorcheck.models import Vendor, VendorStatus
@@ -17,6 +18,7 @@ from vendorcheck.permissions import Capability
 from vendorcheck.scoring import LEVELS
 from vendorcheck.web import database
 from vendorcheck.web.access import current_actor, get_or_404, requires
+from vendorcheck.web.screening.forms import DecisionForm, LocationForm, PrincipalForm
 from vendorcheck.web.vendors import bp
 
 # Shortlisted vendors first, then the rest in the order a decision moves through.
@@ -36,17 +38,33 @@ def dashboard() -> str:
     vendors = service.list_for(database.session(), current_user.org_id)
     ordered = sorted(vendors, key=lambda v: STATUS_ORDER.index(v.status))
     counts = {status: sum(v.status == status for v in vendors) for status in STATUS_ORDER}
-    return render_template("vendors/dashboard.html", vendors=ordered, counts=counts)
+    candidates = screening.open_counts(database.session(), current_user.org_id)
+    return render_template("vendors/dashboard.html", vendors=ordered, counts=counts, candidates=candidates)
 
 
 @bp.route("/vendors/<int:vendor_id>")
 @requires(Capability.VENDOR_READ)
-def vendor(vendor_id: int) -> str:
-    """One vendor: profile, contacts, assessments and evidence."""
-    found = get_or_404(Vendor, vendor_id)
+def vendor(vendor_id: int) -> tuple[str, int]:
+    """One vendor: profile, contacts, screening, score, assessments and evidence."""
+    return vendor_page(get_or_404(Vendor, vendor_id))
+
+
+def vendor_page(found: Vendor, status: int = 200, **forms: Any) -> tuple[str, int]:
+    """The vendor page; the screening views pass a form back with its errors and what was typed."""
     session = database.session()
     [entry] = scores.score_vendors(session, [found], scores.current_profile(session, found.org_id))
-    return render_template("vendors/vendor.html", vendor=found, today=date.today(), entry=entry, levels=LEVELS)
+    forms.setdefault("principal_form", PrincipalForm(formdata=None))
+    forms.setdefault("location_form", LocationForm(formdata=None, obj=found))
+    forms.setdefault("decision_form", DecisionForm(formdata=None))
+    context = {
+        "screening_status": screening.status(session, found),
+        "candidates": screening.candidates_of(session, found.id),
+        **forms,
+    }
+    page = render_template(
+        "vendors/vendor.html", vendor=found, today=date.today(), entry=entry, levels=LEVELS, **context
+    )
+    return page, status
 
 
 @bp.route("/vendors/<int:vendor_id>/packet", methods=["POST"])
