@@ -1,7 +1,8 @@
 """Scoring vendors from the database: their answers, documents and profile, through the pure engine.
 
-The comparison loads any number of vendors in the same few queries: vendors, their assessments with parts and
-answers, their evidence, the profile."""
+The comparison loads any number of vendors in the same few queries: their assessments with parts, the answers of
+the assessments that count (plain rows, not ORM objects: a page reads ~150 per questionnaire), their evidence. The
+engine runs once per change of its inputs (:mod:`vendorcheck.scores.cache`), not once per page."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from vendorcheck.assessments import effective_value, pinned
 from vendorcheck.models import (
+    Answer,
     Assessment,
     AssessmentQuestionnaire,
     AssessmentStatus,
@@ -23,6 +25,7 @@ from vendorcheck.models import (
     Vendor,
 )
 from vendorcheck.questionnaire.model import Question, Questionnaire
+from vendorcheck.scores.cache import SCORES, inputs_digest
 from vendorcheck.scores.common import SCORED_STAGES
 from vendorcheck.scoring import Document, EvidenceState, Inputs, Score, ScoringProfile, VendorProfile, proof, score
 
@@ -100,10 +103,7 @@ def score_vendors(
     rows = session.scalars(
         select(Assessment)
         .where(Assessment.vendor_id.in_(ids), Assessment.status != AssessmentStatus.CANCELLED)
-        .options(
-            selectinload(Assessment.parts).selectinload(AssessmentQuestionnaire.questionnaire_version),
-            selectinload(Assessment.answers),
-        )
+        .options(selectinload(Assessment.parts).selectinload(AssessmentQuestionnaire.questionnaire_version))
     ).all()
     items = session.scalars(
         select(Evidence)
@@ -116,17 +116,50 @@ def score_vendors(
     documents: dict[int, list[Evidence]] = {}
     for item in items:
         documents.setdefault(item.vendor_id, []).append(item)
+    used = {vendor.id: _used(by_vendor.get(vendor.id, [])) for vendor in vendors}
+    answers = _answers_of(session, [a.id for pairs in used.values() for a, _ in pairs])
     return [
-        _score_one(vendor, by_vendor.get(vendor.id, []), documents.get(vendor.id, []), profile, today)
+        _score_one(
+            vendor, by_vendor.get(vendor.id, []), used[vendor.id], answers, documents.get(vendor.id, []), profile, today
+        )
         for vendor in vendors
     ]
 
 
+def _used(found: list[Assessment]) -> list[tuple[Assessment, Questionnaire]]:
+    """The submitted assessments that count, each with the questionnaire it answers (empty if none submitted)."""
+    return _latest_per_questionnaire([a for a in found if a.status in SCORED_STAGES])
+
+
+def _answers_of(session: Session, assessment_ids: list[int]) -> dict[int, list[Any]]:
+    """The answers of these assessments as plain rows (what ``effective_value`` reads), by assessment id."""
+    found: dict[int, list[Any]] = {}
+    if not assessment_ids:
+        return found
+    for row in session.execute(
+        select(
+            Answer.assessment_id,
+            Answer.question_id,
+            Answer.value,
+            Answer.not_applicable,
+            Answer.review_state,
+            Answer.override_value,
+        ).where(Answer.assessment_id.in_(assessment_ids))
+    ):
+        found.setdefault(row.assessment_id, []).append(row)
+    return found
+
+
 def _score_one(
-    vendor: Vendor, found: list[Assessment], items: list[Evidence], profile: ScoringProfile, today: date
+    vendor: Vendor,
+    found: list[Assessment],
+    used: list[tuple[Assessment, Questionnaire]],
+    stored: dict[int, list[Any]],
+    items: list[Evidence],
+    profile: ScoringProfile,
+    today: date,
 ) -> VendorScore:
-    submitted = [a for a in found if a.status in SCORED_STAGES]
-    if not submitted:
+    if not used:
         open_ = [a for a in found if a.status not in SCORED_STAGES]
         message = (
             f"Not assessed yet: {len(open_)} questionnaire(s) sent, none submitted."
@@ -134,13 +167,12 @@ def _score_one(
             else "Not assessed yet: no questionnaire has been sent to this vendor."
         )
         return VendorScore(vendor, None, "not_assessed", message)
-    used = _latest_per_questionnaire(submitted)
     answers: dict[str, Any] = {}
     not_applicable: set[str] = set()
     questions: dict[str, Question] = {}
     for assessment, questionnaire in used:
-        wanted = set(questionnaire.by_id)
-        for answer in assessment.answers:
+        wanted = questionnaire.by_id
+        for answer in stored.get(assessment.id, ()):
             if answer.question_id not in wanted:
                 continue
             if answer.not_applicable:
@@ -149,15 +181,22 @@ def _score_one(
                 answers[answer.question_id] = value
         questions.update(questionnaire.by_id)
     chosen = [q for _, q in used]
-    inputs = Inputs(
-        questionnaires=chosen,
-        answers=answers,
-        not_applicable=frozenset(not_applicable),
-        documents=proof(chosen, documents_of(items, today), answers, today),
-        vendor=vendor_profile(vendor),
-        today=today,
-    )
-    result = score(inputs, profile)
+    filed = documents_of(items, today)
+    profile_of_vendor = vendor_profile(vendor)
+
+    def compute() -> Score:
+        inputs = Inputs(
+            questionnaires=chosen,
+            answers=answers,
+            not_applicable=frozenset(not_applicable),
+            documents=proof(chosen, filed, answers, today),
+            vendor=profile_of_vendor,
+            today=today,
+        )
+        return score(inputs, profile)
+
+    digest = inputs_digest(chosen, answers, not_applicable, filed, profile_of_vendor, profile, today)
+    result = SCORES.get_or_compute(digest, compute)
     assessments = sorted({a.id: a for a, _ in used}.values(), key=lambda a: a.id)
     if not result.assessed:
         return VendorScore(vendor, None, "not_assessed", "Not assessed: no scored question was answered.", assessments)
