@@ -20,7 +20,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from vendorcheck.questionnaire.model import Questionnaire
 from vendorcheck.scoring import METHOD_VERSION, Document, Score, ScoringProfile, VendorProfile
@@ -28,6 +28,7 @@ from vendorcheck.scoring import METHOD_VERSION, Document, Score, ScoringProfile,
 # A Score holds one small record per question (~40 KB for the shipped questionnaires): 1,024 of them are ~40 MB per
 # process, room for a 200-vendor comparison under several profiles and days.
 DEFAULT_SIZE = 1024
+T = TypeVar("T")
 
 
 def inputs_digest(
@@ -59,17 +60,25 @@ def inputs_digest(
     return hashlib.blake2b(text.encode("utf-8"), digest_size=20).hexdigest()
 
 
-class ScoreCache:
-    """A thread-safe least-recently-used map from input digests to the engine's (immutable) Score."""
+def combined_digest(parts: Iterable[Any]) -> str | None:
+    """A digest of several digests and plain values (None if any part is None: then nothing is stored)."""
+    parts = list(parts)
+    if any(part is None for part in parts):
+        return None
+    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=20).hexdigest()
+
+
+class ScoreCache(Generic[T]):
+    """A thread-safe least-recently-used map from input digests to immutable results (the engine's Score...)."""
 
     def __init__(self, size: int = DEFAULT_SIZE) -> None:
         self.size = size
-        self._entries: OrderedDict[str, Score] = OrderedDict()
+        self._entries: OrderedDict[str, T] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
 
-    def get_or_compute(self, digest: str | None, compute: Callable[[], Score]) -> Score:
+    def get_or_compute(self, digest: str | None, compute: Callable[[], T]) -> T:
         """The stored score for ``digest``, or ``compute()`` stored under it (always computed when digest is None)."""
         if digest is None:
             return compute()
@@ -98,4 +107,4 @@ class ScoreCache:
         return len(self._entries)
 
 
-SCORES = ScoreCache()
+SCORES: ScoreCache[Score] = ScoreCache()

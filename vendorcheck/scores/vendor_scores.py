@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from vendorcheck.assessments import effective_value, pinned
+from vendorcheck.assessments import effective_value_sql, pinned
 from vendorcheck.models import (
     Answer,
     Assessment,
@@ -22,6 +22,7 @@ from vendorcheck.models import (
     AssessmentStatus,
     Evidence,
     EvidenceReview,
+    QuestionnaireVersion,
     Vendor,
 )
 from vendorcheck.questionnaire.model import Question, Questionnaire
@@ -41,6 +42,7 @@ class VendorScore:
     assessments: list[Assessment] = field(default_factory=list)
     questions: dict[str, Question] = field(default_factory=dict)
     answers: dict[str, Any] = field(default_factory=dict)
+    digest: str | None = None  # of the score's inputs (scores.cache); None when not assessed or not cacheable
 
     @property
     def rating(self) -> str:
@@ -103,7 +105,12 @@ def score_vendors(
     rows = session.scalars(
         select(Assessment)
         .where(Assessment.vendor_id.in_(ids), Assessment.status != AssessmentStatus.CANCELLED)
-        .options(selectinload(Assessment.parts).selectinload(AssessmentQuestionnaire.questionnaire_version))
+        .options(
+            # the content (the whole questionnaire, ~100 KB of JSON) is read only to build one not built yet (pinned)
+            selectinload(Assessment.parts)
+            .selectinload(AssessmentQuestionnaire.questionnaire_version)
+            .defer(QuestionnaireVersion.content)
+        )
     ).all()
     items = session.scalars(
         select(Evidence)
@@ -132,7 +139,7 @@ def _used(found: list[Assessment]) -> list[tuple[Assessment, Questionnaire]]:
 
 
 def _answers_of(session: Session, assessment_ids: list[int]) -> dict[int, list[Any]]:
-    """The answers of these assessments as plain rows (what ``effective_value`` reads), by assessment id."""
+    """The answers of these assessments as plain rows (question id, not applicable, the value that counts), by id."""
     found: dict[int, list[Any]] = {}
     if not assessment_ids:
         return found
@@ -140,10 +147,8 @@ def _answers_of(session: Session, assessment_ids: list[int]) -> dict[int, list[A
         select(
             Answer.assessment_id,
             Answer.question_id,
-            Answer.value,
             Answer.not_applicable,
-            Answer.review_state,
-            Answer.override_value,
+            effective_value_sql().label("value"),  # one JSON value decoded per answer, not two
         ).where(Answer.assessment_id.in_(assessment_ids))
     ):
         found.setdefault(row.assessment_id, []).append(row)
@@ -177,7 +182,7 @@ def _score_one(
                 continue
             if answer.not_applicable:
                 not_applicable.add(answer.question_id)
-            elif (value := effective_value(answer)) is not None:
+            elif (value := answer.value) is not None:
                 answers[answer.question_id] = value
         questions.update(questionnaire.by_id)
     chosen = [q for _, q in used]
@@ -202,4 +207,5 @@ def _score_one(
         return VendorScore(vendor, None, "not_assessed", "Not assessed: no scored question was answered.", assessments)
     final = all(a.status == AssessmentStatus.COMPLETED for a in assessments)
     message = "Review complete." if final else "Provisional: the assessor has not finished reviewing the answers."
-    return VendorScore(vendor, result, "final" if final else "provisional", message, assessments, questions, answers)
+    status = "final" if final else "provisional"
+    return VendorScore(vendor, result, status, message, assessments, questions, answers, digest)

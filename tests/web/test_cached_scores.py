@@ -17,10 +17,12 @@ from vendorcheck import assessments, scores
 from vendorcheck import vendors as vendor_service
 from vendorcheck.audit import Actor
 from vendorcheck.evidence import reviews
-from vendorcheck.models import Answer, Evidence, EvidenceReview, Vendor
+from vendorcheck.models import Answer, Evidence, EvidenceReview, Role, Vendor
 from vendorcheck.scores import exports, vendor_scores
 from vendorcheck.scores.cache import SCORES, ScoreCache
 from vendorcheck.scoring import ScoringProfile
+from vendorcheck.scoring.ranking import stability
+from vendorcheck.web.scores import routes
 
 ACTOR = Actor.cli("test")
 TODAY = date(2026, 11, 23)
@@ -67,6 +69,18 @@ def test_the_demo_served_from_the_cache_equals_a_fresh_computation(dbs: Session,
     assert [e.score for e in comparison.entries] == [
         fresh(dbs, e.vendor).score for e in comparison.entries
     ]  # the comparison reads the same stored scores
+    again = scores.compare(dbs, list(vendors.values()), scores.current_profile(dbs, vendors["Apex"].org_id))
+    scored = {e.vendor.name: e.score for e in comparison.entries}
+    assert again.stability is comparison.stability == stability(scored, comparison.profile)  # stored, and right
+
+
+def test_a_large_comparison_details_only_the_best_ranked(client, auth, world, vendors, monkeypatch) -> None:
+    monkeypatch.setattr(routes, "DETAILED", 2)  # the demo has 3 assessed vendors
+    auth.login_as(world.users[Role.VIEWER])
+    page = client.get("/compare?" + "&".join(f"vendor={v.id}" for v in vendors.values())).get_data(as_text=True)
+    ranking, detail = page.split("<h2>Domain by domain</h2>")
+    assert "Summit Revenue" in ranking and "Summit Revenue" not in detail  # ranked last of the three assessed
+    assert "The 2 best-ranked of 3 assessed vendors" in detail and "ClearPath" in detail and "BlueHarbor" in detail
 
 
 def test_every_kind_of_change_recomputes_the_score(dbs: Session, vendors) -> None:
