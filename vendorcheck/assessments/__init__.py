@@ -45,7 +45,7 @@ from vendorcheck.assessments.links import (
     vendor_actor,
 )
 from vendorcheck.assessments.review import REVIEW_ACTIONS, complete, review, send_back
-from vendorcheck.assessments.sheet import AnswerSheet, effective_value, sheet_of
+from vendorcheck.assessments.sheet import AnswerSheet, effective_value, effective_value_sql, sheet_of
 from vendorcheck.assessments.versions import pin, pinned
 
 # The name vendorcheck/cli.py still calls; remove once the CLI (being split into vendorcheck/cli/) calls sheet_of.
@@ -71,6 +71,7 @@ __all__ = [
     "complete",
     "create",
     "effective_value",
+    "effective_value_sql",
     "issue_link",
     "open_link",
     "pin",

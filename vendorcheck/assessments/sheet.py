@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, case, or_, select
 from sqlalchemy.orm import Session
 
 from vendorcheck.assessments.lifecycle import FINISHED, OPEN_FOR_VENDOR, REVIEWABLE
@@ -142,3 +142,8 @@ def sheet_of(session: Session, assessment: Assessment) -> AnswerSheet:
 def effective_value(answer: Answer) -> Any:
     """The answer that counts: the assessor's override if there is one, else the vendor's."""
     return answer.override_value if answer.review_state == ReviewState.OVERRIDDEN else answer.value
+
+
+def effective_value_sql() -> ColumnElement[Any]:
+    """:func:`effective_value` as an SQL expression, for reading many answers without building their rows."""
+    return case((Answer.review_state == ReviewState.OVERRIDDEN, Answer.override_value), else_=Answer.value)

@@ -1,7 +1,8 @@
 """Scoring vendors from the database: their answers, documents and profile, through the pure engine.
 
-The comparison loads any number of vendors in the same few queries: vendors, their assessments with parts and
-answers, their evidence, the profile."""
+The comparison loads any number of vendors in the same few queries: their assessments with parts, the answers of
+the assessments that count (plain rows, not ORM objects: a page reads ~150 per questionnaire), their evidence. The
+engine runs once per change of its inputs (:mod:`vendorcheck.scores.cache`), not once per page."""
 
 from __future__ import annotations
 
@@ -14,16 +15,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from vendorcheck import screening
-from vendorcheck.assessments import effective_value, pinned
+from vendorcheck.assessments import effective_value_sql, pinned
 from vendorcheck.models import (
+    Answer,
     Assessment,
     AssessmentQuestionnaire,
     AssessmentStatus,
     Evidence,
     EvidenceReview,
+    QuestionnaireVersion,
     Vendor,
 )
 from vendorcheck.questionnaire.model import Question, Questionnaire
+from vendorcheck.scores.cache import SCORES, inputs_digest
 from vendorcheck.scores.common import SCORED_STAGES
 from vendorcheck.scoring import Document, EvidenceState, Inputs, Score, ScoringProfile, VendorProfile, proof, score
 from vendorcheck.scoring.track import NO_RECORD, PublicRecord, exclusion_knockout
@@ -40,6 +44,7 @@ class VendorScore:
     assessments: list[Assessment] = field(default_factory=list)
     questions: dict[str, Question] = field(default_factory=dict)
     answers: dict[str, Any] = field(default_factory=dict)
+    digest: str | None = None  # of the score's inputs (scores.cache); None when not assessed or not cacheable
 
     @property
     def rating(self) -> str:
@@ -103,8 +108,10 @@ def score_vendors(
         select(Assessment)
         .where(Assessment.vendor_id.in_(ids), Assessment.status != AssessmentStatus.CANCELLED)
         .options(
-            selectinload(Assessment.parts).selectinload(AssessmentQuestionnaire.questionnaire_version),
-            selectinload(Assessment.answers),
+            # the content (the whole questionnaire, ~100 KB of JSON) is read only to build one not built yet (pinned)
+            selectinload(Assessment.parts)
+            .selectinload(AssessmentQuestionnaire.questionnaire_version)
+            .defer(QuestionnaireVersion.content)
         )
     ).all()
     items = session.scalars(
@@ -118,11 +125,15 @@ def score_vendors(
     documents: dict[int, list[Evidence]] = {}
     for item in items:
         documents.setdefault(item.vendor_id, []).append(item)
+    used = {vendor.id: _used(by_vendor.get(vendor.id, [])) for vendor in vendors}
+    answers = _answers_of(session, [a.id for pairs in used.values() for a, _ in pairs])
     records = screening.public_record(session, ids)  # confirmed public-list matches
     return [
         _score_one(
             vendor,
             by_vendor.get(vendor.id, []),
+            used[vendor.id],
+            answers,
             documents.get(vendor.id, []),
             profile,
             today,
@@ -132,16 +143,39 @@ def score_vendors(
     ]
 
 
+def _used(found: list[Assessment]) -> list[tuple[Assessment, Questionnaire]]:
+    """The submitted assessments that count, each with the questionnaire it answers (empty if none submitted)."""
+    return _latest_per_questionnaire([a for a in found if a.status in SCORED_STAGES])
+
+
+def _answers_of(session: Session, assessment_ids: list[int]) -> dict[int, list[Any]]:
+    """The answers of these assessments as plain rows (question id, not applicable, the value that counts), by id."""
+    found: dict[int, list[Any]] = {}
+    if not assessment_ids:
+        return found
+    for row in session.execute(
+        select(
+            Answer.assessment_id,
+            Answer.question_id,
+            Answer.not_applicable,
+            effective_value_sql().label("value"),  # one JSON value decoded per answer, not two
+        ).where(Answer.assessment_id.in_(assessment_ids))
+    ):
+        found.setdefault(row.assessment_id, []).append(row)
+    return found
+
+
 def _score_one(
     vendor: Vendor,
     found: list[Assessment],
+    used: list[tuple[Assessment, Questionnaire]],
+    stored: dict[int, list[Any]],
     items: list[Evidence],
     profile: ScoringProfile,
     today: date,
     record: PublicRecord = NO_RECORD,
 ) -> VendorScore:
-    submitted = [a for a in found if a.status in SCORED_STAGES]
-    if not submitted:
+    if not used:
         open_ = [a for a in found if a.status not in SCORED_STAGES]
         message = (
             f"Not assessed yet: {len(open_)} questionnaire(s) sent, none submitted."
@@ -152,34 +186,41 @@ def _score_one(
         if excluded is not None:
             message = f"Do not use: {excluded.answer}. {message}"
         return VendorScore(vendor, None, "not_assessed", message)
-    used = _latest_per_questionnaire(submitted)
     answers: dict[str, Any] = {}
     not_applicable: set[str] = set()
     questions: dict[str, Question] = {}
     for assessment, questionnaire in used:
-        wanted = set(questionnaire.by_id)
-        for answer in assessment.answers:
+        wanted = questionnaire.by_id
+        for answer in stored.get(assessment.id, ()):
             if answer.question_id not in wanted:
                 continue
             if answer.not_applicable:
                 not_applicable.add(answer.question_id)
-            elif (value := effective_value(answer)) is not None:
+            elif (value := answer.value) is not None:
                 answers[answer.question_id] = value
         questions.update(questionnaire.by_id)
     chosen = [q for _, q in used]
-    inputs = Inputs(
-        questionnaires=chosen,
-        answers=answers,
-        not_applicable=frozenset(not_applicable),
-        documents=proof(chosen, documents_of(items, today), answers, today),
-        vendor=vendor_profile(vendor),
-        today=today,
-        record=record,
-    )
-    result = score(inputs, profile)
+    filed = documents_of(items, today)
+    profile_of_vendor = vendor_profile(vendor)
+
+    def compute() -> Score:
+        inputs = Inputs(
+            questionnaires=chosen,
+            answers=answers,
+            not_applicable=frozenset(not_applicable),
+            documents=proof(chosen, filed, answers, today),
+            vendor=profile_of_vendor,
+            today=today,
+            record=record,
+        )
+        return score(inputs, profile)
+
+    digest = inputs_digest(chosen, answers, not_applicable, filed, profile_of_vendor, profile, today, record)
+    result = SCORES.get_or_compute(digest, compute)
     assessments = sorted({a.id: a for a, _ in used}.values(), key=lambda a: a.id)
     if not result.assessed:
         return VendorScore(vendor, None, "not_assessed", "Not assessed: no scored question was answered.", assessments)
     final = all(a.status == AssessmentStatus.COMPLETED for a in assessments)
     message = "Review complete." if final else "Provisional: the assessor has not finished reviewing the answers."
-    return VendorScore(vendor, result, "final" if final else "provisional", message, assessments, questions, answers)
+    status = "final" if final else "provisional"
+    return VendorScore(vendor, result, status, message, assessments, questions, answers, digest)

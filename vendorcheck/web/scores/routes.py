@@ -29,6 +29,11 @@ from vendorcheck.web.scores import bp
 from vendorcheck.web.scores.charts import bar_chart
 from vendorcheck.web.scores.forms import DecisionForm, ProfileForm
 
+# Beyond this many assessed vendors the domain table and the charts show the best-ranked ones only (a column or a
+# bar per vendor stops being readable, and 200 of them took most of a second to render); the ranking lists everyone
+# and the CSV and JSON exports carry every vendor's domain scores.
+DETAILED = 8
+
 
 def _chosen_vendors() -> tuple[list[Vendor], list[Vendor]]:
     """(the vendors asked for with ?vendor=ID..., or the shortlist), and every vendor of the organization."""
@@ -61,7 +66,7 @@ def compare() -> str | tuple[str, int]:
     comparison, chosen, everyone, error = _comparison()
     if comparison is None:
         return render_template("scores/compare.html", comparison=None, error=error, chosen=chosen, everyone=everyone)
-    assessed = comparison.assessed
+    assessed = comparison.assessed[:DETAILED]
     names = [e.vendor.name for e in assessed]
     overall = bar_chart(
         "Overall score: claimed and proven",
@@ -86,6 +91,7 @@ def compare() -> str | tuple[str, int]:
         everyone=everyone,
         charts=[overall, by_domain],
         figures=scores.FIGURES,
+        detailed=assessed,
         query=_query(comparison),
         form=form,
     )
