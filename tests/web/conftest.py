@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.routing import Rule
 
-from tests.helpers import PASSWORD, World
+from tests.helpers import PASSWORD, Auth, World
 from vendorcheck import accounts, assessments, db, evidence, signing
 from vendorcheck.accounts import sessions as user_sessions
 from vendorcheck.audit import Actor
@@ -50,6 +50,22 @@ def seed_links(app: Flask, dbs: Session, org: Organization, vendor_id: int) -> t
     _, reset = accounts.issue_password_reset(dbs, resettable, Actor.cli())
     dbs.commit()
     return assessment.id, {"portal.": vendor_token, "auth.invitation": invitation, "auth.reset": reset}
+
+
+@pytest.fixture
+def vendor(dbs: Session, world: World) -> Vendor:
+    """A vendor of the signed-in users' organization with the default profile (no PHI)."""
+    found = Vendor(org_id=world.org.id, name="Acme Billing")
+    dbs.add(found)
+    dbs.commit()
+    return found
+
+
+@pytest.fixture
+def assessor(auth: Auth, world: World) -> Auth:
+    """The client signed in as the organization's compliance officer."""
+    auth.login_as(world.users[Role.ASSESSOR])
+    return auth
 
 
 @pytest.fixture

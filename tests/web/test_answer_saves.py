@@ -66,14 +66,6 @@ class AnswerForm(HTMLParser):
 
 
 @pytest.fixture
-def vendor(dbs: Session, world: World) -> Vendor:
-    found = Vendor(org_id=world.org.id, name="Acme Billing")
-    dbs.add(found)
-    dbs.commit()
-    return found
-
-
-@pytest.fixture
 def sent(client: FlaskClient, auth: Auth, world: World, vendor: Vendor) -> tuple[int, str]:
     """A SOC 2 review sent to the vendor: (assessment id, link path)."""
     return create_and_send(client, auth, world, vendor, "soc2-review")

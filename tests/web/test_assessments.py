@@ -36,14 +36,6 @@ from vendorcheck.models import (
 LINK_RE = re.compile(r'<code id="issued-link">https?://[^/]+(/a/[^<]+)</code>')
 
 
-@pytest.fixture
-def vendor(dbs: Session, world: World) -> Vendor:
-    found = Vendor(org_id=world.org.id, name="Acme Billing")
-    dbs.add(found)
-    dbs.commit()
-    return found
-
-
 def create_and_send(client: FlaskClient, auth: Auth, world: World, vendor: Vendor, *keys: str) -> tuple[int, str]:
     auth.login_as(world.users[Role.ASSESSOR])
     path = f"/vendors/{vendor.id}/assessments/new"

@@ -42,20 +42,6 @@ def docx(extra: dict[str, bytes] | None = None) -> bytes:
     return out.getvalue()
 
 
-@pytest.fixture
-def vendor(dbs: Session, world: World) -> Vendor:
-    found = Vendor(org_id=world.org.id, name="MedBill Partners")
-    dbs.add(found)
-    dbs.commit()
-    return found
-
-
-@pytest.fixture
-def assessor(auth: Auth, world: World) -> Auth:
-    auth.login_as(world.users[Role.ASSESSOR])
-    return auth
-
-
 def upload(client: FlaskClient, vendor: Vendor, data: bytes, filename: str = "soc2.pdf", **fields: str):
     """Post the upload form as a browser would: text fields first, the file last."""
     path = f"/vendors/{vendor.id}/evidence/new"

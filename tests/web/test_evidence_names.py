@@ -12,22 +12,8 @@ from sqlalchemy.orm import Session
 from tests.helpers import Auth, World, csrf_token
 from tests.web.test_assessments import create_and_send, vendor_post
 from tests.web.test_evidence import pdf, post_multipart, upload
-from vendorcheck.models import ActorKind, AuditEvent, Evidence, EvidenceKind, EvidenceVersion, Role, Vendor
+from vendorcheck.models import ActorKind, AuditEvent, Evidence, EvidenceKind, EvidenceVersion, Vendor
 from vendorcheck.vault.filetypes import CSV, JPEG, PDF, TXT, name_for
-
-
-@pytest.fixture
-def vendor(dbs: Session, world: World) -> Vendor:
-    found = Vendor(org_id=world.org.id, name="Acme Billing")
-    dbs.add(found)
-    dbs.commit()
-    return found
-
-
-@pytest.fixture
-def assessor(auth: Auth, world: World) -> Auth:
-    auth.login_as(world.users[Role.ASSESSOR])
-    return auth
 
 
 @pytest.mark.parametrize(

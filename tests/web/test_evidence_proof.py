@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -19,20 +18,6 @@ from tests.web.test_evidence import pdf, upload
 from vendorcheck import scores
 from vendorcheck.models import Evidence, Role, Vendor
 from vendorcheck.scoring import Document, EvidenceState, proof
-
-
-@pytest.fixture
-def vendor(dbs: Session, world: World) -> Vendor:
-    found = Vendor(org_id=world.org.id, name="MedBill Partners")
-    dbs.add(found)
-    dbs.commit()
-    return found
-
-
-@pytest.fixture
-def assessor(auth: Auth, world: World) -> Auth:
-    auth.login_as(world.users[Role.ASSESSOR])
-    return auth
 
 
 def accept(client: FlaskClient, item: Evidence) -> None:

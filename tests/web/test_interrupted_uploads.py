@@ -37,14 +37,6 @@ from vendorcheck.web import database
 PHANTOM = "Phantom SOC 2 report"
 
 
-@pytest.fixture
-def vendor(dbs: Session, world: World) -> Vendor:
-    found = Vendor(org_id=world.org.id, name="Acme Billing")
-    dbs.add(found)
-    dbs.commit()
-    return found
-
-
 def interrupt(app: Flask, dbs: Session, vendor: Vendor, **kwargs: object) -> EvidenceVersion:
     """What kill -9 leaves after step 2 of an upload: a started version row and a half-written encrypted blob."""
     version = evidence.start_upload(dbs, Actor.cli("tests"), vendor, "soc2.pdf", **kwargs)  # type: ignore[arg-type]
