@@ -8,6 +8,7 @@ round under way finish. Each job is safe to run in several processes at once (it
 
 from __future__ import annotations
 
+import abc
 import logging
 import threading
 from datetime import timedelta
@@ -16,7 +17,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 
-class PeriodicTask:
+class PeriodicTask(abc.ABC):
     """Runs ``run_once`` now and every ``period`` on a daemon thread; subclasses say what a round does."""
 
     name = "vendorcheck-task"  # the thread's name
@@ -28,9 +29,9 @@ class PeriodicTask:
         self._start_lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
+    @abc.abstractmethod
     def run_once(self) -> Any:
         """One round of the work (committed on return); what it did, for the log."""
-        raise NotImplementedError  # each task defines its round
 
     def describe(self, result: Any) -> str | None:
         """A line for the log about what a round did, or None when there is nothing to say."""
