@@ -152,3 +152,26 @@ def test_a_tampered_chain_is_shown_as_failed(client: FlaskClient, auth: Auth, wo
     page = client.get("/audit/").get_data(as_text=True)
     assert "The audit trail failed verification." in page
     assert "was edited" in page
+
+
+def test_the_trail_pages_by_keyset_and_keeps_the_filters(
+    client: FlaskClient, auth: Auth, world: World, dbs: Session
+) -> None:
+    actor = audit.Actor(ActorKind.USER, "compliance@riverside.example", world.users[Role.ASSESSOR].id)
+    for n in range(250):
+        audit.record(dbs, "vendor.note", actor, org_id=world.org.id, details={"n": n})
+    dbs.commit()
+    auth.login_as(world.users[Role.AUDITOR])
+    seqs = re.compile(r"<tr>\s*<td>(\d+)</td>")
+
+    first = client.get("/audit/?action=vendor.note").get_data(as_text=True)
+    shown = [int(s) for s in seqs.findall(first)]
+    assert len(shown) == 200 and shown == sorted(shown, reverse=True)
+    older = re.search(r'href="([^"]+)" rel="next">Older entries', first)
+    assert older is not None and "action=vendor.note" in older.group(1)  # the filter travels with the page
+
+    second = client.get(older.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    rest = [int(s) for s in seqs.findall(second)]
+    assert len(rest) == 50 and max(rest) < min(shown) and "Older entries" not in second
+    assert "Newest entries" in second
+    assert client.get("/audit/?before=L%0A12").status_code == 200  # a malformed cursor is the first page

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from vendorcheck.audit.chain import LEGACY_CHAIN
@@ -63,9 +63,48 @@ class EventFilter:
         return query.order_by((AuditEvent.chain == LEGACY_CHAIN).asc(), AuditEvent.seq.desc())
 
 
-def events(session: Session, org_id: int, event_filter: EventFilter, limit: int) -> list[AuditEvent]:
-    """At most ``limit`` matching events, newest first."""
-    return list(session.scalars(event_filter.query(org_id).limit(limit)))
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page of the trail ends: the last entry shown (legacy entries come after the organization's own)."""
+
+    legacy: bool
+    seq: int
+
+    def token(self) -> str:
+        """The cursor as it travels in a URL: ``L123`` for a legacy entry, ``123`` for the organization's."""
+        return f"{'L' if self.legacy else ''}{self.seq}"
+
+    @classmethod
+    def parse(cls, token: str | None) -> Cursor | None:
+        """A cursor from its URL form; None for anything else (the first page)."""
+        text = (token or "").strip()
+        legacy = text.startswith("L")
+        digits = text[1:] if legacy else text
+        if not (digits.isascii() and digits.isdigit()) or len(digits) > 18:
+            return None
+        return cls(legacy, int(digits))
+
+
+def events(
+    session: Session, org_id: int, event_filter: EventFilter, limit: int, after: Cursor | None = None
+) -> tuple[list[AuditEvent], Cursor | None]:
+    """A page of at most ``limit`` matching events, newest first, after ``after``; and the next page's cursor.
+
+    Keyset paging (the last entry's place, not an offset), so a page costs the same however deep it is and
+    entries appended meanwhile never shift it.
+    """
+    query = event_filter.query(org_id)
+    if after is not None:
+        legacy = AuditEvent.chain == LEGACY_CHAIN
+        if after.legacy:
+            query = query.where(legacy, AuditEvent.seq < after.seq)
+        else:
+            query = query.where(or_(legacy, AuditEvent.seq < after.seq))
+    found = list(session.scalars(query.limit(limit + 1)))
+    if len(found) <= limit:
+        return found, None
+    last = found[limit - 1]
+    return found[:limit], Cursor(last.chain == LEGACY_CHAIN, last.seq)
 
 
 def has_legacy(session: Session, org_id: int) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from flask import Response, abort, current_app, render_template, request, stream_with_context
+from flask import Response, abort, current_app, render_template, request, stream_with_context, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -67,7 +67,11 @@ def index() -> tuple[str, int]:
     valid = form.validate() if request.args else True
     dbs = database.session()
     org_id = current_user.org_id
-    found = trail.events(dbs, org_id, _event_filter(form), PAGE_SIZE) if valid else []
+    after = trail.Cursor.parse(request.args.get("before"))
+    found, following = trail.events(dbs, org_id, _event_filter(form), PAGE_SIZE, after) if valid else ([], None)
+    # The next page keeps every filter: the same query string with the cursor moved on.
+    next_args = {k: v for k, v in request.args.items() if k != "before"}
+    older = url_for("audit.index", **next_args, before=following.token()) if following else None
     settings = current_app.config["VENDORCHECK_SETTINGS"]
     keys = signing.verification_keys(settings.home)
     report = audit.verify_chain(dbs, audit.chain_of(org_id), keys)
@@ -83,6 +87,8 @@ def index() -> tuple[str, int]:
         legacy=legacy,
         legacy_chain=audit.LEGACY_CHAIN,
         page_size=PAGE_SIZE,
+        older=older,
+        first_page=url_for("audit.index", **next_args) if after else None,
         latest=audit.latest_checkpoint(dbs, audit.chain_of(org_id)),
         vendors=vendors,
         users=users,
