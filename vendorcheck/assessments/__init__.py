@@ -44,11 +44,17 @@ from vendorcheck.assessments.links import (
     token_hash,
     vendor_actor,
 )
-from vendorcheck.assessments.review import REVIEW_ACTIONS, complete, review, send_back
+from vendorcheck.assessments.review import (
+    REVIEW_ACTIONS,
+    accept_routine,
+    attention,
+    complete,
+    review,
+    review_counts,
+    send_back,
+)
 from vendorcheck.assessments.sheet import AnswerSheet, effective_value, effective_value_sql, sheet_of
 from vendorcheck.assessments.versions import pin, pinned
-
-# The name vendorcheck/cli.py still calls; remove once the CLI (being split into vendorcheck/cli/) calls sheet_of.
 
 __all__ = [
     "FINISHED",
@@ -66,6 +72,8 @@ __all__ = [
     "SaveResult",
     "Seen",
     "VendorLink",
+    "accept_routine",
+    "attention",
     "cancel",
     "check_document_slot",
     "complete",
@@ -77,6 +85,7 @@ __all__ = [
     "pin",
     "pinned",
     "review",
+    "review_counts",
     "revoke_link",
     "save",
     "send_back",

@@ -2,7 +2,8 @@
 
 A review needs the answers submitted. Asking to clarify flags answers; sending back reopens only those to the
 vendor (a new clarification round) and the rest stay locked. Completing needs every visible answer accepted
-or overridden, and closes the vendor link.
+or overridden, and closes the vendor link. At scale, ``attention`` says which answers need a person's eyes
+and ``accept_routine`` accepts the rest at once, after the assessor confirmed how many.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from vendorcheck.assessments.lifecycle import AssessmentError, clipped, record
 from vendorcheck.assessments.sheet import AnswerSheet
-from vendorcheck.audit import Actor
+from vendorcheck.audit import Actor, actions
 from vendorcheck.models import ActorKind, Answer, AssessmentStatus, ReviewState, utcnow
-from vendorcheck.questionnaire.model import AnswerError
+from vendorcheck.questionnaire.model import AnswerError, Question
 
 REVIEW_ACTIONS = ("accept", "clarify", "override")
 
@@ -114,3 +115,87 @@ def complete(session: Session, actor: Actor, sheet: AnswerSheet) -> None:
     assessment.completed_at = utcnow()
     assessment.link_revoked_at = assessment.link_revoked_at or utcnow()
     record(session, "assessment.completed", actor, assessment)
+
+
+# Review at scale: what needs a person's attention, and accepting the rest at once
+
+SETTLED = (ReviewState.ACCEPTED, ReviewState.OVERRIDDEN)
+
+
+def attention(sheet: AnswerSheet, question: Question) -> list[str]:
+    """Why an answer needs the assessor's own eyes (empty: a routine answer that can be accepted with the rest).
+
+    A failed knock-out, anything short of full marks, a comment, a document still missing or awaiting review,
+    an answer the practice entered on the vendor's behalf, or one that was sent back for clarification.
+    """
+    answer = sheet.answers.get(question.id)
+    if answer is None:
+        return ["no answer"]
+    if answer.not_applicable:
+        return ["marked not applicable"]
+    reasons = []
+    value = answer.value
+    if question.fails(value):
+        reasons.append("fails a must-have control")
+    compliance = question.compliance(value, utcnow().date())
+    if question.type == "evidence":
+        documents = sheet.evidence.get(question.id, [])
+        if not documents:
+            reasons.append("no document filed")
+        elif any(d.review_state.value != "accepted" for d in documents):
+            reasons.append("a document awaits review")
+    elif compliance is not None and compliance < 1:
+        reasons.append("partly or not compliant")
+    if answer.comment:
+        reasons.append("has a comment")
+    if answer.entered_by_kind == ActorKind.USER:
+        reasons.append("entered on the vendor's behalf")
+    if answer.review_note and answer.review_state == ReviewState.CLARIFICATION_REQUESTED:
+        reasons.append("clarification was asked")
+    return reasons
+
+
+def review_counts(sheet: AnswerSheet) -> tuple[int, int, int]:
+    """(reviewed, to review, routine): how many visible answers are settled, how many are not, and how many of
+    those need no attention (what "accept all routine answers" would accept)."""
+    visible = sheet.visible()
+    pending = [q for q in visible if _pending(sheet, q)]
+    routine = [q for q in pending if not attention(sheet, q)]
+    return len(visible) - len(pending), len(pending), len(routine)
+
+
+def _pending(sheet: AnswerSheet, question: Question) -> bool:
+    answer = sheet.answers.get(question.id)
+    return answer is None or answer.review_state not in SETTLED
+
+
+def accept_routine(session: Session, actor: Actor, sheet: AnswerSheet, expected: int) -> list[str]:
+    """Accept every answer still to review that needs no attention; one audit event lists them.
+
+    ``expected`` is how many the assessor saw and confirmed: if the sheet changed since (the vendor edited,
+    another assessor reviewed), nothing is accepted and the assessor is asked to look again.
+    """
+    if not sheet.reviewable:
+        raise AssessmentError("Answers can be reviewed once the vendor has submitted them.")
+    routine = [q for q in sheet.visible() if _pending(sheet, q) and not attention(sheet, q)]
+    if len(routine) != expected:
+        raise AssessmentError(
+            f"{len(routine)} answer(s) now need no attention, not {expected}: the answers changed meanwhile. "
+            "Look again and confirm."
+        )
+    if not routine:
+        raise AssessmentError("No answer is waiting that could be accepted without a look.")
+    now = utcnow()
+    for question in routine:
+        answer = sheet.answers[question.id]
+        answer.review_state = ReviewState.ACCEPTED
+        answer.review_note = None
+        answer.override_value = None
+        answer.reviewed_by_id = actor.user_id
+        answer.reviewed_at = now
+    if sheet.assessment.status == AssessmentStatus.SUBMITTED:
+        sheet.assessment.status = AssessmentStatus.IN_REVIEW
+    session.flush()
+    ids = [q.id for q in routine]
+    record(session, actions.ANSWERS_ACCEPTED_ROUTINE, actor, sheet.assessment, questions=ids, count=len(ids))
+    return ids

@@ -47,6 +47,7 @@ ASSESSMENT_LINK_REVOKED = "assessment.link_revoked"  # the vendor's link was rev
 ANSWERS_SAVED = "answers.saved"  # answers changed: by the vendor, or by an assessor on its behalf (details: changes)
 ASSESSMENT_SUBMITTED = "assessment.submitted"  # the vendor submitted the answers for review
 ANSWER_REVIEWED = "answer.reviewed"  # an assessor accepted, questioned or overrode an answer
+ANSWERS_ACCEPTED_ROUTINE = "answers.accepted_routine"  # an assessor accepted every answer needing no attention
 ASSESSMENT_CLARIFICATION_REQUESTED = "assessment.clarification_requested"  # sent back to the vendor with questions
 ASSESSMENT_COMPLETED = "assessment.completed"  # the review was finished
 ASSESSMENT_CANCELLED = "assessment.cancelled"  # the assessment was cancelled (details: reason)

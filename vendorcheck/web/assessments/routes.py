@@ -19,6 +19,7 @@ from vendorcheck.web.answering import entries_from_post, flash_unshown, section_
 from vendorcheck.web.assessments import bp
 from vendorcheck.web.assessments.forms import ApplyImportForm, CancelForm, ImportForm, LinkForm, NewAssessmentForm
 from vendorcheck.web.forms import ActionForm
+from vendorcheck.web.ids import parse_id
 from vendorcheck.web.security import external_url
 
 IMPORT_MAX_AGE = 3600
@@ -32,6 +33,7 @@ def _page(assessment: Assessment, status: int = 200, **extra: object) -> tuple[s
     session = database.session()
     sheet = service.sheet_of(session, assessment)
     answered, asked = sheet.progress()
+    only_attention = sheet.reviewable and request.args.get("show") == "attention"
     context: dict[str, object] = {
         "assessment": assessment,
         "vendor": assessment.vendor,
@@ -46,6 +48,10 @@ def _page(assessment: Assessment, status: int = 200, **extra: object) -> tuple[s
         "cancel_form": CancelForm(),
         "import_form": ImportForm(),
         "reviewable": sheet.reviewable,
+        "counts": service.review_counts(sheet) if sheet.reviewable else None,
+        "attention": (lambda q: service.attention(sheet, q)),
+        "only_attention": only_attention,
+        "shown": {q.id for q in sheet.visible() if not only_attention or service.attention(sheet, q)},
         "effective": service.effective_value,
     }
     context.update(extra)
@@ -179,6 +185,27 @@ def review(assessment_id: int, question_id: str) -> tuple[str, int] | BaseRespon
         return _page(assessment, 400, review_errors={question_id: str(error)}, review_kept=request.form)
     session.commit()
     return redirect(url_for("assessments.show", assessment_id=assessment.id) + f"#q-{question_id}")
+
+
+@bp.route("/assessments/<int:assessment_id>/accept-routine", methods=["POST"])
+@requires(Capability.ANSWER_REVIEW)
+def accept_routine(assessment_id: int) -> tuple[str, int] | BaseResponse:
+    """Accept, in one step, every answer still to review that needs no attention (the count was confirmed)."""
+    assessment = get_or_404(Assessment, assessment_id)
+    form = ActionForm()
+    expected = parse_id(request.form.get("expected")) or 0
+    if not form.validate_on_submit():
+        return _page(assessment, 400)
+    session = database.session()
+    try:
+        accepted = service.accept_routine(session, current_actor(), service.sheet_of(session, assessment), expected)
+    except AssessmentError as error:
+        session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("assessments.show", assessment_id=assessment.id))
+    session.commit()
+    flash(f"Accepted {len(accepted)} answer(s) that needed no attention. The rest are shown below.", "success")
+    return redirect(url_for("assessments.show", assessment_id=assessment.id, show="attention"))
 
 
 @bp.route("/assessments/<int:assessment_id>/send-back", methods=["POST"])
