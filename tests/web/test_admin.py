@@ -124,7 +124,12 @@ def test_role_change_is_audited_and_ends_the_users_sessions(app, client, auth: A
     their.login_as(target)
     auth.login_as(world.users[Role.ADMIN])
     page = f"/admin/users/{target.id}"
-    assert _post(client, f"{page}/role", page, role="assessor").status_code == 302
+    asked = _post(client, f"{page}/role", page, role="assessor")
+    assert asked.status_code == 200 and "Their sessions end at once" in asked.get_data(as_text=True)
+    dbs.expire_all()
+    assert target.role == Role.VIEWER and their.client.get("/").status_code == 200  # nothing yet: a question
+    dbs.rollback()  # end this read, so the next one sees the confirmed change
+    assert _post(client, f"{page}/role", page, role="assessor", confirm="yes").status_code == 302
     dbs.expire_all()
     assert target.role == Role.ASSESSOR
     assert their.client.get("/").status_code == 302
@@ -138,7 +143,10 @@ def test_deactivation_ends_sessions_at_once(app, client, auth: Auth, world: Worl
     their.login_as(target)
     auth.login_as(world.users[Role.ADMIN])
     page = f"/admin/users/{target.id}"
-    _post(client, f"{page}/deactivate", page)
+    asked = _post(client, f"{page}/deactivate", page)
+    assert "Deactivate assessor@riverside.example?" in asked.get_data(as_text=True)
+    assert their.client.get("/").status_code == 200  # asked first, nothing done
+    _post(client, f"{page}/deactivate", page, confirm="yes")
     assert their.client.get("/").status_code == 302
     assert their.login(target.email).status_code == 401
     assert "user.deactivate" in _actions(dbs)
@@ -151,13 +159,13 @@ def test_the_last_admin_cannot_be_demoted_or_deactivated(client, auth: Auth, wor
     auth.login_as(admin)
     response = client.post(
         f"/admin/users/{admin.id}/role",
-        data={"role": "viewer", "csrf_token": csrf_token(client, f"/admin/users/{admin.id}")},
+        data={"role": "viewer", "confirm": "yes", "csrf_token": csrf_token(client, f"/admin/users/{admin.id}")},
         follow_redirects=True,
     )
     assert "only administrator" in response.get_data(as_text=True)
     response = client.post(
         f"/admin/users/{admin.id}/deactivate",
-        data={"csrf_token": csrf_token(client, f"/admin/users/{admin.id}")},
+        data={"confirm": "yes", "csrf_token": csrf_token(client, f"/admin/users/{admin.id}")},
         follow_redirects=True,
     )
     assert "cannot deactivate your own account" in response.get_data(as_text=True)

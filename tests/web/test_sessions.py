@@ -169,7 +169,7 @@ def test_password_change_gives_this_browser_a_new_session_token(client: FlaskCli
 
 @pytest.mark.parametrize(
     ("path", "data"),
-    [("role", {"role": "assessor"}), ("deactivate", {})],
+    [("role", {"role": "assessor", "confirm": "yes"}), ("deactivate", {"confirm": "yes"})],
     ids=["role change", "deactivation"],
 )
 def test_admin_changes_end_the_users_sessions(

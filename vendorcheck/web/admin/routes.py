@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -14,6 +14,7 @@ from vendorcheck.web.access import current_actor, get_or_404, reauthentication_d
 from vendorcheck.web.admin import bp
 from vendorcheck.web.admin.forms import InviteForm, PolicyForm, RoleForm
 from vendorcheck.web.forms import ActionForm, apply_account_error
+from vendorcheck.web.labels import LABELS
 from vendorcheck.web.security import external_url
 
 
@@ -96,6 +97,15 @@ def _act(user_id: int, change: str) -> Response:
         "reset-mfa": (accounts.reset_mfa, "{}'s two-step sign-in was removed; they set it up again at next sign-in."),
     }
     action, message = actions[change]
+    if change == "deactivate" and request.form.get("confirm") != "yes":
+        return _confirm(
+            found,
+            url_for("admin.deactivate", user_id=found.id),
+            f"Deactivate {found.email}?",
+            "They are signed out everywhere at once and cannot sign in again until an admin reactivates them. "
+            "Their history and everything they did stay.",
+            "Deactivate",
+        )
     if change == "reset-mfa":  # whoever can remove a factor can take the account over: prove it is you
         due = reauthentication_due(url_for("admin.user", user_id=found.id))
         if due is not None:
@@ -139,9 +149,20 @@ def set_role(user_id: int) -> Response | tuple[str, int]:
     form = RoleForm()
     if not form.validate_on_submit():
         return render_template("admin/user.html", user=found, role_form=form, action=ActionForm()), 400
+    new_role = Role(form.role.data)
+    if new_role != found.role and request.form.get("confirm") != "yes":
+        return _confirm(
+            found,
+            url_for("admin.set_role", user_id=found.id),
+            f"Make {found.email} {LABELS.get(new_role, new_role.value).lower()}?",
+            f"They are {LABELS.get(found.role, found.role.value).lower()} now. Their sessions end at once and they "
+            "sign in again with what the new role allows.",
+            "Change the role",
+            role=new_role.value,
+        )
     dbs = database.session()
     try:
-        accounts.set_role(dbs, found, Role(form.role.data), current_actor())
+        accounts.set_role(dbs, found, new_role, current_actor())
     except accounts.AccountError as exc:
         flash(str(exc), "error")
     else:
@@ -178,3 +199,18 @@ def policy() -> Response:
     state = "everyone" if org.mfa_required else "admins and auditors"
     flash(f"Two-step sign-in is now required for {state}.", "success")
     return redirect(url_for("admin.users"))
+
+
+def _confirm(found: User, action: str, question: str, consequence: str, button: str, **fields: str) -> Response:
+    """The page that asks once more before a change that signs someone out (no script needed)."""
+    page = render_template(
+        "admin/confirm.html",
+        user=found,
+        action=action,
+        question=question,
+        consequence=consequence,
+        button=button,
+        fields=fields,
+        form=ActionForm(),
+    )
+    return Response(page, status=200)
