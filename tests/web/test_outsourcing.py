@@ -69,3 +69,21 @@ def test_assessors_and_auditors_read_but_cannot_change_the_figures(client, auth:
     page = client.get("/outsourcing").get_data(as_text=True)
     assert "Should we outsource billing?" in page and "Save my figures" not in page
     assert _post(client, GOOD).status_code == 403
+
+
+def test_the_comparison_shows_in_house_today_and_each_vendors_economics(client, auth, world, vendors) -> None:
+    auth.login_as(world.users[Role.VIEWER])
+    chosen = f"vendor={vendors['ClearPath'].id}&vendor={vendors['Summit'].id}"
+    page = client.get(f"/compare?{chosen}").get_data(as_text=True)
+    assert "In-house today" in page and "Needs your figures" in page
+    assert _post(client, GOOD).status_code == 302
+    page = client.get(f"/compare?{chosen}").get_data(as_text=True)
+    economics = page[page.index('id="economics"') :]
+    assert "$820,000" in economics  # in-house net: 900,000 - 70,000 - 10,000
+    assert "How these are computed" in economics
+    data = client.get(f"/compare.json?{chosen}").get_json(force=True)
+    assert data["baseline"]["figures"]["annual_collections"] == 900_000
+    assert data["baseline"]["verdict"] == "worth_evaluating"
+    assert all("economics" in v for v in data["vendors"])
+    rows = client.get(f"/compare.csv?{chosen}").get_data(as_text=True).splitlines()
+    assert rows[0].endswith("difference_per_year_half_gain,one_time_cash_from_ar")
