@@ -89,3 +89,16 @@ def test_the_comparison_shows_in_house_today_and_each_vendors_economics(client, 
     assert all("economics" in v for v in data["vendors"])
     rows = client.get(f"/compare.csv?{chosen}").get_data(as_text=True).splitlines()
     assert rows[0].endswith("difference_per_year_half_gain,one_time_cash_from_ar")
+
+
+def test_the_memo_says_what_the_pick_will_cost_and_earn(client, auth, world, vendors) -> None:
+    auth.login_as(world.users[Role.VIEWER])
+    chosen = f"vendor={vendors['ClearPath'].id}&vendor={vendors['Summit'].id}"
+    assert _post(client, GOOD).status_code == 302
+    page = client.get(f"/memo?{chosen}").get_data(as_text=True)
+    money = page[page.index("What it will cost and earn") :]
+    # ClearPath claims a 95% net collection rate: 1,000,000 x 95% = 950,000 (examples in docs/economics.md).
+    assert "you would collect $950,000 a year (today $900,000)" in money
+    assert "$77,500 a year more than billing in-house" in money and "sample monthly report" in money
+    pdf = client.get(f"/memo.pdf?{chosen}")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
