@@ -31,6 +31,7 @@ class Capability(enum.StrEnum):
     SCREENING_DECIDE = "screening.decide"  # confirm or dismiss a public-list candidate
     LIST_IMPORT = "list.import"  # upload a public list (OIG LEIE, SAM, OCR) for the organization
     ACCOUNT_SELF = "account.self"  # change one's own password and MFA
+    BASELINE_EDIT = "baseline.edit"  # record the practice's own billing figures and readiness checklist
 
 
 _READ = {Capability.VENDOR_READ, Capability.SCORE_READ, Capability.ACCOUNT_SELF}
@@ -49,7 +50,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.SCREENING_DECIDE,
         }
     ),
-    Role.VIEWER: frozenset(_READ | {Capability.DECISION_RECORD}),
+    Role.VIEWER: frozenset(_READ | {Capability.DECISION_RECORD, Capability.BASELINE_EDIT}),
     Role.AUDITOR: frozenset(_READ | {Capability.EVIDENCE_READ, Capability.AUDIT_READ, Capability.PACKET_EXPORT}),
 }
 

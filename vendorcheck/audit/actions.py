@@ -65,6 +65,7 @@ EVIDENCE_STORE_MIGRATED = "evidence.store_migrated"  # blobs were copied to anot
 # Scores and decisions
 SCORING_PROFILE_SAVED = "scoring_profile.saved"  # a new version of the organization's scoring weights
 DECISION_RECORDED = "decision.recorded"  # the practice owner chose a vendor (details: compared, reason)
+BASELINE_SAVED = "baseline.saved"  # the practice's own billing figures or checklist changed (details: changed)
 
 # Screening against public lists (OIG LEIE, SAM.gov exclusions, HHS OCR breach portal)
 SCREENING_LIST_IMPORTED = "screening.list_imported"  # a list file was stored as a dated version (details: digest)

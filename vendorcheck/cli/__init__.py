@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import click
 
-from vendorcheck.cli import answers, audit, evidence, instance, packets, scoring, screening, users, vendors
+from vendorcheck.cli import answers, audit, baseline, evidence, instance, packets, scoring, screening, users, vendors
 from vendorcheck.cli.common import EXIT_BUG
 
 
@@ -49,6 +49,7 @@ for command in (
     scoring.compare_command,
     answers.questionnaires_group,
     screening.screening_group,
+    baseline.baseline_group,
 ):
     cli.add_command(command)
 

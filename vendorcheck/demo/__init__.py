@@ -3,7 +3,8 @@ their documents and their answers, so every page has something real to show.
 
 ``people`` makes the organization, users and their passwords; ``vendors`` the four companies; ``documents``
 their PDFs, stored encrypted; ``answers`` their assessments at different stages of the review; ``screening``
-their principals and the demo's public lists (``lists``), with a planted exclusion and breach. ``seed_all``
+their principals and the demo's public lists (``lists``), with a planted exclusion and breach; ``baseline`` the
+practice's own billing (struggling with denials and follow-up). ``seed_all``
 does all of it, in that order, and is what ``vendorcheck demo`` and the tests both run. Every step is
 idempotent: running it again duplicates nothing.
 """
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from vendorcheck import audit, db, signing
 from vendorcheck.demo.answers import seed_answers
+from vendorcheck.demo.baseline import seed_baseline
 from vendorcheck.demo.documents import DOCUMENTS, seed_evidence
 from vendorcheck.demo.people import (
     CREDENTIALS_FILE,
@@ -86,6 +88,8 @@ def seed_all(
         answered = seed_answers(session, ORGANIZATION, library, DEMO_ACTOR)
     with db.transaction(engine) as session:
         seed_screening(session, ORGANIZATION)
+    with db.transaction(engine) as session:
+        seed_baseline(session, ORGANIZATION)
     if signer is not None:
         audit.sign_waiting(lambda: db.transaction(engine), signer, reason="demo setup")
     return DemoReport(logins, added, answered)

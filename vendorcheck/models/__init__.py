@@ -24,6 +24,7 @@ from vendorcheck.models.accounts import AccountToken, Organization, RecoveryCode
 from vendorcheck.models.assessments import Answer, Assessment, AssessmentQuestionnaire, QuestionnaireVersion
 from vendorcheck.models.audit import AuditCheckpoint, AuditEvent, AuditHead
 from vendorcheck.models.base import NAMING_CONVENTION, Base, OrgScoped, UTCDateTime, enum_column, utcnow
+from vendorcheck.models.baseline import Baseline
 from vendorcheck.models.evidence import Evidence, EvidenceVersion
 from vendorcheck.models.scores import Decision, ScoreSnapshot, ScoringProfileVersion
 from vendorcheck.models.screening import Candidate, ListRow, ListVersion, Principal, Screening
@@ -41,6 +42,7 @@ __all__ = [
     "AuditEvent",
     "AuditHead",
     "Base",
+    "Baseline",
     "Candidate",
     "CandidateStatus",
     "Decision",

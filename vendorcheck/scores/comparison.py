@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from vendorcheck import baseline as baselines
 from vendorcheck.models import (
     Vendor,
     VendorStatus,
@@ -17,6 +18,7 @@ from vendorcheck.scores.cache import ScoreCache, combined_digest
 from vendorcheck.scores.common import ScoreError
 from vendorcheck.scores.vendor_scores import VendorScore, score_vendors
 from vendorcheck.scoring import ScoringProfile
+from vendorcheck.scoring.economics import Economics, economics
 from vendorcheck.scoring.ranking import Stability, leader_margin, rank, stability
 
 # The stability check re-rates every vendor under 2 x domains weight changes (~0.1 s for 200 vendors): like the
@@ -32,6 +34,9 @@ class Comparison:
     profile: ScoringProfile
     stability: Stability
     margin: float | None
+    baseline: dict[str, float | None] = field(default_factory=dict)  # the practice's own figures ("In-house today")
+    checklist: dict[str, str] = field(default_factory=dict)
+    economics: dict[int, Economics] = field(default_factory=dict)  # per vendor id, against the baseline
 
     @property
     def assessed(self) -> list[VendorScore]:
@@ -70,7 +75,18 @@ def compare(
         + [part for e in entries for part in (e.vendor.name, e.digest if e.score else "-")]
     )
     holds = STABILITY.get_or_compute(key, lambda: stability(scores, profile))
-    return Comparison([by_name[n] for n in order], profile, holds, leader_margin(order, scores))
+    row = baselines.get_baseline(session, vendors[0].org_id)
+    own = baselines.figures(row)
+    money = {e.vendor.id: economics(own, baselines.vendor_figures(e.answers)) for e in entries}
+    return Comparison(
+        [by_name[n] for n in order],
+        profile,
+        holds,
+        leader_margin(order, scores),
+        own,
+        baselines.answers(row),
+        money,
+    )
 
 
 def shortlisted(session: Session, org_id: int) -> list[Vendor]:

@@ -7,6 +7,7 @@ from typing import Any
 from vendorcheck.scores.common import FIGURES
 from vendorcheck.scores.comparison import Comparison
 from vendorcheck.scores.vendor_scores import VendorScore
+from vendorcheck.scoring.economics import Economics, readiness
 
 
 def score_json(entry: VendorScore) -> dict[str, Any]:
@@ -108,8 +109,42 @@ def comparison_json(comparison: Comparison) -> dict[str, Any]:
         "recommended": recommended.vendor.name if recommended else None,
         "stable": comparison.stability.holds,
         "flips": [f.sentence for f in comparison.stability.flips],
-        "vendors": [score_json(e) for e in comparison.entries],
+        "vendors": [
+            score_json(e) | {"economics": comparison.economics[e.vendor.id].to_json()} for e in comparison.entries
+        ],
+        "baseline": _baseline_json(comparison),
     }
+
+
+def _baseline_json(comparison: Comparison) -> dict[str, Any]:
+    """The practice's own figures ("In-house today"), checklist and what they point to."""
+    reading = readiness(comparison.baseline, comparison.checklist)
+    return {
+        "figures": dict(comparison.baseline),
+        "checklist": dict(comparison.checklist),
+        "verdict": reading.verdict,
+        "headline": reading.headline,
+    }
+
+
+# Economics columns of the CSV: (header, the figure's label in vendorcheck.scoring.economics).
+ECONOMICS_COLUMNS = (
+    ("collections_with_vendor", "Collections with the vendor"),
+    ("vendor_fee_per_year", "Vendor fee per year"),
+    ("net_per_year_with_vendor", "Net per year with the vendor"),
+    ("difference_per_year", "Difference per year"),
+    ("difference_first_year", "Difference in the first year"),
+    ("difference_per_year_half_gain", "Difference per year (half the claimed gain)"),
+    ("one_time_cash_from_ar", "One-time cash from a shorter A/R"),
+)
+
+
+def _economics_cells(found: Economics) -> list[str]:
+    """The economics columns of one vendor: amounts to the cent, or "needs your figures" (never a guess)."""
+    if not found.complete:
+        return ["needs your figures"] * len(ECONOMICS_COLUMNS)
+    values = {f.label: f.value for f in found.figures}
+    return ["" if values.get(label) is None else f"{values[label]:.2f}" for _, label in ECONOMICS_COLUMNS]
 
 
 CSV_HEADER = ["rank", "vendor", "status", "rating", "claimed", "proven", "evidence_confidence", "knockouts"]
@@ -119,11 +154,14 @@ def comparison_rows(comparison: Comparison) -> list[list[str]]:
     """The comparison as a table: header, then one row per vendor (the CSV export and ``compare --csv``)."""
     domains = comparison.domains
     header = CSV_HEADER + [label for _, label in domains] + [label for _, label in FIGURES]
+    header += [name for name, _ in ECONOMICS_COLUMNS]
     rows = [header]
     for position, entry in enumerate(comparison.entries, 1):
         found = entry.score
         if found is None:
-            rows.append([str(position), entry.vendor.name, entry.status, "Not assessed"] + [""] * (len(header) - 4))
+            blank = [""] * (len(header) - 4 - len(ECONOMICS_COLUMNS))
+            cells = _economics_cells(comparison.economics[entry.vendor.id])
+            rows.append([str(position), entry.vendor.name, entry.status, "Not assessed", *blank, *cells])
             continue
         by_domain = {d.domain: d for d in found.domains}
         rows.append(
@@ -139,5 +177,6 @@ def comparison_rows(comparison: Comparison) -> list[list[str]]:
             ]
             + [f"{by_domain[d].claimed:.1f}" if d in by_domain else "" for d, _ in domains]
             + [entry.figure(qid) for qid, _ in FIGURES]
+            + _economics_cells(comparison.economics[entry.vendor.id])
         )
     return rows

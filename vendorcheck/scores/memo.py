@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from vendorcheck.scores.comparison import Comparison
 from vendorcheck.scores.vendor_scores import VendorScore
 from vendorcheck.scoring import METHOD_VERSION
+from vendorcheck.scoring.economics import readiness
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -32,6 +33,7 @@ class Memo:
     runners_up: list[tuple[str, str, str]]  # (vendor, rating, why not first)
     cautions: list[str] = field(default_factory=list)
     footnote: str = ""
+    money: list[str] = field(default_factory=list)  # what it will cost and earn (docs/economics.md)
 
 
 def build_memo(comparison: Comparison, organization: str, today: date | None = None) -> Memo:
@@ -51,7 +53,10 @@ def build_memo(comparison: Comparison, organization: str, today: date | None = N
             if comparison.assessed
             else "No vendor can be recommended yet: none has submitted its questionnaire."
         )
-        return Memo("Vendor decision memo", today, organization, None, headline, [], [], [], runners, [], footnote)
+        money = _money(comparison, None)
+        return Memo(
+            "Vendor decision memo", today, organization, None, headline, [], [], [], runners, [], footnote, money
+        )
     found = best.score
     rating = found.rating
     assert rating is not None
@@ -86,7 +91,36 @@ def build_memo(comparison: Comparison, organization: str, today: date | None = N
         runners,
         cautions,
         footnote,
+        _money(comparison, best),
     )
+
+
+def _dollars(value: float | None) -> str:
+    if value is None:
+        return "needs your figures"
+    return f"-${-value:,.0f}" if value < 0 else f"${value:,.0f}"
+
+
+def _money(comparison: Comparison, best: VendorScore | None) -> list[str]:
+    """What outsourcing to ``best`` would cost and earn against billing in-house, in sentences; never a guess."""
+    lines = [f"Your billing today: {readiness(comparison.baseline, comparison.checklist).headline}"]
+    if best is None:
+        return lines
+    found = comparison.economics[best.vendor.id]
+    if not found.complete:
+        return [*lines, "What it will cost and earn needs these figures: " + "; ".join(found.missing) + "."]
+    v = {f.label: f.value for f in found.figures}
+    collections = comparison.baseline.get("annual_collections")
+    return [
+        *lines,
+        f"If its claims hold, you would collect {_dollars(v['Collections with the vendor'])} a year "
+        f"(today {_dollars(collections)}) and pay it {_dollars(v['Vendor fee per year'])} a year.",
+        f"That leaves you {_dollars(v['Difference per year'])} a year more than billing in-house "
+        f"({_dollars(v['Difference in the first year'])} in the first year, after the setup fee); "
+        f"at half its claimed improvement, {_dollars(v['Difference per year (half the claimed gain)'])}.",
+        f"A shorter A/R frees {_dollars(v['One-time cash from a shorter A/R'])} of cash once.",
+        "Its collection and denial rates are its own claims: ask for a sample monthly report before relying on them.",
+    ]
 
 
 def _conditions(entry: VendorScore) -> list[str]:
@@ -147,6 +181,9 @@ def memo_pdf(memo: Memo) -> bytes:
     pdf.multi_cell(0, 7, _latin(memo.headline), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
     _bullets(pdf, memo.reasons)
+    if memo.money:
+        _heading(pdf, "What it will cost and earn")
+        _bullets(pdf, memo.money)
     if memo.cautions:
         _heading(pdf, "Before you decide")
         _bullets(pdf, memo.cautions)
