@@ -166,3 +166,11 @@ def test_the_comparison_runs_the_same_few_queries_for_any_number_of_vendors(app,
             event.remove(engine, "before_cursor_execute", count)
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
+
+
+def test_the_vendor_list_shows_each_rating(client, auth, world, vendors) -> None:
+    auth.login_as(world.users[Role.VIEWER])
+    page = client.get("/").get_data(as_text=True)
+    rows = {name: page[page.index(name) :][:1500] for name in ("ClearPath Medical", "Summit Revenue", "Apex RCM")}
+    assert "Moderate risk" in rows["ClearPath Medical"] and "Very High risk" in rows["Summit Revenue"]
+    assert "provisional" in rows["Summit Revenue"] and "Not assessed" in rows["Apex RCM"]

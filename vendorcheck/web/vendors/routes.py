@@ -35,11 +35,17 @@ STATUS_ORDER = [
 @requires(Capability.VENDOR_READ)
 def dashboard() -> str:
     """Every vendor of the signed-in user's organization, shortlisted first."""
-    vendors = service.list_for(database.session(), current_user.org_id)
+    session = database.session()
+    vendors = service.list_for(session, current_user.org_id)
     ordered = sorted(vendors, key=lambda v: STATUS_ORDER.index(v.status))
     counts = {status: sum(v.status == status for v in vendors) for status in STATUS_ORDER}
-    candidates = screening.open_counts(database.session(), current_user.org_id)
-    return render_template("vendors/dashboard.html", vendors=ordered, counts=counts, candidates=candidates)
+    candidates = screening.open_counts(session, current_user.org_id)
+    # Each vendor's rating at a glance (served from the score cache while nothing changed).
+    profile = scores.current_profile(session, current_user.org_id)
+    ratings = {entry.vendor.id: entry for entry in scores.score_vendors(session, vendors, profile)}
+    return render_template(
+        "vendors/dashboard.html", vendors=ordered, counts=counts, candidates=candidates, ratings=ratings
+    )
 
 
 @bp.route("/vendors/<int:vendor_id>")
