@@ -93,7 +93,7 @@ def redis(folder: Path) -> Iterator[str]:
     port = free_port()
     arguments = [program, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
     with (folder / "redis.log").open("wb") as log:
-        process = subprocess.Popen(  # noqa: S603 (our own arguments)
+        process = subprocess.Popen(
             [*arguments, "--dir", str(folder)], stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent
         )
     try:
@@ -124,7 +124,7 @@ def gunicorn(port: int, env: dict[str, str], log: Path) -> Iterator[str]:
     """One app process (one sync worker) on loopback; yields its base URL once /login answers."""
     arguments = [sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}", "--timeout", "30"]
     with log.open("wb") as output:
-        process = subprocess.Popen(  # noqa: S603 (our own arguments)
+        process = subprocess.Popen(
             [*arguments, "vendorcheck:create_app()"],
             env=env,
             cwd=REPO,

@@ -21,7 +21,6 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from werkzeug.datastructures import FileStorage
@@ -36,7 +35,7 @@ pytestmark = pytest.mark.deployment
 TIMEOUT = 15  # seconds, for every request
 ASSESSOR = "assessor@clinic.example"
 THROTTLED = "frontdesk@clinic.example"
-NEW_PASSWORD = "Correct horse battery staple 2026!"  # noqa: S105 (a test password)
+NEW_PASSWORD = "Correct horse battery staple 2026!"
 
 
 @dataclass(frozen=True)
@@ -111,7 +110,7 @@ class Browser:
 def _cli(env: dict[str, str], *args: str) -> str:
     """Run the ``vendorcheck`` command against the shared instance; its output."""
     command = [sys.executable, "-c", "from vendorcheck.cli import main; main()", *args]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)  # noqa: S603
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
 
@@ -128,35 +127,38 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
     folder = tmp_path_factory.mktemp("deployment")
     try:
         seaweed.find_weed()
-        with services.postgresql() as database_url, services.redis(folder / "redis") as redis_url:
-            with seaweed.running(folder / "seaweedfs") as s3:
-                s3.create_bucket()
-                port_a, port_b = services.free_port(), services.free_port()
-                base = {k: v for k, v in os.environ.items() if not k.startswith("VENDORCHECK_")}
-                base.pop("TEST_DATABASE_URL", None)
-                env = {
-                    **base,
-                    "VENDORCHECK_HOME": str(folder / "instance"),
-                    "DATABASE_URL": database_url,
-                    "VENDORCHECK_RATELIMIT_STORAGE_URI": redis_url,
-                    "VENDORCHECK_PUBLIC_URL": f"http://127.0.0.1:{port_a}",
-                    "VENDORCHECK_SECURE_COOKIES": "false",  # plain http on loopback; behind TLS in production
-                    **s3.environ(seaweed.BUCKET, f"d-{secrets.token_hex(4)}/evidence"),
-                }
-                _cli(env, "init")
-                one_time = {
-                    email: _one_time_password(
-                        _cli(env, "users", "create", email, "--role", "assessor", "--organization", "Clinic")
-                    )
-                    for email in (ASSESSOR, THROTTLED)
-                }
-                added = _cli(env, "vendors", "add", "MedBill Partners", "--organization", "Clinic")
-                vendor_id = int(re.search(r"Added vendor (\d+)", added).group(1))  # type: ignore[union-attr]
-                with (
-                    services.gunicorn(port_a, env, folder / "a.log") as a,
-                    services.gunicorn(port_b, env, folder / "b.log") as b,
-                ):
-                    yield Deployment(a, b, vendor_id, one_time)
+        with (
+            services.postgresql() as database_url,
+            services.redis(folder / "redis") as redis_url,
+            seaweed.running(folder / "seaweedfs") as s3,
+        ):
+            s3.create_bucket()
+            port_a, port_b = services.free_port(), services.free_port()
+            base = {k: v for k, v in os.environ.items() if not k.startswith("VENDORCHECK_")}
+            base.pop("TEST_DATABASE_URL", None)
+            env = {
+                **base,
+                "VENDORCHECK_HOME": str(folder / "instance"),
+                "DATABASE_URL": database_url,
+                "VENDORCHECK_RATELIMIT_STORAGE_URI": redis_url,
+                "VENDORCHECK_PUBLIC_URL": f"http://127.0.0.1:{port_a}",
+                "VENDORCHECK_SECURE_COOKIES": "false",  # plain http on loopback; behind TLS in production
+                **s3.environ(seaweed.BUCKET, f"d-{secrets.token_hex(4)}/evidence"),
+            }
+            _cli(env, "init")
+            one_time = {
+                email: _one_time_password(
+                    _cli(env, "users", "create", email, "--role", "assessor", "--organization", "Clinic")
+                )
+                for email in (ASSESSOR, THROTTLED)
+            }
+            added = _cli(env, "vendors", "add", "MedBill Partners", "--organization", "Clinic")
+            vendor_id = int(re.search(r"Added vendor (\d+)", added).group(1))  # type: ignore[union-attr]
+            with (
+                services.gunicorn(port_a, env, folder / "a.log") as a,
+                services.gunicorn(port_b, env, folder / "b.log") as b,
+            ):
+                yield Deployment(a, b, vendor_id, one_time)
     except (seaweed.WeedMissing, services.ServiceMissing) as missing:
         if os.environ.get("CI"):
             pytest.fail(f"the deployment test cannot run under CI: {missing}")
@@ -214,4 +216,3 @@ def test_wrong_passwords_spread_over_both_processes_share_one_budget(deployment:
     # The budget is the account's, on every process: even the right password waits now.
     right = _sign_in(browser, deployment.b, THROTTLED, deployment.one_time[THROTTLED])
     assert right.status == 429
-
