@@ -14,14 +14,15 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from vendorcheck import accounts
+from vendorcheck import accounts, db
 from vendorcheck.accounts import sessions as user_sessions
 from vendorcheck.accounts import totp as mfa
 from vendorcheck.audit import Actor
 from vendorcheck.cli import cli
+from vendorcheck.config import load_settings
 from vendorcheck.models import Organization, Role, User, UserSession
 
 PASSWORD = "correct horse battery staple"
@@ -169,3 +170,13 @@ def session_record(client: FlaskClient, dbs: Session) -> UserSession:
     )
     assert record is not None, "the cookie names no session record"
     return record
+
+
+def instance_rows(home: Path, query: Select) -> list:
+    """What ``query`` finds in the database of the instance folder ``home`` (a test looking behind the CLI)."""
+    engine = db.make_engine(load_settings({"home": home}, environ={}).database_url)
+    try:
+        with db.transaction(engine) as session:
+            return list(session.scalars(query))
+    finally:
+        engine.dispose()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
-from tests.helpers import run_cli
+from tests.helpers import instance_rows, run_cli
 from vendorcheck import accounts, db, evidence
 from vendorcheck.audit import Actor
 from vendorcheck.config import ConfigError, load_settings
@@ -51,11 +51,7 @@ def home(tmp_path: Path) -> Path:
 
 
 def actions(home: Path) -> list[str]:
-    engine = db.make_engine(load_settings({"home": home}, environ={}).database_url)
-    with db.transaction(engine) as session:
-        found = list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.seq)))
-    engine.dispose()
-    return found
+    return instance_rows(home, select(AuditEvent.action).order_by(AuditEvent.seq))
 
 
 def test_init_creates_an_owner_only_key_ring(home: Path) -> None:

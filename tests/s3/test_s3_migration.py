@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from tests import seaweed
+from tests.helpers import instance_rows
 from tests.helpers import run_cli as run
 from vendorcheck import accounts, db, evidence
 from vendorcheck.audit import Actor
@@ -56,20 +57,12 @@ def home(tmp_path: Path) -> Path:
 
 
 def blob_names(home: Path) -> list[str]:
-    engine = db.make_engine(load_settings({"home": home}, environ={}).database_url)
-    with db.transaction(engine) as session:
-        names = list(session.scalars(select(EvidenceVersion.blob_name).order_by(EvidenceVersion.id)))
-    engine.dispose()
-    return names
+    return instance_rows(home, select(EvidenceVersion.blob_name).order_by(EvidenceVersion.id))
 
 
 def migrations(home: Path) -> list[dict]:
-    engine = db.make_engine(load_settings({"home": home}, environ={}).database_url)
-    with db.transaction(engine) as session:
-        events = session.scalars(select(AuditEvent).where(AuditEvent.action == "evidence.store_migrated")).all()
-        found = [{"org_id": e.org_id, **e.details} for e in events]
-    engine.dispose()
-    return found
+    events = instance_rows(home, select(AuditEvent).where(AuditEvent.action == "evidence.store_migrated"))
+    return [{"org_id": e.org_id, **e.details} for e in events]
 
 
 def s3(env: dict[str, str]) -> S3BlobStore:
