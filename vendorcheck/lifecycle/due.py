@@ -1,0 +1,176 @@
+"""What falls due across an organization's vendors: one list of dated items, from every kind of work.
+
+An item is a fact about today ("the SOC 2 report of BlueHarbor expires on 2026-12-20"), not a message:
+the home page lists items, ``vendorcheck vendors due`` prints them, and the reminders decide from an item's
+``due_on`` which reminder is due (30 / 7 / 1 days before, then weekly) and key each one by ``item.key`` so it
+is sent once. A source lists one kind of item for one organization; ``SOURCES`` names them all, and adding a
+kind of work means adding its source there (and nothing else here).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from vendorcheck.assessments.lifecycle import OPEN_FOR_VENDOR, REVIEWABLE
+from vendorcheck.models import Assessment, Evidence, Vendor
+
+SOON_DAYS = 30  # an item this close to its date is "due soon" on the home page and in `vendors due`
+
+
+class DueKind(enum.StrEnum):
+    """The kinds of dated work (stable words: `vendors due --json` prints them, docs/cli.md lists them)."""
+
+    REASSESSMENT = "reassessment"  # the vendor's cycle comes due
+    ANSWERS = "answers"  # a questionnaire the vendor has not returned
+    REVIEW = "review"  # answers or documents waiting on the assessor
+    EVIDENCE_EXPIRY = "evidence_expiry"  # a document's validity runs out
+    CONTRACT_RENEWAL = "contract_renewal"  # an agreement's term ends
+    CONTRACT_NOTICE = "contract_notice"  # the last day to give notice before it renews
+    OFFBOARDING = "offboarding"  # a step of ending a vendor still open
+
+
+class Audience(enum.StrEnum):
+    """Who must act: the vendor's contact (through the link) or the practice's assessors."""
+
+    VENDOR = "vendor"
+    ASSESSORS = "assessors"
+
+
+class DueState(enum.StrEnum):
+    """Where an item stands today."""
+
+    OVERDUE = "overdue"
+    DUE_SOON = "due_soon"
+    LATER = "later"
+    WAITING = "waiting"  # no date: waiting now (answers to review)
+
+
+@dataclass(frozen=True, slots=True)
+class DueItem:
+    """One piece of dated work for one vendor, in plain words."""
+
+    kind: DueKind
+    org_id: int
+    vendor_id: int
+    vendor_name: str
+    subject: str  # what it is about, stable: "assessment:12", "evidence:5", "agreement:3", "vendor:7"
+    what: str  # plain words: "SOC 2 report expires", "Reassessment due"
+    due_on: date | None  # None: waiting now, no date
+    audience: Audience
+    endpoint: str  # the page to do the work: a Flask endpoint name...
+    endpoint_args: tuple[tuple[str, int], ...] = ()  # ...and its arguments
+
+    @property
+    def key(self) -> str:
+        """Names the item across days (reminders are keyed by it and the date they are for)."""
+        return f"{self.kind}:{self.subject}:{self.due_on.isoformat() if self.due_on else '-'}"
+
+    def state(self, today: date) -> DueState:
+        """Overdue, due within ``SOON_DAYS``, later, or waiting with no date."""
+        if self.due_on is None:
+            return DueState.WAITING
+        if self.due_on < today:
+            return DueState.OVERDUE
+        if (self.due_on - today).days <= SOON_DAYS:
+            return DueState.DUE_SOON
+        return DueState.LATER
+
+    def days_left(self, today: date) -> int | None:
+        """Days until the date (negative once past), or None without one."""
+        return None if self.due_on is None else (self.due_on - today).days
+
+
+Source = Callable[[Session, int, date], Iterable[DueItem]]
+
+
+def evidence_expiry(session: Session, org_id: int, today: date) -> Iterator[DueItem]:
+    """Every received, not rejected document of a current vendor that has an end of validity."""
+    del today  # every dated document is listed; the state says how close it is
+    rows = session.execute(
+        select(Evidence, Vendor.name)
+        .join(Vendor, Vendor.id == Evidence.vendor_id)
+        .where(Evidence.org_id == org_id, Evidence.valid_until.is_not(None), Evidence.received())
+        .where(Evidence.review_state != "rejected")
+        .order_by(Evidence.valid_until, Evidence.id)
+    )
+    for evidence, vendor_name in rows:
+        yield DueItem(
+            DueKind.EVIDENCE_EXPIRY,
+            org_id,
+            evidence.vendor_id,
+            vendor_name,
+            f"evidence:{evidence.id}",
+            f"{evidence.title} expires",
+            evidence.valid_until,
+            Audience.VENDOR,
+            "evidence.show",
+            (("evidence_id", evidence.id),),
+        )
+
+
+def answers_outstanding(session: Session, org_id: int, today: date) -> Iterator[DueItem]:
+    """Every questionnaire sent and not yet returned by the vendor, dated by its due date."""
+    del today
+    rows = session.execute(
+        select(Assessment, Vendor.name)
+        .join(Vendor, Vendor.id == Assessment.vendor_id)
+        .where(Assessment.org_id == org_id, Assessment.status.in_(OPEN_FOR_VENDOR))
+        .order_by(Assessment.due_date, Assessment.id)
+    )
+    for assessment, vendor_name in rows:
+        yield DueItem(
+            DueKind.ANSWERS,
+            org_id,
+            assessment.vendor_id,
+            vendor_name,
+            f"assessment:{assessment.id}",
+            f"Answers to {assessment.title or 'the questionnaire'}",
+            assessment.due_date,
+            Audience.VENDOR,
+            "assessments.show",
+            (("assessment_id", assessment.id),),
+        )
+
+
+def reviews_waiting(session: Session, org_id: int, today: date) -> Iterator[DueItem]:
+    """Every returned questionnaire waiting on the assessor (no date: waiting since it came back)."""
+    del today
+    rows = session.execute(
+        select(Assessment, Vendor.name)
+        .join(Vendor, Vendor.id == Assessment.vendor_id)
+        .where(Assessment.org_id == org_id, Assessment.status.in_(REVIEWABLE))
+        .order_by(Assessment.submitted_at, Assessment.id)
+    )
+    for assessment, vendor_name in rows:
+        yield DueItem(
+            DueKind.REVIEW,
+            org_id,
+            assessment.vendor_id,
+            vendor_name,
+            f"assessment:{assessment.id}",
+            f"Review the answers to {assessment.title or 'the questionnaire'}",
+            None,
+            Audience.ASSESSORS,
+            "assessments.show",
+            (("assessment_id", assessment.id),),
+        )
+
+
+SOURCES: tuple[Source, ...] = (evidence_expiry, answers_outstanding, reviews_waiting)
+
+
+def due_items(session: Session, org_id: int, today: date, *, horizon_days: int | None = None) -> list[DueItem]:
+    """Every item of the organization, overdue first, then by date, then those waiting with no date.
+
+    ``horizon_days`` leaves out items dated further ahead than that (None keeps all).
+    """
+    items = [item for source in SOURCES for item in source(session, org_id, today)]
+    if horizon_days is not None:
+        items = [item for item in items if item.due_on is None or (item.due_on - today).days <= horizon_days]
+    return sorted(items, key=lambda item: (item.due_on is None, item.due_on or today, item.vendor_name, item.key))
