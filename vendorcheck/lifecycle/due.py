@@ -162,7 +162,11 @@ def reviews_waiting(session: Session, org_id: int, today: date) -> Iterator[DueI
         )
 
 
-SOURCES: tuple[Source, ...] = (evidence_expiry, answers_outstanding, reviews_waiting)
+SOURCES: tuple[Source, ...] = (
+    evidence_expiry,
+    answers_outstanding,
+    reviews_waiting,
+)
 
 
 def due_items(session: Session, org_id: int, today: date, *, horizon_days: int | None = None) -> list[DueItem]:
