@@ -46,14 +46,14 @@ def test_vendors_and_answers_round_trip(vendorcheck: InstanceCli, tmp_path: Path
     book = openpyxl.load_workbook(sheet_path)
     sheet = book["Answers"]
     rows = {sheet.cell(r, 1).value: r for r in range(2, sheet.max_row + 1)}
-    sheet.cell(rows["denial_rate"], 7).value = 6
-    sheet.cell(rows["cyber_insurance"], 7).value = "Maybe"
+    sheet.cell(rows["denial_rate"], 3).value = 6
+    sheet.cell(rows["cyber_insurance"], 3).value = "Maybe"
     book.save(sheet_path)
     refused = vendorcheck("answers", "import", "Acme Billing", str(sheet_path))
     assert refused.exit_code == 1
-    assert f"Answers!G{rows['cyber_insurance']}: cyber_insurance: Choose one of: Yes, No." in refused.output
+    assert f"Answers!C{rows['cyber_insurance']}: cyber_insurance: Choose one of: Yes, No." in refused.output
 
-    sheet.cell(rows["cyber_insurance"], 7).value = "Yes"
+    sheet.cell(rows["cyber_insurance"], 3).value = "Yes"
     book.save(sheet_path)
     dry = vendorcheck("answers", "import", "Acme Billing", str(sheet_path), "--dry-run")
     assert dry.exit_code == 0 and "denial_rate: (blank) -> 6%" in dry.output and "dry run" in dry.output

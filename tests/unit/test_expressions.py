@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vendorcheck.questionnaire.expressions import ExpressionError, parse
+from vendorcheck.questionnaire.expressions import ExpressionError, in_words, parse
 
 
 @pytest.mark.parametrize(
@@ -75,3 +75,19 @@ def test_any_text_parses_or_fails_cleanly(source: str) -> None:
     except ExpressionError:
         return
     assert expression.evaluate({}) in (True, False)  # whatever parses also evaluates, to a plain truth value
+
+
+@pytest.mark.parametrize(
+    ("source", "words"),
+    [
+        ("baa_will_sign == 'yes'", "baa_will_sign is Yes"),
+        ("encrypt in ['yes', 'partial'] and not offshore", "encrypt is Yes or Partly, and offshore is not Yes"),
+        ("'tls_1_0' in protocols or answer > 60", "protocols includes TLS 1.0, or answer is more than 60"),
+        ("a == 'yes' and (b == 'no' or c >= 3)", "a is Yes, and (b is No or c is at least 3)"),
+        ("volume != 'none'", "volume is not None at all"),
+        ("x not in ['a', 'b', 'c']", "x is not A, B or C"),
+    ],
+)
+def test_conditions_read_as_sentences(source: str, words: str) -> None:
+    labels = {"yes": "Yes", "no": "No", "partial": "Partly", "tls_1_0": "TLS 1.0", "none": "None at all"}
+    assert in_words(parse(source), str, lambda _qid, value: labels.get(value, str(value).upper())) == words

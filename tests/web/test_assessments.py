@@ -219,13 +219,13 @@ def test_spreadsheet_round_trip_with_preview_and_precise_errors(
     book = openpyxl.load_workbook(io.BytesIO(blank.data))
     sheet = book["Answers"]
     rows = {sheet.cell(r, 1).value: r for r in range(2, sheet.max_row + 1)}
-    assert sheet.cell(rows["denial_rate"], 4).value.startswith("A percentage")
-    assert "Yes | No" in sheet.cell(rows["cyber_insurance"], 5).value
-    sheet.cell(rows["years_in_business"], 7).value = 12
-    sheet.cell(rows["cyber_insurance"], 7).value = "Yes"
-    sheet.cell(rows["denial_rate"], 7).value = 4.5
-    sheet.cell(rows["followup_cadence"], 7).value = "Within 14 days of submission"
-    sheet.cell(rows["denial_rate"], 8).value = "Last 12 months, all clients"
+    assert sheet.cell(rows["denial_rate"], 7).value.startswith("A percentage")
+    assert "Yes | No" in sheet.cell(rows["cyber_insurance"], 8).value
+    sheet.cell(rows["years_in_business"], 3).value = 12
+    sheet.cell(rows["cyber_insurance"], 3).value = "Yes"
+    sheet.cell(rows["denial_rate"], 3).value = 4.5
+    sheet.cell(rows["followup_cadence"], 3).value = "Within 14 days of submission"
+    sheet.cell(rows["denial_rate"], 4).value = "Last 12 months, all clients"
     good = workbook_bytes(book)
 
     def upload(data: bytes, name: str = "filled.xlsx"):
@@ -250,19 +250,19 @@ def test_spreadsheet_round_trip_with_preview_and_precise_errors(
 
     # The current answers come back out in the "with answers" export.
     current = openpyxl.load_workbook(io.BytesIO(client.get(f"{page}/export.xlsx").data))["Answers"]
-    assert current.cell(rows["denial_rate"], 7).value == "4.5%"
+    assert current.cell(rows["denial_rate"], 3).value == 4.5  # a number, not the text "4.5%"
 
-    sheet.cell(rows["denial_rate"], 7).value = "=1+1"
-    sheet.cell(rows["cyber_insurance"], 7).value = "Sometimes"
-    sheet.cell(rows["years_in_business"], 7).value = "-3"
+    sheet.cell(rows["denial_rate"], 3).value = "=1+1"
+    sheet.cell(rows["cyber_insurance"], 3).value = "Sometimes"
+    sheet.cell(rows["years_in_business"], 3).value = "-3"
     sheet.cell(1, 10).value = "Notes"
     bad = upload(workbook_bytes(book)).get_data(as_text=True)
     assert "Answers!J1: extra column &#39;Notes&#39;" in bad
     sheet.cell(1, 10).value = None
     bad = upload(workbook_bytes(book)).get_data(as_text=True)
-    assert f"Answers!G{rows['denial_rate']}: formulas are not accepted" in bad
-    assert f"Answers!G{rows['cyber_insurance']}: cyber_insurance: Choose one of: Yes, No." in bad
-    assert f"Answers!G{rows['years_in_business']}: years_in_business: Enter 0 or more." in bad
+    assert f"Answers!C{rows['denial_rate']}: formulas are not accepted" in bad
+    assert f"Answers!C{rows['cyber_insurance']}: cyber_insurance: Choose one of: Yes, No." in bad
+    assert f"Answers!C{rows['years_in_business']}: years_in_business: Enter 0 or more." in bad
     renamed = openpyxl.Workbook()
     renamed.active.title = "Sheet1"
     assert "no sheet named &#39;Answers&#39;" in upload(workbook_bytes(renamed)).get_data(as_text=True)

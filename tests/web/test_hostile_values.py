@@ -63,7 +63,7 @@ def test_vendor_text_is_never_a_live_formula_in_exports(client, auth, world, ven
     assert sheets and not any("<f>" in xml or "<f " in xml for xml in sheets)  # no formula anywhere
     answers = openpyxl.load_workbook(io.BytesIO(workbook))["Answers"]
     row = next(r for r in answers.iter_rows() if r[0].value == "kpi_method")
-    assert row[6].value == FORMULA and row[6].data_type == "s" and row[6].quotePrefix  # shown exactly, as text
+    assert row[2].value == FORMULA and row[2].data_type == "s" and row[2].quotePrefix  # shown exactly, as text
     # ...and the file still comes back in unchanged: the round trip reads text, not formulas.
     form = assessments.sheet_of(dbs, dbs.get(Assessment, method.assessment_id))
     entries = spreadsheet.read_xlsx(form, workbook)
@@ -74,13 +74,15 @@ def test_vendor_text_is_never_a_live_formula_in_exports(client, auth, world, ven
 
 
 def _hostile_workbook(workbook: bytes, extra_rows: str) -> bytes:
-    """The export with its sheet claiming A1:XFD1048576 and ``extra_rows`` added at the end."""
+    """The export with its Answers sheet claiming A1:XFD1048576 and ``extra_rows`` added at the end."""
     source = zipfile.ZipFile(io.BytesIO(workbook))
+    sheets = [name for name in source.namelist() if name.startswith("xl/worksheets/sheet")]
+    answers = max(sheets, key=lambda name: source.getinfo(name).file_size)  # the read-me sheet is a few lines
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             data = source.read(info)
-            if info.filename == "xl/worksheets/sheet1.xml":
+            if info.filename == answers:
                 xml = data.decode()
                 xml = re.sub(r'<dimension ref="[^"]+"\s*/>', '<dimension ref="A1:XFD1048576"/>', xml)
                 xml = xml.replace("</sheetData>", extra_rows + "</sheetData>")

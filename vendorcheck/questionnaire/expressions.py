@@ -16,7 +16,7 @@ prior art.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -223,6 +223,42 @@ def parse(source: str) -> Expression:
     if len(source) > MAX_LENGTH:
         raise ExpressionError(f"the expression is longer than {MAX_LENGTH} characters")
     return Expression(source, _Parser(source).parse())
+
+
+WORDS = {"==": "is", "!=": "is not", "<": "is less than", "<=": "is at most", ">": "is more than", ">=": "is at least"}
+
+
+def in_words(expression: Expression, name: Callable[[str], str], label: Callable[[str, Any], str]) -> str:
+    """The condition as a sentence for people: ``x == 'yes' and y in ['a', 'b']`` reads
+    "x is Yes, and y is A or B". ``name`` says how to refer to a question, ``label`` how one of its values reads.
+    """
+    return _words(expression.tree, name, label, top=True)
+
+
+def _words(node: Node, name: Callable[[str], str], label: Callable[[str, Any], str], top: bool = False) -> str:
+    if isinstance(node, Name):
+        return f"{name(node.name)} is {label(node.name, 'yes')}"
+    if isinstance(node, Literal):
+        return str(node.value)
+    if isinstance(node, Not):
+        if isinstance(node.operand, Name):
+            return f"{name(node.operand.name)} is not {label(node.operand.name, 'yes')}"
+        return f"not ({_words(node.operand, name, label, top=True)})"
+    if isinstance(node, BoolOp):
+        parts = [_words(operand, name, label) for operand in node.operands]
+        return f", {node.op} ".join(parts) if top else f"({f' {node.op} '.join(parts)})"
+    left, right = node.left, node.right
+    if isinstance(left, Name) and isinstance(right, Literal):
+        values = right.value if isinstance(right.value, list) else [right.value]
+        shown = [label(left.name, value) for value in values]
+        if node.op in ("in", "not in"):
+            alternatives = ", ".join(shown[:-1]) + (" or " if len(shown) > 1 else "") + shown[-1] if shown else "none"
+            return f"{name(left.name)} {'is' if node.op == 'in' else 'is not'} {alternatives}"
+        return f"{name(left.name)} {WORDS[node.op]} {shown[0]}"
+    if isinstance(left, Literal) and isinstance(right, Name) and node.op in ("in", "not in"):
+        verb = "includes" if node.op == "in" else "does not include"
+        return f"{name(right.name)} {verb} {label(right.name, left.value)}"
+    return f"{_words(left, name, label)} {WORDS.get(node.op, node.op)} {_words(right, name, label)}"
 
 
 def _collect(node: Node, found: set[str]) -> None:
