@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from werkzeug.serving import make_server
 
 from tests.helpers import copy_home
@@ -34,6 +35,7 @@ class LiveDemo:
     url: str
     home: Path
     passwords: dict[str, str]
+    app: Flask | None = None  # the served app, for a test that must set something up behind the pages
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +47,7 @@ def live_demo(demo_home_template: Path, tmp_path_factory: pytest.TempPathFactory
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     passwords = json.loads((home / demo.CREDENTIALS_FILE).read_text())
-    yield LiveDemo(f"http://127.0.0.1:{server.port}", home, passwords)
+    yield LiveDemo(f"http://127.0.0.1:{server.port}", home, passwords, server.app)
     server.shutdown()
     thread.join()
 
