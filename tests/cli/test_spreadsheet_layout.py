@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from tests.helpers import run_cli
-from vendorcheck.assessments import spreadsheet
+from vendorcheck.assessments import spreadsheet, workbook
 
 VENDOR = "BlueHarbor Claims Co."
 
@@ -74,9 +74,9 @@ def test_numbers_and_dates_are_written_as_values_and_rows_fit_their_text(demo_ho
     for qid, row in rows.items():
         height = sheet.row_dimensions[row[0].row].height
         longest = max(len(str(cell.value or "")) for cell in row)
-        assert height is not None and height >= spreadsheet.LINE_POINTS, qid
+        assert height is not None and height >= workbook.LINE_POINTS, qid
         if longest > 200:
-            assert height > 2 * spreadsheet.LINE_POINTS, f"{qid}: {longest} characters in a {height} pt row"
+            assert height > 2 * workbook.LINE_POINTS, f"{qid}: {longest} characters in a {height} pt row"
 
 
 def test_a_file_in_the_earlier_column_order_is_still_read_back(demo_home: Path, tmp_path: Path) -> None:

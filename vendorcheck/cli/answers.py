@@ -10,7 +10,7 @@ import click
 from sqlalchemy.orm import Session
 
 from vendorcheck import assessments
-from vendorcheck.assessments import answers_json, spreadsheet
+from vendorcheck.assessments import answers_json, spreadsheet, workbook
 from vendorcheck.audit import Actor
 from vendorcheck.cli.common import fail, find_vendor, friendly_errors, instance_session
 from vendorcheck.models import Assessment, AssessmentStatus, Vendor
@@ -52,7 +52,7 @@ def answers_export(vendor: str, out: Path, assessment_id: int | None, blank: boo
         if out.suffix.lower() == ".json":
             data = json.dumps(answers_json.export_json(sheet), indent=2, ensure_ascii=False).encode("utf-8")
         else:
-            data = spreadsheet.export_xlsx(sheet, with_answers=not blank)
+            data = workbook.export_xlsx(sheet, with_answers=not blank)
     partial = out.with_name(out.name + ".partial")
     partial.write_bytes(data)
     partial.replace(out)

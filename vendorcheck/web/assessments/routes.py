@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from vendorcheck import assessments as service
 from vendorcheck import vendors
-from vendorcheck.assessments import AssessmentError, VendorLink, answers_json, spreadsheet
+from vendorcheck.assessments import AssessmentError, VendorLink, answers_json, spreadsheet, workbook
 from vendorcheck.assessments.spreadsheet import SheetError
 from vendorcheck.models import Assessment, Vendor
 from vendorcheck.permissions import Capability
@@ -292,7 +292,7 @@ def export(assessment_id: int) -> Response:
     assessment = get_or_404(Assessment, assessment_id)
     sheet = service.sheet_of(database.session(), assessment)
     blank = request.args.get("blank") == "1"
-    data = spreadsheet.export_xlsx(sheet, with_answers=not blank)
+    data = workbook.export_xlsx(sheet, with_answers=not blank)
     name = f"assessment-{assessment.id}{'-blank' if blank else ''}.xlsx"
     return Response(
         data,
