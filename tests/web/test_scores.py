@@ -120,25 +120,36 @@ def test_admin_edits_the_scoring_profile_and_scores_follow(client, auth, world, 
     auth.login_as(world.users[Role.ADMIN])
     path = "/admin/scoring"
     page = client.get(path).get_data(as_text=True)
+    assert 'name="t-denial_rate-good"' in page and 'value="soc2_has_report"' in page  # forms, not typed code
     weights = {f"w-{d}": "1" for d in DOMAIN_LABELS}
     form = {"csrf_token": csrf_token(client, path), "knockout_floor": "High", "rating_basis": "claimed"}
     # Bad input: every field comes back as typed, with its message; nothing is saved.
     bad = client.post(
-        path, data=form | weights | {"w-encryption": "-2", "thresholds": "denial_rate: 12, 4", "note": ""}
+        path,
+        data=form
+        | weights
+        | {"w-encryption": "-2", "t-denial_rate-good": "12", "t-denial_rate-poor": "4", "t-days_in_ar-good": "30"}
+        | {"note": "", "action": "save"},
     )
     body = bad.get_data(as_text=True)
     assert bad.status_code == 400 and "Enter a number, zero or more." in body and 'value="-2"' in body
-    assert "“good” must be lower than “poor”" in body and "Say what changed." in body
+    assert "“Good” must be lower than “poor” for this question." in body and "Say what changed." in body
+    assert "Enter both numbers" in body and 'value="12"' in body
     zero = {f"w-{d}": "0" for d in DOMAIN_LABELS}
-    all_zero = client.post(path, data=form | zero | {"note": "nothing counts"})
+    all_zero = client.post(path, data=form | zero | {"note": "nothing counts", "action": "save"})
     assert all_zero.status_code == 400 and "At least one domain must weigh more than zero" in all_zero.get_data(
         as_text=True
     )
     assert dbs.scalar(select(func.count()).select_from(ScoringProfileVersion)) == 0
-    # A good profile becomes version 1, and the scores name it.
+    # A preview shows whose rating would change and saves nothing (no note needed yet).
     good = form | weights | {"w-contracts": "3", "w-encryption": "2", "note": "BAA terms matter most to us"}
-    good |= {"thresholds": "denial_rate: 4, 12", "knockouts_off": "soc2_has_report"}
-    assert client.post(path, data=good).status_code == 302
+    good |= {"t-denial_rate-good": "4", "t-denial_rate-poor": "12", "knockouts_off": "soc2_has_report"}
+    preview = client.post(path, data=good | {"note": "", "action": "preview"}).get_data(as_text=True)
+    assert "What these changes would do" in preview and "ClearPath Medical Billing" in preview
+    assert 'value="3"' in preview  # the typed profile is kept for saving
+    assert dbs.scalar(select(func.count()).select_from(ScoringProfileVersion)) == 0
+    # Saved, it becomes version 1, and the scores name it.
+    assert client.post(path, data=good | {"action": "save"}).status_code == 302
     assert "Now in use: version 1" in client.get(path).get_data(as_text=True) and "BAA terms matter" in page + (
         client.get(path).get_data(as_text=True)
     )
@@ -146,6 +157,30 @@ def test_admin_edits_the_scoring_profile_and_scores_follow(client, auth, world, 
     assert data["profile_version"] == 1 and all(v["profile_version"] == 1 for v in data["vendors"])
     dbs.rollback()
     assert dbs.scalars(select(AuditEvent).where(AuditEvent.action == "scoring_profile.saved")).one()
+    saved = dbs.scalars(select(ScoringProfileVersion)).one()
+    assert set(saved.content["thresholds"]) == {"denial_rate"}  # rows left blank keep the built-in values
+
+
+def test_an_earlier_profile_is_restored_as_a_new_version(client, auth, world, vendors, dbs) -> None:
+    auth.login_as(world.users[Role.ADMIN])
+    path = "/admin/scoring"
+    base = {"csrf_token": csrf_token(client, path), "knockout_floor": "High", "rating_basis": "claimed"}
+    for contracts, note in (("5", "contracts first"), ("1", "back to even")):
+        weights = {f"w-{d}": "1" for d in DOMAIN_LABELS} | {"w-contracts": contracts}
+        assert client.post(path, data=base | weights | {"note": note, "action": "save"}).status_code == 302
+    page = client.get(path).get_data(as_text=True)
+    assert "Load version 1 to restore it" in page and "Load version 2" not in page  # version 2 is in use
+    loaded = client.get(f"{path}?from=1").get_data(as_text=True)
+    assert "The form shows version 1." in loaded and 'id="w-contracts" name="w-contracts" value="5"' in loaded
+    assert 'value="Restore version 1"' in loaded
+    missing = client.get(f"{path}?from=99").get_data(as_text=True)
+    assert "There is no version 99 to restore" in missing
+    weights = {f"w-{d}": "1" for d in DOMAIN_LABELS} | {"w-contracts": "5"}
+    assert client.post(path, data=base | weights | {"note": "Restore version 1", "action": "save"}).status_code == 302
+    dbs.rollback()
+    versions = dbs.scalars(select(ScoringProfileVersion).order_by(ScoringProfileVersion.version)).all()
+    assert [v.version for v in versions] == [1, 2, 3] and versions[2].content == versions[0].content
+    assert versions[2].note == "Restore version 1"
 
 
 def test_the_comparison_runs_the_same_few_queries_for_any_number_of_vendors(app, client, auth, world, vendors) -> None:

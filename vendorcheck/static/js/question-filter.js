@@ -1,4 +1,4 @@
-// The question picker's filter: show the filter box, and as one types hide the questions (and whole sections)
+// The question pickers' filter (documents' questions, the scoring profile's knock-outs and thresholds): show the filter box, and as one types hide the questions (and whole sections)
 // whose text and id do not contain every word typed. Ticked questions always stay visible. Without JavaScript
 // the full grouped list is shown and works the same.
 (function () {
@@ -17,7 +17,8 @@
         var any = false;
         Array.prototype.forEach.call(group.querySelectorAll("[data-question]"), function (item) {
           var text = (groupText + " " + item.textContent).toLowerCase();
-          var match = item.querySelector("input").checked || words.every(function (w) { return text.indexOf(w) !== -1; });
+          var tick = item.querySelector("input[type=checkbox]");
+          var match = (tick && tick.checked) || words.every(function (w) { return text.indexOf(w) !== -1; });
           item.hidden = !match;
           any = any || match;
           if (match) { shown += 1; }

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("scores", __name__)
 
-from vendorcheck.web.scores import outsourcing, routes  # noqa: E402, F401  (routes attach themselves to bp)
+from vendorcheck.web.scores import outsourcing, profile, routes  # noqa: E402, F401  (routes attach themselves to bp)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length
 
 from vendorcheck.scoring import LEVELS
 
@@ -22,12 +22,14 @@ class DecisionForm(FlaskForm):
 
 
 class ProfileForm(FlaskForm):
-    """The scoring profile; the domain weights are read from ``w-<domain>`` inputs beside these fields."""
+    """The scoring profile; domain weights (``w-<domain>``) and thresholds (``t-<question>-good|poor``) are read
+    from inputs beside these fields, one per domain and per question, which a fixed form cannot declare."""
 
     knockouts_off = SelectMultipleField(
         "Knock-out rules switched off (optional)",
         choices=[],
-        description="A switched-off rule still shows as a failed control, but no longer raises the rating.",
+        description="Tick a rule to switch it off: it still shows as a failed control but no longer raises the rating. "
+        "Rules the law requires cannot be switched off and are not listed.",
     )
     knockout_floor = SelectField(
         "A failed knock-out rates the vendor at least",
@@ -39,10 +41,5 @@ class ProfileForm(FlaskForm):
             SelectChoice("claimed", "Claimed score (answers)"),
             SelectChoice("proven", "Proven score (accepted documents only)"),
         ],
-    )
-    thresholds = TextAreaField(
-        "Threshold overrides (optional)",
-        validators=[Optional(), Length(max=5000)],
-        description="One per line: question_id: good, poor. For example “denial_rate: 4, 12”.",
     )
     note = StringField("What changed and why", validators=[DataRequired("Say what changed."), Length(max=300)])

@@ -1,13 +1,12 @@
-"""Comparison, exports, decision memo, decision and the scoring profile: thin views over vendorcheck.scores."""
+"""Comparison, exports, decision memo and decision: thin views over vendorcheck.scores (the profile: ``profile``)."""
 
 from __future__ import annotations
 
 import io
 import json
 from datetime import date
-from typing import Any
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
@@ -16,18 +15,14 @@ from wtforms.fields.choices import SelectChoice
 from vendorcheck import scores
 from vendorcheck.cells import csv_writer
 from vendorcheck.models import Vendor
-from vendorcheck.numbers import NumberError, parse_number
 from vendorcheck.permissions import Capability
-from vendorcheck.questionnaire.model import Questionnaire, Thresholds
 from vendorcheck.scores.memo import build_memo, memo_pdf
-from vendorcheck.scoring import DOMAIN_LABELS, ProfileError, ScoringProfile
-from vendorcheck.scoring.profile import MAX_WEIGHT
 from vendorcheck.web import database
 from vendorcheck.web.access import current_actor, requires
 from vendorcheck.web.ids import parse_ids
 from vendorcheck.web.scores import bp
 from vendorcheck.web.scores.charts import bar_chart
-from vendorcheck.web.scores.forms import DecisionForm, ProfileForm
+from vendorcheck.web.scores.forms import DecisionForm
 
 # Beyond this many assessed vendors the domain table and the charts show the best-ranked ones only (a column or a
 # bar per vendor stops being readable, and 200 of them took most of a second to render); the ranking lists everyone
@@ -171,108 +166,3 @@ def decide() -> BaseResponse | tuple[str, int]:
     session.commit()
     flash(f"Decision recorded: {chosen.name} is selected. The scores as they stand were saved with it.", "success")
     return redirect(url_for("vendors.vendor", vendor_id=chosen.id))
-
-
-# The scoring profile
-
-
-def _library() -> dict[str, Questionnaire]:
-    return current_app.extensions["vendorcheck.questionnaires"]
-
-
-def _profile_page(form: ProfileForm, weights: dict[str, str], errors: dict[str, str], status: int = 200):
-    history = scores.profile_history(database.session(), current_user.org_id)
-    return render_template(
-        "scores/profile.html",
-        form=form,
-        weights=weights,
-        errors=errors,
-        labels=DOMAIN_LABELS,
-        history=history,
-        profile=scores.current_profile(database.session(), current_user.org_id),
-    ), status
-
-
-def _offer_knockouts(form: ProfileForm) -> None:
-    form.knockouts_off.choices = [
-        SelectChoice(q.id, f"{q.text} ({q.id})")
-        for questionnaire in _library().values()
-        for q in questionnaire.questions
-        if q.knockout is not None and not q.knockout.disqualifying  # the law cannot be switched off
-    ]
-
-
-@bp.route("/admin/scoring", methods=["GET", "POST"])
-@requires(Capability.PROFILE_EDIT)
-def profile() -> Any:
-    """See and change the scoring profile; every save is a new version and an audit event."""
-    session = database.session()
-    current = scores.current_profile(session, current_user.org_id)
-    if request.method == "GET":
-        form = ProfileForm(
-            knockouts_off=sorted(current.knockouts_off),
-            knockout_floor=current.knockout_floor,
-            rating_basis=current.rating_basis,
-            thresholds="\n".join(f"{qid}: {t.good:g}, {t.poor:g}" for qid, t in sorted(current.thresholds.items())),
-        )
-        _offer_knockouts(form)
-        return _profile_page(form, {d: f"{current.weight(d):g}" for d in DOMAIN_LABELS}, {})
-    form = ProfileForm()
-    _offer_knockouts(form)
-    raw = {d: (request.form.get(f"w-{d}") or "").strip() for d in DOMAIN_LABELS}
-    errors: dict[str, str] = {}
-    weights: dict[str, float] = {}
-    for domain, text in raw.items():
-        try:
-            weights[domain] = float(parse_number(text, low=0, high=MAX_WEIGHT))
-        except NumberError:
-            errors[domain] = f"Enter a number, zero or more. The most a weight can be is {MAX_WEIGHT}."
-    thresholds, threshold_errors = _parse_thresholds(form.thresholds.data or "")
-    valid = form.validate_on_submit()
-    for message in threshold_errors:
-        form.thresholds.errors = [*form.thresholds.errors, message]  # type: ignore[list-item]
-    if not valid or errors or threshold_errors:
-        return _profile_page(form, raw, errors, 400)
-    candidate = ScoringProfile(
-        weights=weights,
-        thresholds=thresholds,
-        knockouts_off=frozenset(form.knockouts_off.data or []),
-        knockout_floor=form.knockout_floor.data or "High",
-        rating_basis=form.rating_basis.data or "claimed",
-    )
-    try:
-        saved = scores.save_profile(session, current_actor(), current_user.org_id, candidate, form.note.data or "")
-    except ProfileError as error:
-        form.note.errors = [*form.note.errors, *error.problems]  # type: ignore[list-item]
-        return _profile_page(form, raw, errors, 400)
-    session.commit()
-    flash(f"Scoring profile version {saved.version} saved; scores now use it.", "success")
-    return redirect(url_for("scores.profile"))
-
-
-def _parse_thresholds(text: str) -> tuple[dict[str, Thresholds], list[str]]:
-    """``question_id: good, poor`` per line, for number and percent questions with thresholds."""
-    known = {q.id: q for questionnaire in _library().values() for q in questionnaire.questions if q.thresholds}
-    found: dict[str, Thresholds] = {}
-    problems = []
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        qid, _, rest = line.partition(":")
-        qid = qid.strip()
-        parts = [p.strip() for p in rest.split(",")]
-        if qid not in known:
-            problems.append(f"Line {number}: “{qid}” is not a question with thresholds.")
-            continue
-        try:
-            good, poor = (float(parse_number(p)) for p in parts)
-        except (NumberError, ValueError):  # ValueError: not exactly two numbers
-            problems.append(f"Line {number}: write it as “{qid}: good, poor”, with two numbers.")
-            continue
-        rule = Thresholds(known[qid].thresholds.direction, good, poor)  # type: ignore[union-attr]
-        if good == poor or (good > poor) != (rule.direction == "higher_is_better"):
-            better = "higher" if rule.direction == "higher_is_better" else "lower"
-            problems.append(f"Line {number}: for {qid}, “good” must be {better} than “poor”.")
-            continue
-        found[qid] = rule
-    return found, problems
