@@ -107,6 +107,7 @@ class Question:
     thresholds: Thresholds | None = None
     max_age_days: int | None = None
     contract_clause: str | None = None  # what to write into the contract when the answer falls short
+
     @property
     def critical(self) -> KnockOutRule | None:
         """The knock-out rule under its older name (kept for callers not yet moved to ``knockout``)."""
