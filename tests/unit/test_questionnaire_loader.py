@@ -158,7 +158,8 @@ def test_each_mistake_is_reported_with_file_line_question_and_field(change: tupl
 
 def test_a_contract_clause_is_read_with_its_lines_joined() -> None:
     """The memo's contract conditions quote the clause a question declares (folded YAML, one line of text)."""
-    text = GOOD.replace("weight: 5", "weight: 5\n        contract_clause: >\n          The vendor signs\n          the BAA.", 1)
+    folded = "weight: 5\n        contract_clause: >\n          The vendor signs\n          the BAA."
+    text = GOOD.replace("weight: 5", folded, 1)
     data, problems = check_text(text, "q.yaml", SCHEMA)
     assert problems == [] and data is not None
     from vendorcheck.questionnaire.loader import build
@@ -170,7 +171,8 @@ def test_a_contract_clause_is_read_with_its_lines_joined() -> None:
 
 def test_the_shipped_library_declares_contract_clauses_where_they_matter() -> None:
     library = load_library(questionnaires_dir())
-    clauses = {q.id for key in ("hipaa-security", "billing-vendor") for q in library[key].questions if q.contract_clause}
+    questions = [q for key in ("hipaa-security", "billing-vendor") for q in library[key].questions]
+    clauses = {q.id for q in questions if q.contract_clause}
     assert 15 <= len(clauses) <= 30
     must = {"baa_breach_notice_days", "contingency_notice_hours", "data_return_on_exit", "data_return_format"}
     assert must | {"termination_notice_days", "baa_flow_down"} <= clauses

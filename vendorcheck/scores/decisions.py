@@ -121,9 +121,12 @@ def latest_decision(
 def _readable(session: Session, row: Decision) -> RecordedDecision:
     person = session.get(User, row.decided_by_id) if row.decided_by_id is not None else None
     ids = tuple(int(i) for i in row.compared or [])
-    names = dict(
-        session.execute(select(Vendor.id, Vendor.name).where(Vendor.org_id == row.org_id, Vendor.id.in_(ids))).tuples()
-    )
+    names = {
+        vendor_id: name
+        for vendor_id, name in session.execute(
+            select(Vendor.id, Vendor.name).where(Vendor.org_id == row.org_id, Vendor.id.in_(ids))
+        )
+    }
     return RecordedDecision(
         id=row.id,
         vendor_id=row.vendor_id,
