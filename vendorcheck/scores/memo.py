@@ -210,16 +210,17 @@ def conditions(entry: VendorScore) -> list[Condition]:
             )
         )
     # every shortfall the answers show, worst first: open findings (rated or not), then the costliest gaps
-    shortfalls: dict[str, tuple[str, str, str]] = {}
-    for qid, text, answer, ask in [(f.question_id, f.text, f.answer, f.ask) for f in found.findings] + [
-        (g.question_id, g.text, g.answer, g.ask) for g in found.gaps
+    shortfalls: dict[str, tuple[str, str, str, int]] = {}
+    for qid, text, answer, ask, level in [(f.question_id, f.text, f.answer, f.ask, f.level) for f in found.findings] + [
+        (g.question_id, g.text, g.answer, g.ask, -1) for g in found.gaps
     ]:
         if qid != BREACH_NOTICE_QUESTION:
-            shortfalls.setdefault(qid, (text, answer, ask))
-    for qid, (text, answer, _) in shortfalls.items():
+            shortfalls.setdefault(qid, (text, answer, ask, level))
+    for qid, (text, answer, _, _) in shortfalls.items():
         if (clause := _clause(entry, qid)) and len(listed) < MAX_CONDITIONS:
             listed.append(Condition(clause, f"They answered “{answer}” to: {text}", qid))
-    worded = [(qid, *found) for qid, found in shortfalls.items() if not _clause(entry, qid)]
+    # without a clause, only a finding of medium severity or worse is worth a condition; milder ones are risks
+    worded = [(qid, t, a, k) for qid, (t, a, k, level) in shortfalls.items() if level >= 1 and not _clause(entry, qid)]
     for qid, text, answer, ask in worded[: max(0, min(MAX_WORDED, MAX_CONDITIONS - len(listed)))]:
         listed.append(Condition(f"{text} {ask}", f"They answered “{answer}”.", qid))
     return listed
