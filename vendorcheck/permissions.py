@@ -32,6 +32,7 @@ class Capability(enum.StrEnum):
     LIST_IMPORT = "list.import"  # upload a public list (OIG LEIE, SAM, OCR) for the organization
     ACCOUNT_SELF = "account.self"  # change one's own password and MFA
     BASELINE_EDIT = "baseline.edit"  # record the practice's own billing figures and readiness checklist
+    SCORE_DETAILS = "score.details"  # see the scoring's workings: question ids, weights, the scoring profile
 
 
 _READ = {Capability.VENDOR_READ, Capability.SCORE_READ, Capability.ACCOUNT_SELF}
@@ -48,10 +49,13 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.EVIDENCE_UPLOAD,
             Capability.EVIDENCE_REVIEW,
             Capability.SCREENING_DECIDE,
+            Capability.SCORE_DETAILS,
         }
     ),
     Role.VIEWER: frozenset(_READ | {Capability.DECISION_RECORD, Capability.BASELINE_EDIT}),
-    Role.AUDITOR: frozenset(_READ | {Capability.EVIDENCE_READ, Capability.AUDIT_READ, Capability.PACKET_EXPORT}),
+    Role.AUDITOR: frozenset(
+        _READ | {Capability.EVIDENCE_READ, Capability.AUDIT_READ, Capability.PACKET_EXPORT, Capability.SCORE_DETAILS}
+    ),
 }
 
 

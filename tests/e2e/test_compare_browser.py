@@ -21,8 +21,9 @@ def test_owner_compares_three_vendors_and_downloads_the_memo(page, live_demo: Li
     for name in THREE:
         picker.get_by_label(name).check()
     page.get_by_role("button", name="Compare", exact=True).click()
-    assert page.locator("table.comparison tr.baseline").get_by_role("rowheader").inner_text() == "In-house today"
-    rows = page.locator("table.comparison tbody tr:not(.baseline)")  # the vendors, after the practice's own row
+    performance = page.locator("table.performance")  # the practice's own row first, then the vendors
+    assert performance.locator("tr.baseline").get_by_role("rowheader").inner_text() == "In-house today"
+    rows = page.locator("table.ranking tbody tr")
     assert rows.count() == 3
     assert [rows.nth(i).get_by_role("rowheader").inner_text().split("\n")[0] for i in range(3)] == list(THREE)
     assert page.get_by_role("img", name="Overall score: claimed and proven").is_visible()

@@ -13,11 +13,15 @@ def _modules_after(statement: str) -> set[str]:
     return set(result.stdout.split())
 
 
+LAZY = {"fpdf", "openpyxl", "weasyprint", "pydyf", "tinyhtml5"}
+
+
 def test_the_web_app_leaves_the_pdf_and_spreadsheet_libraries_until_used() -> None:
-    """fpdf2 and openpyxl cost an app process ~35 MiB; only a memo or a workbook request loads them."""
-    loaded = _modules_after("import vendorcheck.web, vendorcheck.cli, vendorcheck.packets")
+    """WeasyPrint (with Pango), fpdf2 and openpyxl cost an app process tens of MiB; only a memo PDF, a demo document
+    or a workbook request loads them."""
+    loaded = _modules_after("import vendorcheck.web, vendorcheck.cli, vendorcheck.packets, vendorcheck.printing")
     assert "vendorcheck" in loaded and "flask" in loaded
-    assert {"fpdf", "openpyxl"}.isdisjoint(loaded), loaded & {"fpdf", "openpyxl"}
+    assert LAZY.isdisjoint(loaded), loaded & LAZY
 
 
 def _pure_core_modules(package: str) -> list[str]:

@@ -33,3 +33,8 @@ def test_only_auditors_and_admins_export_packets_and_read_the_audit_trail() -> N
 
 def test_every_role_reads_vendors_and_manages_its_own_password() -> None:
     assert all(can(r, Capability.VENDOR_READ) and can(r, Capability.ACCOUNT_SELF) for r in Role)
+
+
+def test_the_practice_owner_reads_plain_words_and_the_others_see_the_scoring_details() -> None:
+    """Question ids, weights and the scoring profile are for the people who review and audit, not the owner."""
+    assert {r for r in Role if can(r, Capability.SCORE_DETAILS)} == {Role.ADMIN, Role.ASSESSOR, Role.AUDITOR}

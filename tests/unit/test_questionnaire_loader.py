@@ -142,6 +142,11 @@ CITED = '        controls: ["HIPAA 164.308(b)(1)"]\n'
         (("severity: low", "severity: dire"), "denial_rate: severity: 'dire' is not one of critical, high"),
         (("proven_by: [soc2_report]", "proven_by: [a_hunch]"), "tls: proven_by: 'a_hunch' is not one of"),
         (("          fail_if", "          kind: fatal\n          fail_if"), "has_baa: kind: 'fatal' is not one of"),
+        (("weight: 5", "weight: 5\n        contract_clause: ''"), "has_baa: contract_clause: '' should be non-empty"),
+        (
+            ("weight: 3", "weight: 0\n        contract_clause: The vendor reports its denial rate."),
+            "denial_rate: contract_clause: only a scored question (weight above 0) needs one",
+        ),
     ],
 )
 def test_each_mistake_is_reported_with_file_line_question_and_field(change: tuple[str, str], expected: str) -> None:
@@ -149,6 +154,28 @@ def test_each_mistake_is_reported_with_file_line_question_and_field(change: tupl
     assert old in GOOD
     problems = problems_of(GOOD.replace(old, new, 1))
     assert any(expected in p for p in problems), problems
+
+
+def test_a_contract_clause_is_read_with_its_lines_joined() -> None:
+    """The memo's contract conditions quote the clause a question declares (folded YAML, one line of text)."""
+    folded = "weight: 5\n        contract_clause: >\n          The vendor signs\n          the BAA."
+    text = GOOD.replace("weight: 5", folded, 1)
+    data, problems = check_text(text, "q.yaml", SCHEMA)
+    assert problems == [] and data is not None
+    from vendorcheck.questionnaire.loader import build
+
+    questions = {q.id: q for q in build(data).questions}
+    assert questions["has_baa"].contract_clause == "The vendor signs the BAA."
+    assert questions["tls"].contract_clause is None
+
+
+def test_the_shipped_library_declares_contract_clauses_where_they_matter() -> None:
+    library = load_library(questionnaires_dir())
+    questions = [q for key in ("hipaa-security", "billing-vendor") for q in library[key].questions]
+    clauses = {q.id for q in questions if q.contract_clause}
+    assert 15 <= len(clauses) <= 30
+    must = {"baa_breach_notice_days", "contingency_notice_hours", "data_return_on_exit", "data_return_format"}
+    assert must | {"termination_notice_days", "baa_flow_down"} <= clauses
 
 
 def test_a_cycle_is_named_as_such() -> None:

@@ -181,6 +181,9 @@ class _Checker:
         scored = question["weight"] > 0 and question["type"] in (*SCORED_TYPES, "evidence")
         if scored and "severity" not in question:
             self.add((*path, "weight"), "severity", "a scored question needs a severity: critical, high, medium or low")
+        if "contract_clause" in question and not scored:
+            # the memo puts a clause in its conditions when the answer falls short, which only a scored answer can
+            self.add((*path, "contract_clause"), "contract_clause", "only a scored question (weight above 0) needs one")
         if "when" in question:
             self._expression(path, "when", question["when"], qid, order, by_id, allow_answer=False)
         if critical:
@@ -361,6 +364,7 @@ def build(content: Mapping[str, Any]) -> Questionnaire:
                     if thresholds
                     else None,
                     max_age_days=q.get("max_age_days"),
+                    contract_clause=" ".join(q["contract_clause"].split()) if q.get("contract_clause") else None,
                 )
             )
         sections.append(Section(section["id"], section["title"], section.get("intro", "").strip(), tuple(questions)))

@@ -106,6 +106,7 @@ class Question:
     max: float | None = None
     thresholds: Thresholds | None = None
     max_age_days: int | None = None
+    contract_clause: str | None = None  # what to write into the contract when the answer falls short
 
     @property
     def critical(self) -> KnockOutRule | None:

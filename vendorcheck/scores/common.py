@@ -21,3 +21,13 @@ FIGURES = (
 
 class ScoreError(ValueError):
     """A request that cannot be scored as asked; the message says what to do."""
+
+
+# The two words a rating may carry, explained where they appear (comparison, vendor list and page, memo) for an
+# owner who is not a security expert.
+EXPLANATIONS = {
+    "provisional": "Provisional: the compliance officer has not finished reviewing this vendor's answers, "
+    "so its rating may still change.",
+    "not_assessed": "Not assessed: the vendor has not submitted its questionnaire, so nothing is known yet about "
+    "how it protects patient data. That is not the same as low risk.",
+}

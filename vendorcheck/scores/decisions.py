@@ -1,7 +1,13 @@
-"""The owner's decision: recorded with the compared scores frozen as snapshots (audited)."""
+"""The owner's decision: recorded with the compared scores frozen as snapshots (audited), and read back (who
+decided, when, why) for the comparison, the vendor page and the memo."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vendorcheck import audit
@@ -9,6 +15,7 @@ from vendorcheck.audit import Actor, actions
 from vendorcheck.models import (
     Decision,
     ScoreSnapshot,
+    User,
     Vendor,
     VendorStatus,
 )
@@ -72,3 +79,61 @@ def record_decision(session: Session, actor: Actor, comparison: Comparison, chos
         },
     )
     return decision
+
+
+# Decisions are rare (one per vendor choice), so the latest few are read and matched here rather than in SQL on
+# the JSON list of compared vendors, which each database spells differently.
+RECENT_DECISIONS = 200
+
+
+@dataclass(frozen=True)
+class RecordedDecision:
+    """A recorded decision as people read it: which vendor, who chose it, when and why, among which vendors."""
+
+    id: int
+    vendor_id: int
+    vendor: str
+    decided_by: str  # the person's name, or "a former user" once the account is gone
+    decided_at: datetime
+    reason: str
+    compared: tuple[str, ...]  # vendor names, as they are today
+    compared_ids: tuple[int, ...]
+
+
+def latest_decision(
+    session: Session, org_id: int, vendor_ids: Collection[int] | None = None
+) -> RecordedDecision | None:
+    """The organization's latest decision, or the latest that chose or compared one of ``vendor_ids``."""
+    rows = session.scalars(
+        select(Decision)
+        .where(Decision.org_id == org_id)
+        .order_by(Decision.decided_at.desc(), Decision.id.desc())
+        .limit(RECENT_DECISIONS)
+    )
+    wanted = set(vendor_ids) if vendor_ids is not None else None
+    for row in rows:
+        involved = {row.vendor_id, *(row.compared or [])}
+        if wanted is None or involved & wanted:
+            return _readable(session, row)
+    return None
+
+
+def _readable(session: Session, row: Decision) -> RecordedDecision:
+    person = session.get(User, row.decided_by_id) if row.decided_by_id is not None else None
+    ids = tuple(int(i) for i in row.compared or [])
+    names = {
+        vendor_id: name
+        for vendor_id, name in session.execute(
+            select(Vendor.id, Vendor.name).where(Vendor.org_id == row.org_id, Vendor.id.in_(ids))
+        )
+    }
+    return RecordedDecision(
+        id=row.id,
+        vendor_id=row.vendor_id,
+        vendor=row.vendor.name,
+        decided_by=(person.display_name or person.email) if person is not None else "a former user",
+        decided_at=row.decided_at,
+        reason=row.reason,
+        compared=tuple(names[i] for i in ids if i in names),
+        compared_ids=ids,
+    )

@@ -1,23 +1,49 @@
-"""The decision memo: one page, in plain words, for the practice owner choosing among compared vendors.
+"""The decision memo: one or two pages, in plain words, for the practice owner choosing among compared vendors.
 
-Built from a :class:`~vendorcheck.scores.Comparison`; rendered as HTML by the web layer and as PDF here (fpdf2).
+Built from a :class:`~vendorcheck.scores.Comparison` (and the recorded decision, if any) as data; the web layer
+renders it with one HTML template, as a page and, through :mod:`vendorcheck.printing`, as a tagged PDF.
+The order follows how an owner decides: the recommendation and why (risk, then money, then operations), the
+recorded decision, what it costs and earns, the conditions to put in the contract, the risks accepted by
+signing, what is still unproven, why the others rank lower, and a signature block.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING
+from datetime import date
 
+from vendorcheck.scores.common import EXPLANATIONS
 from vendorcheck.scores.comparison import Comparison
+from vendorcheck.scores.decisions import RecordedDecision
 from vendorcheck.scores.vendor_scores import VendorScore
 from vendorcheck.scoring import METHOD_VERSION
 from vendorcheck.scoring.economics import readiness
 
-if TYPE_CHECKING:
-    from fpdf import FPDF
-
 BREACH_NOTICE_QUESTION = "baa_breach_notice_days"
+BAA_CONDITION = (
+    "The vendor signs the practice's business associate agreement before any patient data is shared (HIPAA 164.308(b))."
+)
+MAX_CONDITIONS = 8  # the memo stays on one or two pages; the vendor page lists every gap
+MAX_RISKS = 5
+MAX_WORDED = 3  # shortfalls whose question declares no clause, worded from the question
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One condition for the contract or BAA: the clause to write, and the answer that calls for it."""
+
+    clause: str
+    because: str = ""
+    question_id: str | None = None  # the answer that calls for it (None for the BAA itself)
+
+
+@dataclass(frozen=True)
+class RunnerUp:
+    vendor: str
+    rating: str
+    why: str
+    status: str = "final"  # final | provisional | not_assessed (the memo explains the last two in place)
 
 
 @dataclass
@@ -28,71 +54,109 @@ class Memo:
     recommended: str | None
     headline: str
     reasons: list[str]
-    conditions: list[str]
+    conditions: list[Condition]
     unproven: list[str]
-    runners_up: list[tuple[str, str, str]]  # (vendor, rating, why not first)
+    runners_up: list[RunnerUp]
     cautions: list[str] = field(default_factory=list)
     footnote: str = ""
     money: list[str] = field(default_factory=list)  # what it will cost and earn (docs/economics.md)
+    risks: list[str] = field(default_factory=list)  # what the practice accepts by signing with the pick
+    decision: RecordedDecision | None = None
+    decision_note: str = ""  # when the recorded decision differs from today's recommendation
+    provisional: bool = False
 
 
-def build_memo(comparison: Comparison, organization: str, today: date | None = None) -> Memo:
-    """What the owner needs to decide: the pick and why, what to write into the contract, what is unproven."""
+def build_memo(
+    comparison: Comparison, organization: str, today: date | None = None, decision: RecordedDecision | None = None
+) -> Memo:
+    """What the owner needs to decide and sign: the pick and why, the contract conditions, the risks accepted."""
     today = today or date.today()
     best = comparison.recommended
-    compared = len(comparison.entries)
-    profile = comparison.profile
     footnote = (
-        f"Scores by vendorcheck scoring method {METHOD_VERSION}, scoring profile version {profile.version}, "
-        f"on {today.isoformat()}. Ratings use NIST SP 800-30's five levels; the method is in docs/scoring.md."
+        f"Prepared by vendorcheck on {today.isoformat()} (scoring method {METHOD_VERSION}, scoring profile version "
+        f"{comparison.profile.version}). Ratings use the five levels of NIST SP 800-30, from Very Low to Very High."
     )
     runners = [_runner_up(e, best) for e in comparison.entries if best is None or e.vendor.id != best.vendor.id]
+    memo = Memo("Vendor decision memo", today, organization, None, "", [], [], [], runners, [], footnote)
+    memo.money = _money(comparison, best)
+    memo.decision = decision
     if best is None or best.score is None or best.score.rating is None:
-        headline = (
+        memo.headline = (
             "No vendor can be recommended yet: every assessed vendor fails at least one must-have control."
             if comparison.assessed
             else "No vendor can be recommended yet: none has submitted its questionnaire."
         )
-        money = _money(comparison, None)
-        return Memo(
-            "Vendor decision memo", today, organization, None, headline, [], [], [], runners, [], footnote, money
+    else:
+        memo.recommended = best.vendor.name
+        memo.headline = f"Recommended: {best.vendor.name}"
+        memo.reasons = _reasons(comparison, best)
+        memo.cautions = _cautions(comparison, best)
+        memo.conditions = conditions(best)
+        memo.risks = _risks(best, memo.conditions)
+        memo.unproven = _unproven(best)
+        memo.provisional = best.status == "provisional"
+    if decision is not None and decision.vendor != memo.recommended:
+        memo.decision_note = (
+            f"The recorded decision chose {decision.vendor}, which is not the vendor recommended today: "
+            "read the reasons below before signing."
         )
+    return memo
+
+
+def _reasons(comparison: Comparison, best: VendorScore) -> list[str]:
+    """Why this vendor, in the order an owner weighs it: risk, then money, then operations."""
     found = best.score
-    rating = found.rating
-    assert rating is not None
+    assert found is not None and found.rating is not None
     reasons = [
-        f"Lowest risk of the {compared} vendors compared: rated {rating.name}.",
+        f"Lowest risk of the {len(comparison.entries)} vendors compared: rated {found.rating.name}.",
         f"Its answers score {found.claimed:.0f} out of 100; {found.confidence:.0f}% of that is backed by documents "
         "you have accepted.",
         "It passes every must-have control (signing a BAA, encryption, two-step sign-in, breach notice in time).",
     ]
-    reasons += [f"Why the rating: {' '.join(found.inherent_reasons)}"]
+    exposure = [_plain_reason(r) for r in found.inherent_reasons if not r.endswith("points in all.")]
+    if exposure:
+        reasons.append(
+            "What it would handle for you: it " + "; it ".join(e[:1].lower() + e[1:] for e in exposure) + "."
+        )
     if found.until_proven:
         reasons.append(found.headline)
+    money = comparison.economics.get(best.vendor.id)
+    if money is not None and money.complete:
+        difference = next((f.value for f in money.figures if f.label == "Difference per year"), None)
+        if difference is not None:
+            more = "more" if difference >= 0 else "less"
+            reasons.append(
+                f"Money: if its claims hold, you keep {_dollars(abs(difference))} a year {more} than billing "
+                "in-house (details below)."
+            )
+    figures = [
+        f"{label.lower()} {value}"
+        for qid, label in (("clean_claim_rate", "Clean-claim rate"), ("denial_rate", "Denial rate"))
+        if (value := best.figure(qid))
+    ]
+    if days := best.figure("days_in_ar"):
+        figures.append(f"{days} in A/R")
+    if figures:
+        reasons.append("Operations, as it states them: " + ", ".join(figures) + ".")
+    return reasons
+
+
+def _plain_reason(reason: str) -> str:
+    """An impact reason without the scoring points it carries ("Keeps patient data on its own systems: +2.")."""
+    return re.sub(r"(: \+?\d+ points?|: \+\d+)?\.$", "", reason).strip()
+
+
+def _cautions(comparison: Comparison, best: VendorScore) -> list[str]:
     cautions = []
-    if best.status != "final":
-        cautions.append("The review of its answers is not finished: treat this as provisional until it is.")
+    if best.status == "provisional":
+        cautions.append(EXPLANATIONS["provisional"] + " Treat this recommendation as provisional until then.")
     if not comparison.stability.holds:
         cautions.append(
             "Close call: the order changes if priorities shift. " + comparison.stability.flips[0].sentence + "."
         )
     elif comparison.margin is not None and comparison.margin < 5:
-        cautions.append(f"Close call: only {comparison.margin:.1f} points ahead of the next vendor.")
-    return Memo(
-        "Vendor decision memo",
-        today,
-        organization,
-        best.vendor.name,
-        f"Recommended: {best.vendor.name}",
-        reasons,
-        _conditions(best),
-        [f"{d.label} (proves {len(d.question_ids)} answers)." for d in found.until_proven]
-        + [f"{g.text} {g.ask}" for g in found.unproven[: max(0, 5 - len(found.until_proven))]],
-        runners,
-        cautions,
-        footnote,
-        _money(comparison, best),
-    )
+        cautions.append(f"Close call: only {comparison.margin:.0f} points ahead of the next vendor.")
+    return cautions
 
 
 def _dollars(value: float | None) -> str:
@@ -123,104 +187,84 @@ def _money(comparison: Comparison, best: VendorScore | None) -> list[str]:
     ]
 
 
-def _conditions(entry: VendorScore) -> list[str]:
+def conditions(entry: VendorScore) -> list[Condition]:
+    """The contract and BAA conditions for ``entry``: the BAA itself, the breach notice, then each shortfall's clause.
+
+    A question's ``contract_clause`` (from the questionnaire version the vendor answered) is the text to write;
+    a shortfall whose question declares none is worded from the question, as before clauses existed.
+    """
     found = entry.score
     assert found is not None
-    conditions = ["Sign the Business Associate Agreement before any patient data is shared (HIPAA 164.308(b))."]
+    listed = [Condition(BAA_CONDITION)]
     days = entry.answers.get(BREACH_NOTICE_QUESTION)
-    if isinstance(days, int | float):
+    if isinstance(days, int | float):  # however good the answer, the number of days belongs in the BAA
+        clause = _clause(entry, BREACH_NOTICE_QUESTION)
         target = min(int(days), 5)  # five days or less is what good contracts say
-        conditions.append(
-            f"Write into the BAA that they tell you of a breach within {target} days of finding it "
-            f"(they said {days:g}; the law allows 60, and you must notify patients within 60 yourself)."
+        listed.append(
+            Condition(
+                clause
+                or f"The vendor tells the practice of a breach within {target} days of finding it "
+                "(the law allows 60, and the practice must notify patients within 60 itself).",
+                f"They said {days:g} days.",
+                BREACH_NOTICE_QUESTION,
+            )
         )
-    for gap in found.gaps[:4]:
-        if gap.question_id != BREACH_NOTICE_QUESTION:
-            conditions.append(f"{gap.text} They answered “{gap.answer}”. {gap.ask}")
-    return conditions
+    # every shortfall the answers show, worst first: open findings (rated or not), then the costliest gaps
+    shortfalls: dict[str, tuple[str, str, str, int]] = {}
+    for qid, text, answer, ask, level in [(f.question_id, f.text, f.answer, f.ask, f.level) for f in found.findings] + [
+        (g.question_id, g.text, g.answer, g.ask, -1) for g in found.gaps
+    ]:
+        if qid != BREACH_NOTICE_QUESTION:
+            shortfalls.setdefault(qid, (text, answer, ask, level))
+    for qid, (text, answer, _, _) in shortfalls.items():
+        if (clause := _clause(entry, qid)) and len(listed) < MAX_CONDITIONS:
+            listed.append(Condition(clause, f"They answered “{answer}” to: {text}", qid))
+    # without a clause, only a finding of medium severity or worse is worth a condition; milder ones are risks
+    worded = [(qid, t, a, k) for qid, (t, a, k, level) in shortfalls.items() if level >= 1 and not _clause(entry, qid)]
+    for qid, text, answer, ask in worded[: max(0, min(MAX_WORDED, MAX_CONDITIONS - len(listed)))]:
+        listed.append(Condition(f"{text} {ask}", f"They answered “{answer}”.", qid))
+    return listed
 
 
-def _runner_up(entry: VendorScore, best: VendorScore | None) -> tuple[str, str, str]:
+def _clause(entry: VendorScore, question_id: str) -> str | None:
+    question = entry.questions.get(question_id)
+    return question.contract_clause if question is not None else None
+
+
+def _risks(entry: VendorScore, listed: list[Condition]) -> list[str]:
+    """Open findings the contract conditions do not cover: what the practice accepts by signing."""
     found = entry.score
+    assert found is not None
+    covered = {c.question_id for c in listed}
+    risks = [
+        f"Must-have control switched off in your scoring profile: {k.text} They answered “{k.answer}”."
+        for k in found.waived
+    ]
+    for finding in found.findings:
+        if not finding.rated or finding.question_id in covered:
+            continue
+        risks.append(f"{finding.label}: {finding.text} They answered “{finding.answer}”.")
+    return risks[:MAX_RISKS]
+
+
+def _unproven(entry: VendorScore) -> list[str]:
+    found = entry.score
+    assert found is not None
+    needed = [f"{d.label} (it would prove {len(d.question_ids)} answers)." for d in found.until_proven]
+    return needed + [f"{g.text} {g.ask}" for g in found.unproven[: max(0, 5 - len(found.until_proven))]]
+
+
+def _runner_up(entry: VendorScore, best: VendorScore | None) -> RunnerUp:
+    found = entry.score
+    name = entry.vendor.name
     if found is None:
-        return entry.vendor.name, "Not assessed", entry.message
+        return RunnerUp(name, "Not assessed", entry.message, "not_assessed")
     if found.disqualified:
-        first = found.knockouts[0]
-        return entry.vendor.name, f"{entry.rating}, do not use", f"Ruled out: {first.reason}"
+        return RunnerUp(name, f"{entry.rating}, do not use", f"Ruled out: {found.knockouts[0].reason}", entry.status)
     if found.knockouts:
         first = found.knockouts[0]
         more = f" (and {len(found.knockouts) - 1} more)" if len(found.knockouts) > 1 else ""
-        return entry.vendor.name, entry.rating, f"Fails a must-have control{more}: {first.reason}"
+        return RunnerUp(name, entry.rating, f"Fails a must-have control{more}: {first.reason}", entry.status)
     behind = f"{best.score.claimed - found.claimed:.0f} points behind" if best and best.score else "behind"
     top = f" Biggest gap: {found.gaps[0].text} ({found.gaps[0].answer})." if found.gaps else ""
-    return entry.vendor.name, entry.rating, f"Scores {found.claimed:.0f} out of 100, {behind}.{top}"
-
-
-# PDF
-
-
-def memo_pdf(memo: Memo) -> bytes:
-    """The memo as a one- or two-page A4 PDF with the core fonts (no external files)."""
-    from fpdf import FPDF  # here, not at the top: app processes that never print a memo do not carry fpdf2
-
-    pdf = FPDF(format="A4")
-    pdf.set_creation_date(datetime(memo.prepared_on.year, memo.prepared_on.month, memo.prepared_on.day, tzinfo=UTC))
-    pdf.set_title(memo.title)
-    pdf.set_author("vendorcheck")
-    pdf.set_margins(18, 16, 18)
-    pdf.set_auto_page_break(True, margin=16)
-    pdf.add_page()
-    pdf.set_font("Helvetica", "B", 18)
-    pdf.cell(0, 10, _latin(memo.title), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 10)
-    pdf.set_text_color(90, 90, 90)
-    pdf.cell(0, 6, _latin(f"{memo.organization} - {memo.prepared_on.isoformat()}"), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_text_color(0, 0, 0)
-    pdf.ln(3)
-    pdf.set_font("Helvetica", "B", 14)
-    pdf.multi_cell(0, 7, _latin(memo.headline), new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(1)
-    _bullets(pdf, memo.reasons)
-    if memo.money:
-        _heading(pdf, "What it will cost and earn")
-        _bullets(pdf, memo.money)
-    if memo.cautions:
-        _heading(pdf, "Before you decide")
-        _bullets(pdf, memo.cautions)
-    if memo.conditions:
-        _heading(pdf, "Write these into the contract and BAA")
-        _bullets(pdf, memo.conditions, numbered=True)
-    if memo.unproven:
-        _heading(pdf, "Still unproven: ask for these documents")
-        _bullets(pdf, memo.unproven)
-    if memo.runners_up:
-        _heading(pdf, "The other vendors")
-        _bullets(pdf, [f"{name} ({rating}): {why}" for name, rating, why in memo.runners_up])
-    pdf.ln(3)
-    pdf.set_font("Helvetica", "I", 8)
-    pdf.set_text_color(90, 90, 90)
-    pdf.multi_cell(0, 4, _latin(memo.footnote), new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
-
-
-def _heading(pdf: FPDF, text: str) -> None:
-    pdf.ln(3)
-    pdf.set_font("Helvetica", "B", 12)
-    pdf.cell(0, 7, _latin(text), new_x="LMARGIN", new_y="NEXT")
-
-
-def _bullets(pdf: FPDF, items: list[str], numbered: bool = False) -> None:
-    pdf.set_font("Helvetica", "", 10)
-    for number, item in enumerate(items, 1):
-        mark = f"{number}." if numbered else "-"
-        pdf.cell(6, 5, mark)
-        pdf.multi_cell(0, 5, _latin(item), align="L", new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(0.8)
-
-
-def _latin(text: str) -> str:
-    """The core PDF fonts are Latin-1: swap the typographic characters we use for plain ones."""
-    swaps = {"“": '"', "”": '"', "’": "'", "‘": "'", "–": "-", "—": "-", "…": "...", "≥": ">=", "≤": "<=", "×": "x"}
-    for old, new in swaps.items():
-        text = text.replace(old, new)
-    return text.encode("latin-1", "replace").decode("latin-1")
+    return RunnerUp(name, entry.rating, f"Scores {found.claimed:.0f} out of 100, {behind}.{top}", entry.status)

@@ -2,6 +2,9 @@
 
 from flask import Blueprint
 
+from vendorcheck.scores.common import EXPLANATIONS
+
 bp = Blueprint("scores", __name__)
+bp.add_app_template_global(EXPLANATIONS, "explanations")  # "provisional", "not assessed": explained where shown
 
 from vendorcheck.web.scores import outsourcing, profile, routes  # noqa: E402, F401  (routes attach themselves to bp)

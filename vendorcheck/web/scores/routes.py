@@ -12,11 +12,11 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms.fields.choices import SelectChoice
 
-from vendorcheck import scores
+from vendorcheck import printing, scores
 from vendorcheck.cells import csv_writer
 from vendorcheck.models import Vendor
 from vendorcheck.permissions import Capability
-from vendorcheck.scores.memo import build_memo, memo_pdf
+from vendorcheck.scores.memo import Memo, build_memo
 from vendorcheck.web import database
 from vendorcheck.web.access import current_actor, requires
 from vendorcheck.web.ids import parse_ids
@@ -89,6 +89,9 @@ def compare() -> str | tuple[str, int]:
         detailed=assessed,
         query=_query(comparison),
         form=form,
+        decision=scores.latest_decision(
+            database.session(), current_user.org_id, [e.vendor.id for e in comparison.entries]
+        ),
     )
 
 
@@ -121,25 +124,32 @@ def _attachment(data: bytes, mimetype: str, filename: str) -> Response:
     return response
 
 
+def _memo(comparison: scores.Comparison) -> Memo:
+    """The memo for this comparison, with the latest decision that chose or compared one of its vendors."""
+    decision = scores.latest_decision(
+        database.session(), current_user.org_id, [e.vendor.id for e in comparison.entries]
+    )
+    return build_memo(comparison, current_user.organization.name, decision=decision)
+
+
 @bp.route("/memo")
 @requires(Capability.SCORE_READ)
 def memo() -> str | tuple[str, int]:
-    """The one-page decision memo for the practice owner."""
+    """The decision memo for the practice owner (one or two pages)."""
     comparison, chosen, everyone, error = _comparison()
     if comparison is None:
         return render_template("scores/compare.html", comparison=None, error=error, chosen=chosen, everyone=everyone)
-    found = build_memo(comparison, current_user.organization.name)
-    return render_template("scores/memo.html", memo=found, comparison=comparison, query=_query(comparison))
+    return render_template("scores/memo.html", memo=_memo(comparison), comparison=comparison, query=_query(comparison))
 
 
 @bp.route("/memo.pdf")
 @requires(Capability.SCORE_READ)
 def memo_download() -> Response | tuple[str, int]:
-    """The decision memo as PDF."""
+    """The decision memo as a tagged PDF, printed from the same template as the page (vendorcheck.printing)."""
     comparison, _, _, error = _comparison()
     if comparison is None:
         return render_template("errors/error.html", status=400, title="No memo yet", advice=error), 400
-    data = memo_pdf(build_memo(comparison, current_user.organization.name))
+    data = printing.html_to_pdf(render_template("scores/memo_print.html", memo=_memo(comparison)))
     return _attachment(data, "application/pdf", f"decision-memo-{date.today().isoformat()}.pdf")
 
 

@@ -65,6 +65,7 @@ def vendor_page(found: Vendor, status: int = 200, **forms: Any) -> tuple[str, in
     context = {
         "screening_status": screening.status(session, found),
         "candidates": screening.candidates_of(session, found.id),
+        "decision": scores.latest_decision(session, found.org_id, [found.id]),
         **forms,
     }
     page = render_template(
