@@ -32,6 +32,7 @@ class Capability(enum.StrEnum):
     LIST_IMPORT = "list.import"  # upload a public list (OIG LEIE, SAM, OCR) for the organization
     ACCOUNT_SELF = "account.self"  # change one's own password and MFA
     BASELINE_EDIT = "baseline.edit"  # record the practice's own billing figures and readiness checklist
+    OUTBOX_READ = "outbox.read"  # read the emails vendorcheck sends (reminders, vendor links) and retry them
 
 
 _READ = {Capability.VENDOR_READ, Capability.SCORE_READ, Capability.ACCOUNT_SELF}
@@ -48,6 +49,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.EVIDENCE_UPLOAD,
             Capability.EVIDENCE_REVIEW,
             Capability.SCREENING_DECIDE,
+            Capability.OUTBOX_READ,
         }
     ),
     Role.VIEWER: frozenset(_READ | {Capability.DECISION_RECORD, Capability.BASELINE_EDIT}),
