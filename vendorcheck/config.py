@@ -224,7 +224,7 @@ def _parse(name: str, raw: Any, source: str) -> Any:
     try:
         return parser(raw)
     except ValueError as exc:
-        shown = "(hidden)" if name in SECRET_SETTINGS else repr(raw)
+        shown = "(hidden)" if name in SECRET_SETTINGS else repr(re.sub(r"(://[^/@:]*):[^/@]*@", r"\1:(hidden)@", raw))
         raise ConfigError(f"{source}: {env_name}={shown} is not valid ({exc})") from None
 
 

@@ -51,13 +51,13 @@ def email_link(
 ) -> LinkEmail:
     """Send the newly issued link ``url`` to the vendor's contact, if a server is configured; record it redacted.
 
-    Commits ``session`` (which holds the issued link) before sending, then records the outcome and commits again.
+    Commits ``session`` (which holds the issued link) before anything is sent, then records the outcome and
+    commits again.
     """
     recipient = recipient_of(assessment)
-    if recipient is None:
-        return LinkEmail("no_contact")
-    if server is None:
-        return LinkEmail("no_server", recipient)
+    if recipient is None or server is None:
+        session.commit()
+        return LinkEmail("no_server" if recipient else "no_contact", recipient)
     practice = session.get(Organization, assessment.org_id)
     assert practice is not None and assessment.link_expires_at is not None and assessment.link_issued_at is not None
     title = assessment.title or "the security questionnaire"
