@@ -67,8 +67,8 @@ def lifecycle(app: Flask, dbs: Session, world: World) -> Lifecycle:
         Actor.cli(),
         vendor.id,
         world.org.id,
-        "soc2.pdf",
-        iter([b"%PDF-1.7 the report's secret content\n"]),
+        "soc2.txt",
+        iter([b"SOC 2 report: the report's secret content\n"]),
         details=evidence.EvidenceDetails(EvidenceKind.SOC2_REPORT, "SOC 2 Type II report", valid_until=DUE),
     )
     dbs.rollback()
