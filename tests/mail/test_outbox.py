@@ -57,7 +57,9 @@ def test_a_refusing_then_unreachable_server_keeps_the_message_queued_until_it_is
     done = outbox.deliver_due(transaction, smtp.server(), now=T0)
     message = _message(dbs)
     assert done.retrying == [message.id] and message.status == MailStatus.QUEUED and message.attempts == 1
-    assert "550 5.1.1 mailbox unavailable" in message.last_error and message.next_attempt_at == T0 + timedelta(minutes=1)
+    assert "550 5.1.1 mailbox unavailable" in message.last_error and message.next_attempt_at == T0 + timedelta(
+        minutes=1
+    )
 
     assert outbox.deliver_due(transaction, smtp.server(), now=T0 + timedelta(seconds=30)).retrying == []  # not yet due
     smtp.stop()
