@@ -52,7 +52,10 @@ def test_a_malformed_url_refuses_to_start_with_one_line(tmp_path: Path, url: str
 
 
 def test_the_password_comes_from_the_environment_or_an_owner_only_file(tmp_path: Path) -> None:
-    base = {"VENDORCHECK_SMTP_URL": "smtps://vc%40practice.example@mail.example.net", "VENDORCHECK_MAIL_FROM": "vc@x.example"}
+    base = {
+        "VENDORCHECK_SMTP_URL": "smtps://vc%40practice.example@mail.example.net",
+        "VENDORCHECK_MAIL_FROM": "vc@x.example",
+    }
     server = mail_server(_settings(tmp_path, **base, VENDORCHECK_SMTP_PASSWORD="pw-env"))
     assert server is not None and (server.user, server.password) == ("vc@practice.example", "pw-env")
     assert "pw-env" not in repr(server)

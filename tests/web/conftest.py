@@ -115,7 +115,8 @@ def targets(app: Flask, dbs: Session, world: World) -> Targets:
 
 def outbox_draft(key: str, recipient: str = "officer@riverside.example") -> outbox.Draft:
     """A reminder for the outbox, as the reminders service would queue it."""
-    return outbox.Draft(MailKind.REMINDER, recipient, "[vendorcheck] A reminder", "Text body\n", "<p>HTML body</p>", key)
+    subject = "[vendorcheck] A reminder"
+    return outbox.Draft(MailKind.REMINDER, recipient, subject, "Text body\n", "<p>HTML body</p>", key)
 
 
 def token_for(targets: Targets, endpoint: str) -> str | None:
