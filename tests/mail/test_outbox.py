@@ -3,6 +3,7 @@ with the error and backoff until it is back; two schedulers on one database send
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -139,3 +140,14 @@ def test_two_schedulers_on_one_database_send_each_reminder_once(
     assert dbs.scalar(select(func.count()).select_from(OutboxMessage)) == 2
     sent = select(func.count()).select_from(AuditEvent).where(AuditEvent.action == actions.MAIL_SENT)
     assert dbs.scalar(sent) == 2
+
+
+def test_starttls_to_a_server_that_does_not_offer_it_is_refused_never_sent_in_the_clear(
+    app: Flask, dbs: Session, world: World, smtp: LoopbackSmtp
+) -> None:
+    outbox.queue(dbs, world.org.id, outbox_draft("k", CONTACT), now=T0)
+    dbs.commit()
+    server = dataclasses.replace(smtp.server(), tls="starttls")
+    assert outbox.deliver_due(transaction_for(app), server, now=T0).sent == []
+    message = _message(dbs)
+    assert message.status == MailStatus.QUEUED and "STARTTLS" in message.last_error and smtp.received == []
