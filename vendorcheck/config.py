@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from vendorcheck.mail.smtp import SmtpServer, parse_mail_from, parse_smtp_url, server_from
 from vendorcheck.vault.s3store import parse_url
 
 ENVIRONMENTS = ("production", "development", "test")
@@ -25,7 +26,8 @@ SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
 KEYRING_FILE = "keyring.json"  # the evidence vault's key-encryption keys
 INSTANCE_FILE = "vendorcheck.toml"
 MIN_SECRET_LENGTH = 32
-SECRET_SETTINGS = frozenset({"secret_key", "keyring", "s3_secret_access_key"})  # never echoed in an error
+# never echoed in an error
+SECRET_SETTINGS = frozenset({"secret_key", "keyring", "s3_secret_access_key", "smtp_password"})
 
 
 class ConfigError(Exception):
@@ -55,6 +57,11 @@ class Settings:
     s3_access_key_id: str | None = None
     s3_secret_access_key: str | None = field(default=None, repr=False)
     s3_credentials_file: Path | None = None
+    smtp_url: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+    smtp_password_file: Path | None = None
+    mail_from: str | None = None
+    reminder_days: tuple[int, ...] = (30, 7, 1)
 
     @property
     def is_production(self) -> bool:
@@ -151,6 +158,17 @@ def _parse_public_url(value: str) -> str:
     return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
+def _parse_days(value: str) -> tuple[int, ...]:
+    """Days before a date that reminders go out, such as ``30,7,1`` (the day itself and weekly after follow)."""
+    try:
+        days = tuple(sorted({int(part) for part in value.split(",") if part.strip()}, reverse=True))
+    except ValueError:
+        raise ValueError("expected whole numbers of days separated by commas, such as 30,7,1") from None
+    if not days or not all(1 <= d <= 366 for d in days):
+        raise ValueError("expected whole numbers of days from 1 to 366 separated by commas, such as 30,7,1")
+    return days
+
+
 def _parse_env(value: str) -> str:
     if value not in ENVIRONMENTS:
         raise ValueError(f"expected one of {', '.join(ENVIRONMENTS)}")
@@ -177,6 +195,11 @@ SETTINGS = {
     "s3_access_key_id": ("VENDORCHECK_S3_ACCESS_KEY_ID", _parse_token),
     "s3_secret_access_key": ("VENDORCHECK_S3_SECRET_ACCESS_KEY", _parse_token),
     "s3_credentials_file": ("VENDORCHECK_S3_CREDENTIALS_FILE", lambda v: Path(v).expanduser()),
+    "smtp_url": ("VENDORCHECK_SMTP_URL", parse_smtp_url),
+    "smtp_password": ("VENDORCHECK_SMTP_PASSWORD", str),
+    "smtp_password_file": ("VENDORCHECK_SMTP_PASSWORD_FILE", lambda v: Path(v).expanduser()),
+    "mail_from": ("VENDORCHECK_MAIL_FROM", parse_mail_from),
+    "reminder_days": ("VENDORCHECK_REMINDER_DAYS", _parse_days),
 }
 S3_SETTINGS = ("s3_endpoint_url", "s3_region", "s3_access_key_id", "s3_secret_access_key", "s3_credentials_file")
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1")  # always answered: the development server, local health checks
@@ -201,7 +224,7 @@ def _parse(name: str, raw: Any, source: str) -> Any:
     try:
         return parser(raw)
     except ValueError as exc:
-        shown = "(hidden)" if name in SECRET_SETTINGS else repr(raw)
+        shown = "(hidden)" if name in SECRET_SETTINGS else repr(re.sub(r"(://[^/@:]*):[^/@]*@", r"\1:(hidden)@", raw))
         raise ConfigError(f"{source}: {env_name}={shown} is not valid ({exc})") from None
 
 
@@ -338,6 +361,7 @@ def _check(settings: Settings, require_instance: bool) -> None:
             "generate a new one with `vendorcheck init` or a longer VENDORCHECK_SECRET_KEY"
         )
     _check_blob_store(settings)
+    mail_server(settings)  # a mail setting that cannot work stops the start, not the first reminder
 
 
 def _check_blob_store(settings: Settings) -> None:
@@ -358,6 +382,14 @@ def _check_blob_store(settings: Settings) -> None:
             "or from VENDORCHECK_S3_CREDENTIALS_FILE, not both"
         )
     s3_credentials(settings)  # a bad credentials file stops the start, not the first upload
+
+
+def mail_server(settings: Settings) -> SmtpServer | None:
+    """The SMTP server the settings name (password read from its file now), or None without one."""
+    try:
+        return server_from(settings.smtp_url, settings.mail_from, settings.smtp_password, settings.smtp_password_file)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def s3_credentials(settings: Settings) -> tuple[str, str] | None:

@@ -123,3 +123,19 @@ class CandidateStatus(enum.StrEnum):
     OPEN = "open"
     CONFIRMED = "confirmed"
     DISMISSED = "dismissed"
+
+
+class MailStatus(enum.StrEnum):
+    """Where an outbox message stands (docs/reminders.md)."""
+
+    QUEUED = "queued"  # waiting for its next attempt (or for a mail server to be configured)
+    SENDING = "sending"  # claimed by one process, which is talking to the mail server
+    SENT = "sent"
+    FAILED = "failed"  # can never be sent as stored (a vendor link whose token was not kept); a person decides
+
+
+class MailKind(enum.StrEnum):
+    """What an outbox message is."""
+
+    REMINDER = "reminder"
+    VENDOR_LINK = "vendor_link"

@@ -33,6 +33,7 @@ class Capability(enum.StrEnum):
     ACCOUNT_SELF = "account.self"  # change one's own password and MFA
     BASELINE_EDIT = "baseline.edit"  # record the practice's own billing figures and readiness checklist
     SCORE_DETAILS = "score.details"  # see the scoring's workings: question ids, weights, the scoring profile
+    OUTBOX_READ = "outbox.read"  # read the emails vendorcheck sends (reminders, vendor links) and retry them
 
 
 _READ = {Capability.VENDOR_READ, Capability.SCORE_READ, Capability.ACCOUNT_SELF}
@@ -50,6 +51,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.EVIDENCE_REVIEW,
             Capability.SCREENING_DECIDE,
             Capability.SCORE_DETAILS,
+            Capability.OUTBOX_READ,
         }
     ),
     Role.VIEWER: frozenset(_READ | {Capability.DECISION_RECORD, Capability.BASELINE_EDIT}),

@@ -21,6 +21,8 @@ from tests.helpers import PASSWORD, Auth, World
 from vendorcheck import accounts, assessments, db, evidence, signing
 from vendorcheck.accounts import sessions as user_sessions
 from vendorcheck.audit import Actor
+from vendorcheck.enums import MailKind
+from vendorcheck.mail import outbox
 from vendorcheck.models import EvidenceKind, EvidenceVersion, Organization, Role, User, Vendor
 from vendorcheck.web import database
 
@@ -104,10 +106,17 @@ def targets(app: Flask, dbs: Session, world: World) -> Targets:
         assessment = assessments.create(
             dbs, Actor.cli(), dbs.get(Vendor, found["vendor_id"]), [library["hipaa-security"]]
         )
+        message = outbox.queue(dbs, org.id, outbox_draft(f"target:{org.id}"))
         dbs.commit()
-        found.update(assessment_id=assessment.id, number=1)
+        found.update(assessment_id=assessment.id, number=1, message_id=message.id)
     _, tokens = seed_links(app, dbs, world.org, ids[0]["vendor_id"])
     return Targets(*ids, tokens=tokens)
+
+
+def outbox_draft(key: str, recipient: str = "officer@riverside.example") -> outbox.Draft:
+    """A reminder for the outbox, as the reminders service would queue it."""
+    subject = "[vendorcheck] A reminder"
+    return outbox.Draft(MailKind.REMINDER, recipient, subject, "Text body\n", "<p>HTML body</p>", key)
 
 
 def token_for(targets: Targets, endpoint: str) -> str | None:

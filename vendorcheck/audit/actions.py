@@ -75,6 +75,12 @@ SCREENING_DISMISSED = "screening.dismissed"  # a person dismissed a candidate ma
 PRINCIPAL_ADDED = "principal.added"  # an owner, officer or managing employee was recorded on a vendor
 PRINCIPAL_REMOVED = "principal.removed"  # a principal was removed from a vendor
 
+# Email (the outbox: reminders and vendor links; docs/reminders.md)
+MAIL_QUEUED = "mail.queued"  # a message was put in the outbox (details: kind, recipient, subject, key)
+MAIL_SENT = "mail.sent"  # the mail server accepted a message (details: attempts)
+MAIL_FAILED = "mail.failed"  # a message can never be sent as stored (details: why)
+MAIL_RETRY = "mail.retry"  # a person asked for a message to be tried again now
+
 # Evidence packets
 PACKET_EXPORTED = "packet.exported"  # a vendor's evidence packet was exported (details: evidence versions)
 PACKET_EXPORT_FAILED = "packet.export_failed"  # an export stopped at a document that failed to decrypt or verify

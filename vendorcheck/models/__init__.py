@@ -13,6 +13,8 @@ from vendorcheck.enums import (
     EvidenceKind,
     EvidenceReview,
     ListSource,
+    MailKind,
+    MailStatus,
     PhiVolume,
     ReviewState,
     Role,
@@ -26,6 +28,7 @@ from vendorcheck.models.audit import AuditCheckpoint, AuditEvent, AuditHead
 from vendorcheck.models.base import NAMING_CONVENTION, Base, OrgScoped, UTCDateTime, enum_column, utcnow
 from vendorcheck.models.baseline import Baseline
 from vendorcheck.models.evidence import Evidence, EvidenceVersion
+from vendorcheck.models.mail import OutboxMessage
 from vendorcheck.models.scores import Decision, ScoreSnapshot, ScoringProfileVersion
 from vendorcheck.models.screening import Candidate, ListRow, ListVersion, Principal, Screening
 from vendorcheck.models.vendors import Vendor, VendorContact
@@ -53,8 +56,11 @@ __all__ = [
     "ListRow",
     "ListSource",
     "ListVersion",
+    "MailKind",
+    "MailStatus",
     "OrgScoped",
     "Organization",
+    "OutboxMessage",
     "PhiVolume",
     "Principal",
     "QuestionnaireVersion",

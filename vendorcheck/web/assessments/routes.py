@@ -10,6 +10,7 @@ from vendorcheck import assessments as service
 from vendorcheck import vendors
 from vendorcheck.assessments import AssessmentError, VendorLink, answers_json, spreadsheet, workbook
 from vendorcheck.assessments.spreadsheet import SheetError
+from vendorcheck.mail import links as link_mail
 from vendorcheck.models import Assessment, Vendor
 from vendorcheck.permissions import Capability
 from vendorcheck.questionnaire.model import Questionnaire
@@ -105,7 +106,8 @@ def show(assessment_id: int) -> tuple[str, int]:
 @bp.route("/assessments/<int:assessment_id>/link", methods=["POST"])
 @requires(Capability.ASSESSMENT_SEND)
 def issue_link(assessment_id: int) -> tuple[str, int] | BaseResponse:
-    """Issue (or re-issue) the vendor link; the token is shown on this one page only."""
+    """Issue (or re-issue) the vendor link, email it if a mail server is configured; the token is shown on this
+    one page only (the outbox keeps the email with the link redacted)."""
     assessment = get_or_404(Assessment, assessment_id)
     form = LinkForm()
     if not form.validate_on_submit():
@@ -116,9 +118,10 @@ def issue_link(assessment_id: int) -> tuple[str, int] | BaseResponse:
     except AssessmentError as error:
         flash(str(error), "error")
         return redirect(url_for("assessments.show", assessment_id=assessment.id))
-    session.commit()
     url = external_url("portal.overview", token=token)
-    return render_template("assessments/link_issued.html", assessment=assessment, url=url), 200
+    server = current_app.extensions["vendorcheck.mail_server"]
+    emailed = link_mail.email_link(session, server, current_actor(), assessment, url)  # commits the link first
+    return render_template("assessments/link_issued.html", assessment=assessment, url=url, emailed=emailed), 200
 
 
 @bp.route("/assessments/<int:assessment_id>/link/revoke", methods=["POST"])
