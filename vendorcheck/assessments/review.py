@@ -131,6 +131,8 @@ def attention(sheet: AnswerSheet, question: Question) -> list[str]:
     answer = sheet.answers.get(question.id)
     if answer is None:
         return ["no answer"]
+    if sheet.change(question.id) == "unchanged":
+        return _carried_attention(sheet, question, answer)
     if answer.not_applicable:
         return ["marked not applicable"]
     reasons = []
@@ -150,6 +152,25 @@ def attention(sheet: AnswerSheet, question: Question) -> list[str]:
         reasons.append("has a comment")
     if answer.entered_by_kind == ActorKind.USER:
         reasons.append("entered on the vendor's behalf")
+    if answer.review_note and answer.review_state == ReviewState.CLARIFICATION_REQUESTED:
+        reasons.append("clarification was asked")
+    return reasons
+
+
+def _carried_attention(sheet: AnswerSheet, question: Question, answer: Answer) -> list[str]:
+    """An answer the vendor confirmed unchanged since the last cycle, where it was accepted: only its proof can
+    need a look (a document that expired drops out of the sheet, so its question shows none), or a clarification
+    asked in this cycle."""
+    reasons = []
+    if question.type == "evidence":
+        documents = sheet.evidence.get(question.id, [])
+        today = utcnow().date()
+        if not documents and not answer.not_applicable and question.stored(answer.value) is None:
+            reasons.append("its document expired or is missing")
+        elif any(d.review_state.value != "accepted" for d in documents):
+            reasons.append("a document awaits review")
+        elif any(d.is_expired(today) for d in documents):
+            reasons.append("its document expired")
     if answer.review_note and answer.review_state == ReviewState.CLARIFICATION_REQUESTED:
         reasons.append("clarification was asked")
     return reasons

@@ -28,6 +28,7 @@ from vendorcheck.models.baseline import Baseline
 from vendorcheck.models.evidence import Evidence, EvidenceVersion
 from vendorcheck.models.scores import Decision, ScoreSnapshot, ScoringProfileVersion
 from vendorcheck.models.screening import Candidate, ListRow, ListVersion, Principal, Screening
+from vendorcheck.models.tiers import TierSetting
 from vendorcheck.models.vendors import Vendor, VendorContact
 
 __all__ = [
@@ -65,6 +66,7 @@ __all__ = [
     "ScoringProfileVersion",
     "Screening",
     "SessionEnd",
+    "TierSetting",
     "TokenPurpose",
     "UTCDateTime",
     "User",
