@@ -126,16 +126,19 @@ def attention(sheet: AnswerSheet, question: Question) -> list[str]:
     """Why an answer needs the assessor's own eyes (empty: a routine answer that can be accepted with the rest).
 
     A failed knock-out, anything short of full marks, a comment, a document still missing or awaiting review,
-    an answer the practice entered on the vendor's behalf, or one that was sent back for clarification.
+    an answer the practice entered on the vendor's behalf, or one that was sent back for clarification. In a
+    reassessment, an answer changed since the last cycle always needs a look, and one confirmed unchanged needs
+    one only for its proof (a document that expired) or a clarification asked now.
     """
     answer = sheet.answers.get(question.id)
     if answer is None:
         return ["no answer"]
-    if sheet.change(question.id) == "unchanged":
+    change = sheet.change(question.id)
+    if change == "unchanged":
         return _carried_attention(sheet, question, answer)
+    reasons = ["changed since last time"] if change == "changed" else []
     if answer.not_applicable:
-        return ["marked not applicable"]
-    reasons = []
+        return [*reasons, "marked not applicable"]
     value = answer.value
     if question.fails(value):
         reasons.append("fails a must-have control")

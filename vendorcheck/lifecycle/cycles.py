@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from vendorcheck import assessments, audit
@@ -146,24 +146,32 @@ class Cycle:
     open_assessment: Assessment | None  # one not yet finished: the next cycle is under way
 
 
-def cycle_of(vendor: Vendor, months: Mapping[int, int], today: date) -> Cycle:
-    """The vendor's cycle from its (loaded) assessments: no query of its own, so a list costs no query per vendor."""
+def cycle_of(
+    vendor: Vendor, months: Mapping[int, int], today: date, last: date | None, open_assessment: Assessment | None
+) -> Cycle:
+    """The vendor's cycle, given its last completion and open assessment (:func:`cycles` reads them for many)."""
     tier = tier_of(vendor)
-    completed = [
-        a.completed_at for a in vendor.assessments if a.status == AssessmentStatus.COMPLETED and a.completed_at
-    ]
-    last = max(completed).date() if completed else None
-    unfinished = [a for a in vendor.assessments if a.status not in assessments.FINISHED]
     due = next_due(last, months[tier], today) if vendor.status in REASSESSED else None
-    return Cycle(
-        vendor.id, tier, tier < computed_tier(vendor), months[tier], last, due, unfinished[0] if unfinished else None
-    )
+    return Cycle(vendor.id, tier, tier < computed_tier(vendor), months[tier], last, due, open_assessment)
 
 
-def cycles(session: Session, vendors: Iterable[Vendor], org_id: int, today: date) -> dict[int, Cycle]:
-    """Every vendor's cycle by vendor id (their assessments should be loaded with them, as ``list_for`` does)."""
+def cycles(session: Session, org_id: int, vendors: Iterable[Vendor], today: date) -> dict[int, Cycle]:
+    """Every vendor's cycle by vendor id, in three queries whatever the number of vendors."""
     months = intervals(session, org_id)
-    return {v.id: cycle_of(v, months, today) for v in vendors}
+    completed = session.execute(
+        select(Assessment.vendor_id, func.max(Assessment.completed_at))
+        .where(Assessment.org_id == org_id, Assessment.status == AssessmentStatus.COMPLETED)
+        .group_by(Assessment.vendor_id)
+    )
+    last = {vendor_id: when.date() for vendor_id, when in completed if when is not None}
+    unfinished: dict[int, Assessment] = {}
+    for assessment in session.scalars(
+        select(Assessment)
+        .where(Assessment.org_id == org_id, Assessment.status.not_in(assessments.FINISHED))
+        .order_by(Assessment.created_at.desc(), Assessment.id.desc())
+    ):
+        unfinished.setdefault(assessment.vendor_id, assessment)
+    return {v.id: cycle_of(v, months, today, last.get(v.id), unfinished.get(v.id)) for v in vendors}
 
 
 # Starting a reassessment
@@ -198,9 +206,11 @@ def start_reassessment(
             f"{vendor.name} is {vendor.status.value}: only a selected vendor is reassessed. "
             "Send a questionnaire instead."
         )
-    unfinished = [a for a in vendor.assessments if a.status not in assessments.FINISHED]
-    if unfinished:
-        raise AssessmentError(f"“{unfinished[0].title}” is still open: finish or cancel it first.")
+    unfinished = session.scalars(
+        select(Assessment).where(Assessment.vendor_id == vendor.id, Assessment.status.not_in(assessments.FINISHED))
+    ).first()
+    if unfinished is not None:
+        raise AssessmentError(f"“{unfinished.title}” is still open: finish or cancel it first.")
     policy = policies(session, vendor.org_id, list(library))[tier_of(vendor)]
     chosen = [library[key] for key in policy.questionnaires]
     previous = last_completed(session, vendor)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from vendorcheck.assessments.lifecycle import OPEN_FOR_VENDOR, REVIEWABLE
 from vendorcheck.lifecycle import cycles
@@ -166,14 +166,11 @@ def reviews_waiting(session: Session, org_id: int, today: date) -> Iterator[DueI
 def reassessments_due(session: Session, org_id: int, today: date) -> Iterator[DueItem]:
     """The due source: every selected vendor's next reassessment, unless one is already under way."""
     vendors = session.scalars(
-        select(Vendor)
-        .where(Vendor.org_id == org_id, Vendor.status.in_(cycles.REASSESSED))
-        .options(selectinload(Vendor.assessments))
-        .order_by(Vendor.name, Vendor.id)
-    )
-    months = cycles.intervals(session, org_id)
+        select(Vendor).where(Vendor.org_id == org_id, Vendor.status.in_(cycles.REASSESSED)).order_by(Vendor.name)
+    ).all()
+    found = cycles.cycles(session, org_id, vendors, today)
     for vendor in vendors:
-        cycle = cycles.cycle_of(vendor, months, today)
+        cycle = found[vendor.id]
         if cycle.next_due is None or cycle.open_assessment is not None:
             continue  # an open assessment is listed as answers outstanding or a review waiting
         what = "First assessment as a selected vendor" if cycle.last_completed is None else "Reassessment due"
