@@ -32,6 +32,8 @@ class Capability(enum.StrEnum):
     LIST_IMPORT = "list.import"  # upload a public list (OIG LEIE, SAM, OCR) for the organization
     ACCOUNT_SELF = "account.self"  # change one's own password and MFA
     BASELINE_EDIT = "baseline.edit"  # record the practice's own billing figures and readiness checklist
+    WORK_READ = "work.read"  # the officer's home page: what is due and overdue across the vendors
+    TIERS_EDIT = "tiers.edit"  # reassessment intervals and questionnaires per risk tier
 
 
 _READ = {Capability.VENDOR_READ, Capability.SCORE_READ, Capability.ACCOUNT_SELF}
@@ -48,6 +50,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.EVIDENCE_UPLOAD,
             Capability.EVIDENCE_REVIEW,
             Capability.SCREENING_DECIDE,
+            Capability.WORK_READ,
         }
     ),
     Role.VIEWER: frozenset(_READ | {Capability.DECISION_RECORD, Capability.BASELINE_EDIT}),
