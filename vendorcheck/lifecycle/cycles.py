@@ -248,6 +248,8 @@ def _carry(
             if old is None:
                 continue
             value = effective_value(old)
+            if not old.not_applicable and value is None and question.type != "evidence":
+                continue  # accepted without an answer: nothing to carry (a document question's file answers it)
             if not old.not_applicable and value is not None and question.stored(value) is None:
                 continue  # the question's choices or bounds changed: answer it afresh
             usable[question.id] = old

@@ -13,6 +13,7 @@ from flask import current_app, flash, redirect, url_for
 from flask_wtf import FlaskForm
 from werkzeug.wrappers.response import Response
 from wtforms import DateField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from vendorcheck.assessments import AssessmentError
@@ -30,7 +31,7 @@ REASSESSMENT_DAYS = 30  # the vendor's time to answer a reassessment, unless the
 class TierForm(FlaskForm):
     """Raise a vendor's tier (or return it to its profile's), with the reason."""
 
-    tier = SelectField("Tier", choices=[(str(t), TIER_WORDS[t]) for t in TIERS])
+    tier = SelectField("Tier", choices=[SelectChoice(str(t), TIER_WORDS[t]) for t in TIERS])
     reason = TextAreaField("Why", validators=[Optional(), Length(max=REASON_CHARS)])
 
 
