@@ -241,3 +241,32 @@ def test_a_reassessment_in_the_portal_and_the_review(
     vendor_page = client.get(page).get_data(as_text=True)
     assert vendor_page.count("/assessments/") >= 2 and "Pre-filled from the cycle completed before it" in vendor_page
     assert {a.review_state for a in dbs.get(Assessment, second.id).answers} == {ReviewState.PENDING}
+
+
+def test_every_cycle_stays_in_the_packet(
+    app: Flask, client: FlaskClient, auth: Auth, demo_data: World, vendors: dict[str, Vendor], dbs: Session
+) -> None:
+    import io
+    import zipfile
+
+    from vendorcheck import signing
+    from vendorcheck.packets.verify import verify as verify_packet
+
+    home = app.config["VENDORCHECK_SETTINGS"].home
+    signing.create_signing_key(home)  # as `vendorcheck init` makes it
+    northwind = vendors["Northwind"]
+    [first] = northwind.assessments
+    second = cycles.start_reassessment(dbs, Actor.cli(), northwind, app.extensions["vendorcheck.questionnaires"])
+    dbs.commit()
+    auth.login_as(demo_data.users[Role.AUDITOR])
+    page = f"/vendors/{northwind.id}"
+    response = client.post(f"{page}/packet", data={"csrf_token": csrf_token(client, page)})
+    assert response.status_code == 200
+    data = response.get_data()
+    assert verify_packet(io.BytesIO(data), signing.verification_keys(home)).ok
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = archive.namelist()
+        report = next(archive.read(n).decode() for n in names if n.endswith("data/report.html"))
+    assert any(n.endswith(f"answers/assessment-{first.id}.json") for n in names)
+    assert any(n.endswith(f"answers/assessment-{second.id}.json") for n in names)
+    assert first.title in report and second.title in report
