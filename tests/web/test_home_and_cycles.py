@@ -33,7 +33,7 @@ from vendorcheck.models import (
 
 @pytest.mark.parametrize("role", [Role.ADMIN, Role.ASSESSOR])
 def test_officers_land_on_the_home_page_with_the_demo_work(
-    client: FlaskClient, auth: Auth, demo_data: World, vendors: dict[str, Vendor], role: Role
+    client: FlaskClient, auth: Auth, demo_data: World, lifecycle_vendors: dict[str, Vendor], role: Role
 ) -> None:
     response = auth.login_as(demo_data.users[role])
     assert response.headers["Location"] == "/home"
@@ -41,11 +41,11 @@ def test_officers_land_on_the_home_page_with_the_demo_work(
     groups = {g: page.index(f'id="group-{g}"') for g in ("overdue", "soon", "review", "unanswered")}
     assert list(groups) == sorted(groups, key=groups.get), "the groups come in their order"
     overdue = page[groups["overdue"] : groups["soon"]]
-    northwind = vendors["Northwind"]
+    northwind = lifecycle_vendors["Northwind"]
     assert "Reassessment due (tier 1, every 12 months)" in overdue
     assert f'href="/vendors/{northwind.id}"' in overdue
     assert re.search(r"\d+ days overdue", overdue)
-    copperline = vendors["Copperline"]
+    copperline = lifecycle_vendors["Copperline"]
     [late] = [a for a in copperline.assessments]
     assert f"/assessments/{late.id}" in overdue and "7 days overdue" in overdue  # not answered and past due
     soon = page[groups["soon"] : groups["review"]]
@@ -75,7 +75,7 @@ def test_an_empty_home_page_says_so_in_plain_words(client: FlaskClient, auth: Au
 
 
 def test_the_vendor_list_shows_tier_and_next_reassessment_without_a_query_per_vendor(
-    app: Flask, client: FlaskClient, auth: Auth, demo_data: World, vendors: dict[str, Vendor], dbs: Session
+    app: Flask, client: FlaskClient, auth: Auth, demo_data: World, lifecycle_vendors: dict[str, Vendor], dbs: Session
 ) -> None:
     from sqlalchemy import event
 
@@ -244,7 +244,7 @@ def test_a_reassessment_in_the_portal_and_the_review(
 
 
 def test_every_cycle_stays_in_the_packet(
-    app: Flask, client: FlaskClient, auth: Auth, demo_data: World, vendors: dict[str, Vendor], dbs: Session
+    app: Flask, client: FlaskClient, auth: Auth, demo_data: World, lifecycle_vendors: dict[str, Vendor], dbs: Session
 ) -> None:
     import io
     import zipfile
@@ -254,7 +254,7 @@ def test_every_cycle_stays_in_the_packet(
 
     home = app.config["VENDORCHECK_SETTINGS"].home
     signing.create_signing_key(home)  # as `vendorcheck init` makes it
-    northwind = vendors["Northwind"]
+    northwind = lifecycle_vendors["Northwind"]
     [first] = northwind.assessments
     second = cycles.start_reassessment(dbs, Actor.cli(), northwind, app.extensions["vendorcheck.questionnaires"])
     dbs.commit()
