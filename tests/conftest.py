@@ -25,6 +25,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from tests.clock import frozen_clock  # noqa: F401  (a fixture for every test: time moved by hand)
 from tests.helpers import (
     MFA_CODES,
     PG_URL_ENV,

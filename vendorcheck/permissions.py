@@ -34,6 +34,8 @@ class Capability(enum.StrEnum):
     BASELINE_EDIT = "baseline.edit"  # record the practice's own billing figures and readiness checklist
     SCORE_DETAILS = "score.details"  # see the scoring's workings: question ids, weights, the scoring profile
     OUTBOX_READ = "outbox.read"  # read the emails vendorcheck sends (reminders, vendor links) and retry them
+    WORK_READ = "work.read"  # the officer's home page: what is due and overdue across the vendors
+    TIERS_EDIT = "tiers.edit"  # reassessment intervals and questionnaires per risk tier
 
 
 _READ = {Capability.VENDOR_READ, Capability.SCORE_READ, Capability.ACCOUNT_SELF}
@@ -52,6 +54,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.SCREENING_DECIDE,
             Capability.SCORE_DETAILS,
             Capability.OUTBOX_READ,
+            Capability.WORK_READ,
         }
     ),
     Role.VIEWER: frozenset(_READ | {Capability.DECISION_RECORD, Capability.BASELINE_EDIT}),

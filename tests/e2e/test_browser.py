@@ -19,19 +19,27 @@ def sign_in(page, live_demo: LiveDemo, email: str) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
+def open_vendor_list(page) -> None:
+    """Go to the vendor list from the main navigation (officers land on their home page after signing in)."""
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Vendors").click()
+    page.get_by_role("heading", name="Vendors").wait_for()
+
+
 def test_owner_signs_in_and_sees_the_demo_dashboard(page, live_demo: LiveDemo, tmp_path: Path) -> None:
     sign_in(page, live_demo, "owner@riverside.example")
     page.wait_for_url(live_demo.url + "/")
     assert page.get_by_role("heading", name="Vendors").is_visible()
     rows = page.locator("table.vendors tbody tr")
-    assert rows.count() == len(demo.VENDORS)
-    for spec in demo.VENDORS:
+    assert rows.count() == len(demo.VENDORS) + len(demo.LIFECYCLE_VENDORS)
+    for spec in demo.VENDORS + demo.LIFECYCLE_VENDORS:
         assert page.get_by_role("link", name=spec["name"]).is_visible()
     page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
 
 
 def test_vendor_page_opens_from_the_dashboard(page, live_demo: LiveDemo) -> None:
     sign_in(page, live_demo, "compliance@riverside.example")
+    page.wait_for_url(live_demo.url + "/home")  # the officer lands on the home page; the vendor list is in the nav
+    open_vendor_list(page)
     page.get_by_role("link", name="Summit Revenue Partners").click()
     assert page.get_by_role("heading", name="Summit Revenue Partners").is_visible()
     assert page.get_by_text("India").first.is_visible()
@@ -84,5 +92,6 @@ def test_admin_enrolls_an_authenticator_and_signs_in_with_it(page, live_demo: Li
     # The code used to enroll cannot be replayed; the app also accepts the next 30-second step.
     page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(secret).at(time.time() + 30))
     page.get_by_role("button", name="Verify").click()
-    assert page.get_by_role("heading", name="Vendors").is_visible()
+    page.wait_for_url(live_demo.url + "/home")  # an admin lands on the officer's home page
+    assert page.get_by_role("heading", name="What needs doing").is_visible()
     assert page.get_by_role("link", name="Users").is_visible()

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import LiveDemo
-from tests.e2e.test_browser import sign_in
+from tests.e2e.test_browser import open_vendor_list, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -16,6 +16,7 @@ def test_upload_review_and_download(page, live_demo: LiveDemo, tmp_path: Path) -
     document = tmp_path / "Pentest letter 2026.pdf"
     document.write_bytes(PDF)
     sign_in(page, live_demo, "compliance@riverside.example")
+    open_vendor_list(page)
     page.get_by_role("link", name="BlueHarbor Claims Co.").click()
     page.get_by_role("link", name="Upload evidence").click()
     page.get_by_label("Kind of document").select_option(label="Penetration test letter")
@@ -46,6 +47,7 @@ def test_a_wrong_file_type_is_refused_on_the_form(page, live_demo: LiveDemo, tmp
     program = tmp_path / "invoice.pdf"
     program.write_bytes(b"MZ\x90\x00" + bytes(range(256)) * 20)
     sign_in(page, live_demo, "compliance@riverside.example")
+    open_vendor_list(page)
     page.get_by_role("link", name="Apex RCM Solutions").click()
     page.get_by_role("link", name="Upload evidence").click()
     page.get_by_label("Title", exact=True).fill("Invoice")

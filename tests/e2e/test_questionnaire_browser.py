@@ -5,13 +5,14 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import LiveDemo
-from tests.e2e.test_browser import sign_in
+from tests.e2e.test_browser import open_vendor_list, sign_in
 
 pytestmark = pytest.mark.e2e
 
 
 def test_vendor_answers_through_the_link_with_a_clarification(page, live_demo: LiveDemo, tmp_path: Path) -> None:
     sign_in(page, live_demo, "compliance@riverside.example")
+    open_vendor_list(page)
     page.get_by_role("link", name="BlueHarbor Claims Co.").click()
     page.get_by_role("link", name="Send a questionnaire").click()
     page.get_by_label("SOC 2 report review", exact=False).check()

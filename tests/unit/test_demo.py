@@ -1,5 +1,6 @@
 """The demo data: realistic, complete and never duplicated."""
 
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -127,6 +128,7 @@ def test_demo_documents_are_filed_as_a_user_would_and_prove_by_their_kind(app, d
     """Each demo document names only the question a user would tick (its own evidence slot), never whole domains;
     what it proves beyond that comes from its kind, as for any user's document (issue 17)."""
     from vendorcheck import assessments
+    from vendorcheck.demo import lifecycle
     from vendorcheck.models import Assessment, Evidence
     from vendorcheck.web.evidence.forms import question_groups
 
@@ -134,7 +136,7 @@ def test_demo_documents_are_filed_as_a_user_would_and_prove_by_their_kind(app, d
     offered = {qid for _, items in question_groups(library) for qid, _ in items}
     slots = {q.id: q.evidence.kind for qn in library.values() for q in qn.questions if q.evidence is not None}
     items = dbs.scalars(select(Evidence)).all()
-    assert len(items) == len(demo.DOCUMENTS)
+    assert len(items) == len(demo.DOCUMENTS) + len(lifecycle.documents(date.today()))  # the lifecycle story's too
     for item in items:
         assert len(item.question_ids) == 1 and set(item.question_ids) <= offered, item.title
         assert slots[item.question_ids[0]] == item.kind.value, item.title

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from werkzeug.routing import Rule
 
 from tests.helpers import PASSWORD, Auth, World
-from vendorcheck import accounts, assessments, db, evidence, signing
+from vendorcheck import accounts, assessments, db, demo, evidence, signing
 from vendorcheck.accounts import sessions as user_sessions
 from vendorcheck.audit import Actor
 from vendorcheck.enums import MailKind
@@ -72,8 +72,19 @@ def assessor(auth: Auth, world: World) -> Auth:
 
 @pytest.fixture
 def vendors(dbs: Session, demo_data: World) -> dict[str, Vendor]:
-    """The demo's four vendors in the signed-in users' organization, with answers and documents, by first word."""
-    return {v.name.split()[0]: v for v in dbs.scalars(select(Vendor).where(Vendor.org_id == demo_data.org.id))}
+    """The demo's four vendors in the signed-in users' organization, with answers and documents, by first word
+    (the lifecycle story's vendors, ``demo.LIFECYCLE_VENDORS``, are left out: see ``lifecycle_vendors``)."""
+    names = {spec["name"] for spec in demo.VENDORS}
+    found = dbs.scalars(select(Vendor).where(Vendor.org_id == demo_data.org.id, Vendor.name.in_(names)))
+    return {v.name.split()[0]: v for v in found}
+
+
+@pytest.fixture
+def lifecycle_vendors(dbs: Session, demo_data: World) -> dict[str, Vendor]:
+    """The demo's lifecycle story (a reassessment overdue, a vendor that has not answered), by first word."""
+    names = {spec["name"] for spec in demo.LIFECYCLE_VENDORS}
+    found = dbs.scalars(select(Vendor).where(Vendor.org_id == demo_data.org.id, Vendor.name.in_(names)))
+    return {v.name.split()[0]: v for v in found}
 
 
 @pytest.fixture

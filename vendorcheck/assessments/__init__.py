@@ -5,9 +5,11 @@ Every change writes an audit event in the same transaction, so an assessment's t
 
 * ``lifecycle``: statuses, :class:`AssessmentError`, create, cancel, timeline (and the life-cycle diagram)
 * ``versions``: questionnaire versions pinned by content hash
-* ``sheet``: the :class:`AnswerSheet` (questions, answers, filed documents, what shows, who may change what)
+* ``sheet``: the :class:`AnswerSheet` (questions, answers, filed documents, what shows, who may change what, what
+  changed since the last cycle)
 * ``links``: vendor links: issue, revoke, open, :class:`VendorLink`
-* ``answering``: save entries (hidden questions and crossing edits refused), submit, documents filed under a question
+* ``answering``: save entries (hidden questions and crossing edits refused), confirm carried-over answers, submit,
+  documents filed under a question
 * ``review``: accept / clarify / override, send back, complete
 * ``spreadsheet``, ``answers_json``: answers out and back in as XLSX or JSON (imported by those who need them)
 """
@@ -19,6 +21,7 @@ from vendorcheck.assessments.answering import (
     SaveResult,
     Seen,
     check_document_slot,
+    confirm_section,
     save,
     slot_document,
     started,
@@ -77,6 +80,7 @@ __all__ = [
     "cancel",
     "check_document_slot",
     "complete",
+    "confirm_section",
     "create",
     "effective_value",
     "effective_value_sql",

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from vendorcheck.assessments.lifecycle import OPEN_FOR_VENDOR, REVIEWABLE, AssessmentError, clipped, record
 from vendorcheck.assessments.sheet import AnswerSheet
-from vendorcheck.audit import Actor
+from vendorcheck.audit import Actor, actions
 from vendorcheck.evidence import EvidenceDetails
 from vendorcheck.models import Answer, Assessment, AssessmentStatus, EvidenceKind, ReviewState, utcnow
 from vendorcheck.questionnaire.model import AnswerError, Question, Questionnaire
@@ -266,6 +266,8 @@ def save(
         answer.entered_by_kind = actor.kind
         answer.entered_by_user_id = actor.user_id
         answer.entered_at = utcnow()
+        if answer.carried_from_answer_id is not None:
+            answer.confirmed_at = answer.confirmed_at or answer.entered_at  # changing a carried answer settles it
         result.changed.append(qid)
         changes[qid] = {"from": clipped(before), "to": "n/a" if change.not_applicable else clipped(change.value)}
     if result.changed:
@@ -311,6 +313,14 @@ def submit(session: Session, actor: Actor, sheet: AnswerSheet) -> list[Question]
         return []
     if assessment.status not in OPEN_FOR_VENDOR:
         raise AssessmentError("This assessment cannot be submitted now.")
+    unconfirmed = sheet.unconfirmed()
+    if unconfirmed:
+        titles = list(dict.fromkeys(sheet.sections[sheet.section_number(q) - 1][1].title for q in unconfirmed))
+        raise AssessmentError(
+            "Some answers were carried over from your last answers: confirm or change them first, in "
+            + ", ".join(f"“{t}”" for t in titles)
+            + "."
+        )
     missing = sheet.unanswered()
     if missing:
         return missing
@@ -329,6 +339,29 @@ def submit(session: Session, actor: Actor, sheet: AnswerSheet) -> list[Question]
         clarified=answered_again,
     )
     return []
+
+
+def confirm_section(session: Session, actor: Actor, sheet: AnswerSheet, number: int) -> list[str]:
+    """The vendor confirms that section ``number``'s answers carried over from the last cycle still hold.
+
+    Returns the questions confirmed (none: nothing was waiting). Answers the vendor changed are settled by the
+    change itself (:func:`save`); the assessor then reviews only what changed (``review.attention``).
+    """
+    section = sheet.section(number)
+    if section is None:
+        raise AssessmentError("There is no such section.")
+    if not sheet.open_for_vendor:
+        raise AssessmentError("These answers have been submitted and are locked.")
+    waiting = [q.id for q in sheet.unconfirmed(section) if sheet.editable_by_vendor(q.id)]
+    if not waiting:
+        return []
+    now = utcnow()
+    for qid in waiting:
+        sheet.answers[qid].confirmed_at = now
+    started(sheet.assessment)
+    session.flush()
+    record(session, actions.ANSWERS_CONFIRMED, actor, sheet.assessment, section=section.id, questions=waiting)
+    return waiting
 
 
 # Documents filed under a question

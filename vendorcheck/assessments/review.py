@@ -126,14 +126,19 @@ def attention(sheet: AnswerSheet, question: Question) -> list[str]:
     """Why an answer needs the assessor's own eyes (empty: a routine answer that can be accepted with the rest).
 
     A failed knock-out, anything short of full marks, a comment, a document still missing or awaiting review,
-    an answer the practice entered on the vendor's behalf, or one that was sent back for clarification.
+    an answer the practice entered on the vendor's behalf, or one that was sent back for clarification. In a
+    reassessment, an answer changed since the last cycle always needs a look, and one confirmed unchanged needs
+    one only for its proof (a document that expired) or a clarification asked now.
     """
     answer = sheet.answers.get(question.id)
     if answer is None:
         return ["no answer"]
+    change = sheet.change(question.id)
+    if change == "unchanged":
+        return _carried_attention(sheet, question, answer)
+    reasons = ["changed since last time"] if change == "changed" else []
     if answer.not_applicable:
-        return ["marked not applicable"]
-    reasons = []
+        return [*reasons, "marked not applicable"]
     value = answer.value
     if question.fails(value):
         reasons.append("fails a must-have control")
@@ -150,6 +155,25 @@ def attention(sheet: AnswerSheet, question: Question) -> list[str]:
         reasons.append("has a comment")
     if answer.entered_by_kind == ActorKind.USER:
         reasons.append("entered on the vendor's behalf")
+    if answer.review_note and answer.review_state == ReviewState.CLARIFICATION_REQUESTED:
+        reasons.append("clarification was asked")
+    return reasons
+
+
+def _carried_attention(sheet: AnswerSheet, question: Question, answer: Answer) -> list[str]:
+    """An answer the vendor confirmed unchanged since the last cycle, where it was accepted: only its proof can
+    need a look (a document that expired drops out of the sheet, so its question shows none), or a clarification
+    asked in this cycle."""
+    reasons = []
+    if question.type == "evidence":
+        documents = sheet.evidence.get(question.id, [])
+        today = utcnow().date()
+        if not documents and not answer.not_applicable and question.stored(answer.value) is None:
+            reasons.append("its document expired or is missing")
+        elif any(d.review_state.value != "accepted" for d in documents):
+            reasons.append("a document awaits review")
+        elif any(d.is_expired(today) for d in documents):
+            reasons.append("its document expired")
     if answer.review_note and answer.review_state == ReviewState.CLARIFICATION_REQUESTED:
         reasons.append("clarification was asked")
     return reasons

@@ -8,25 +8,43 @@ answered, who may still change what. It changes nothing itself; saving and revie
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import date
+from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, and_, case, or_, select
 from sqlalchemy.orm import Session
 
 from vendorcheck.assessments.lifecycle import FINISHED, OPEN_FOR_VENDOR, REVIEWABLE
 from vendorcheck.assessments.versions import pinned
-from vendorcheck.models import Answer, Assessment, Evidence, ReviewState
+from vendorcheck.models import Answer, Assessment, Evidence, EvidenceReview, ReviewState, utcnow
 from vendorcheck.questionnaire.model import Question, Questionnaire, Section
+
+Change = Literal["new", "changed", "unchanged"]
+
+
+@dataclass(frozen=True)
+class Carried:
+    """What a reassessment's answer was pre-filled with: the last cycle's accepted (or overridden) answer."""
+
+    value: Any
+    not_applicable: bool
+    comment: str | None
 
 
 @dataclass
 class AnswerSheet:
-    """All the questions of an assessment's questionnaires, with its current answers and filed documents."""
+    """All the questions of an assessment's questionnaires, with its current answers and filed documents.
+
+    A reassessment (``assessment.carried_from_id``) also knows what each pre-filled answer was carried over
+    as (``carried``, by question id), so it can say what changed since last time and what the vendor has
+    yet to confirm.
+    """
 
     assessment: Assessment
     questionnaires: list[Questionnaire]
     answers: dict[str, Answer]
     evidence: dict[str, list[Evidence]] = field(default_factory=dict)
+    carried: dict[str, Carried] = field(default_factory=dict)
 
     @property
     def sections(self) -> list[tuple[Questionnaire, Section]]:
@@ -95,6 +113,44 @@ class AnswerSheet:
         """Ids of the answers the assessor asked the vendor to clarify."""
         return {qid for qid, a in self.answers.items() if a.review_state == ReviewState.CLARIFICATION_REQUESTED}
 
+    # Reassessments: answers carried over from the last cycle
+
+    @property
+    def is_reassessment(self) -> bool:
+        """Whether this assessment was pre-filled from an earlier cycle's answers."""
+        return self.assessment.carried_from_id is not None
+
+    def change(self, question_id: str) -> Change | None:
+        """Since the last cycle: "new" (not asked or not accepted then), "changed" or "unchanged"; None if this
+        is no reassessment. Unchanged means the same answer, "not applicable" and comment as carried over."""
+        if not self.is_reassessment:
+            return None
+        before = self.carried.get(question_id)
+        answer = self.answers.get(question_id)
+        if before is None or answer is None or answer.carried_from_answer_id is None:
+            return "new"
+        now = Carried(answer.value, answer.not_applicable, answer.comment)
+        return "unchanged" if now == before else "changed"
+
+    def unconfirmed(self, section: Section | None = None) -> list[Question]:
+        """The visible questions (of one section or all) whose carried-over answer the vendor has not yet
+        confirmed or changed."""
+        return [
+            q
+            for q in self.visible()
+            if (section is None or q.section_id == section.id)
+            and (a := self.answers.get(q.id)) is not None
+            and a.carried_from_answer_id is not None
+            and a.confirmed_at is None
+        ]
+
+    def carried_in(self, section: Section) -> bool:
+        """Whether any visible question of ``section`` was pre-filled from the last cycle."""
+        return any(
+            q.section_id == section.id and q.id in self.answers and self.answers[q.id].carried_from_answer_id
+            for q in self.visible()
+        )
+
     @property
     def open_for_vendor(self) -> bool:
         """Whether the vendor's link lets them change anything now (sent or in progress)."""
@@ -123,7 +179,7 @@ class AnswerSheet:
         return self.open_on_behalf
 
 
-def sheet_of(session: Session, assessment: Assessment) -> AnswerSheet:
+def sheet_of(session: Session, assessment: Assessment, today: date | None = None) -> AnswerSheet:
     """The :class:`AnswerSheet` of an assessment, with its answers and the evidence filed under its questions."""
     questionnaires = [pinned(part.questionnaire_version) for part in assessment.parts]
     answers = {a.question_id: a for a in assessment.answers}
@@ -132,11 +188,32 @@ def sheet_of(session: Session, assessment: Assessment) -> AnswerSheet:
     # (its upload form names questions, not an assessment): a report the vendor emailed need not be sent again.
     mine = Evidence.assessment_id == assessment.id
     practices = and_(Evidence.assessment_id.is_(None), Evidence.vendor_id == assessment.vendor_id)
-    rows = session.scalars(select(Evidence).where(or_(mine, practices), Evidence.received()).order_by(Evidence.id))
+    sources = [mine, practices]
+    if assessment.carried_from_id is not None:
+        # A reassessment keeps the last cycle's documents that still prove something: not rejected, not expired.
+        # An expired one drops out, so its question shows no document and comes back to the vendor and reviewer.
+        today = today or utcnow().date()
+        sources.append(
+            and_(
+                Evidence.assessment_id == assessment.carried_from_id,
+                Evidence.review_state != EvidenceReview.REJECTED,
+                or_(Evidence.valid_until.is_(None), Evidence.valid_until >= today),
+            )
+        )
+    rows = session.scalars(select(Evidence).where(or_(*sources), Evidence.received()).order_by(Evidence.id))
     for item in rows:
         for qid in item.question_ids:
             filed.setdefault(qid, []).append(item)
-    return AnswerSheet(assessment, questionnaires, answers, filed)
+    return AnswerSheet(assessment, questionnaires, answers, filed, _carried(session, answers))
+
+
+def _carried(session: Session, answers: dict[str, Answer]) -> dict[str, Carried]:
+    """What each pre-filled answer was carried over as, read in one query (empty for a first assessment)."""
+    sources = {a.carried_from_answer_id: qid for qid, a in answers.items() if a.carried_from_answer_id is not None}
+    if not sources:
+        return {}
+    rows = session.scalars(select(Answer).where(Answer.id.in_(sources)))
+    return {sources[a.id]: Carried(effective_value(a), a.not_applicable, a.comment) for a in rows}
 
 
 def effective_value(answer: Answer) -> Any:

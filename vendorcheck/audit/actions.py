@@ -39,6 +39,8 @@ ORGANIZATION_MFA_POLICY = "organization.mfa_policy"  # a second factor became re
 # Vendors
 VENDOR_CREATED = "vendor.created"  # a vendor was added (details: name)
 VENDOR_UPDATED = "vendor.updated"  # a vendor's name, status or profile changed (details: what changed)
+VENDOR_TIER_CHANGED = "vendor.tier_changed"  # the officer raised a vendor's risk tier, or removed a raise (reason)
+TIER_SETTINGS_SAVED = "tier_settings.saved"  # reassessment intervals or questionnaires per tier changed
 
 # Assessments and the vendor's answers
 ASSESSMENT_CREATED = "assessment.created"  # an assessment was created from pinned questionnaire versions
@@ -51,6 +53,8 @@ ANSWERS_ACCEPTED_ROUTINE = "answers.accepted_routine"  # an assessor accepted ev
 ASSESSMENT_CLARIFICATION_REQUESTED = "assessment.clarification_requested"  # sent back to the vendor with questions
 ASSESSMENT_COMPLETED = "assessment.completed"  # the review was finished
 ASSESSMENT_CANCELLED = "assessment.cancelled"  # the assessment was cancelled (details: reason)
+ASSESSMENT_CARRIED_OVER = "assessment.carried_over"  # a reassessment was pre-filled from the last accepted answers
+ANSWERS_CONFIRMED = "answers.confirmed"  # the vendor confirmed answers carried over from the last cycle unchanged
 
 # Evidence documents
 EVIDENCE_UPLOADED = "evidence.uploaded"  # a document version was stored, encrypted (details: its SHA-256)

@@ -1,4 +1,4 @@
-"""``vendorcheck vendors``: list vendors, add one (through the vendor service, which audits it)."""
+"""``vendorcheck vendors``: list vendors, add one (through the vendor service, which audits it), what is due."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from sqlalchemy import select
 from vendorcheck import vendors as service
 from vendorcheck.audit import Actor
 from vendorcheck.cli.common import JSON_HELP, fail, friendly_errors, instance_session
-from vendorcheck.models import Organization
+from vendorcheck.lifecycle.due import due_items
+from vendorcheck.lifecycle.listing import FORMAT, item_json, when
+from vendorcheck.models import Organization, utcnow
 
 
 @click.group()
@@ -70,3 +72,27 @@ def vendors_add(name: str, organization: str | None, profile: Path | None) -> No
             fail(f"choose the organization with --organization (organizations: {names})")
         vendor = service.create(session, Actor.cli(), chosen[0].id, name, values)
         click.echo(f"Added vendor {vendor.id}: {vendor.name} ({chosen[0].name}).")
+
+
+@vendors.command("due")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
+@friendly_errors
+def vendors_due(as_json: bool) -> None:
+    """What is due and overdue across the vendors: reassessments, expiring documents, answers, reviews."""
+    today = utcnow().date()
+    with instance_session(read_only=True) as session:
+        found = [
+            (item, org.name)
+            for org in session.scalars(select(Organization).order_by(Organization.name))
+            for item in due_items(session, org.id, today)
+        ]
+    if as_json:
+        items = [item_json(item, today, org) for item, org in found]
+        click.echo(json.dumps({"format": FORMAT, "today": today.isoformat(), "items": items}, indent=2))
+        return
+    if not found:
+        click.echo("Nothing is due.")
+        return
+    for item, _org in found:
+        dated = item.due_on.isoformat() if item.due_on else ""
+        click.echo(f"{when(item, today):<18} {dated:<10}  {item.kind.value:<16} {item.vendor_name:<30} {item.what}")

@@ -4,7 +4,8 @@ their documents and their answers, so every page has something real to show.
 ``people`` makes the organization, users and their passwords; ``vendors`` the four companies; ``documents``
 their PDFs, stored encrypted; ``answers`` their assessments at different stages of the review; ``screening``
 their principals and the demo's public lists (``lists``), with a planted exclusion and breach; ``baseline`` the
-practice's own billing (struggling with denials and follow-up). ``seed_all``
+practice's own billing (struggling with denials and follow-up); ``lifecycle`` a vendor in use whose reassessment
+is overdue and whose documents expire this month, and a prospect that has not answered. ``seed_all``
 does all of it, in that order, and is what ``vendorcheck demo`` and the tests both run. Every step is
 idempotent: running it again duplicates nothing.
 """
@@ -21,6 +22,8 @@ from vendorcheck import audit, db, signing
 from vendorcheck.demo.answers import seed_answers
 from vendorcheck.demo.baseline import seed_baseline
 from vendorcheck.demo.documents import DOCUMENTS, seed_evidence
+from vendorcheck.demo.lifecycle import VENDORS as LIFECYCLE_VENDORS
+from vendorcheck.demo.lifecycle import seed_lifecycle
 from vendorcheck.demo.people import (
     CREDENTIALS_FILE,
     DEMO_ACTOR,
@@ -39,6 +42,7 @@ __all__ = [
     "CREDENTIALS_FILE",
     "DEMO_ACTOR",
     "DOCUMENTS",
+    "LIFECYCLE_VENDORS",
     "ORGANIZATION",
     "USERS",
     "VENDORS",
@@ -90,6 +94,7 @@ def seed_all(
         seed_screening(session, ORGANIZATION)
     with db.transaction(engine) as session:
         seed_baseline(session, ORGANIZATION)
+    seed_lifecycle(lambda: db.transaction(engine), vault, library, ORGANIZATION, DEMO_ACTOR)
     if signer is not None:
         audit.sign_waiting(lambda: db.transaction(engine), signer, reason="demo setup")
     return DemoReport(logins, added, answered)

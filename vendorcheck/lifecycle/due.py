@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vendorcheck.assessments.lifecycle import OPEN_FOR_VENDOR, REVIEWABLE
+from vendorcheck.lifecycle import cycles
 from vendorcheck.models import Assessment, Evidence, Vendor
 
 SOON_DAYS = 30  # an item this close to its date is "due soon" on the home page and in `vendors due`
@@ -162,10 +163,36 @@ def reviews_waiting(session: Session, org_id: int, today: date) -> Iterator[DueI
         )
 
 
+def reassessments_due(session: Session, org_id: int, today: date) -> Iterator[DueItem]:
+    """The due source: every selected vendor's next reassessment, unless one is already under way."""
+    vendors = session.scalars(
+        select(Vendor).where(Vendor.org_id == org_id, Vendor.status.in_(cycles.REASSESSED)).order_by(Vendor.name)
+    ).all()
+    found = cycles.cycles(session, org_id, vendors, today)
+    for vendor in vendors:
+        cycle = found[vendor.id]
+        if cycle.next_due is None or cycle.open_assessment is not None:
+            continue  # an open assessment is listed as answers outstanding or a review waiting
+        what = "First assessment as a selected vendor" if cycle.last_completed is None else "Reassessment due"
+        yield DueItem(
+            DueKind.REASSESSMENT,
+            org_id,
+            vendor.id,
+            vendor.name,
+            f"vendor:{vendor.id}",
+            f"{what} (tier {cycle.tier}, every {cycle.interval_months} months)",
+            cycle.next_due,
+            Audience.ASSESSORS,
+            "vendors.vendor",
+            (("vendor_id", vendor.id),),
+        )
+
+
 SOURCES: tuple[Source, ...] = (
     evidence_expiry,
     answers_outstanding,
     reviews_waiting,
+    reassessments_due,
 )
 
 

@@ -31,6 +31,7 @@ from vendorcheck.models.evidence import Evidence, EvidenceVersion
 from vendorcheck.models.mail import OutboxMessage
 from vendorcheck.models.scores import Decision, ScoreSnapshot, ScoringProfileVersion
 from vendorcheck.models.screening import Candidate, ListRow, ListVersion, Principal, Screening
+from vendorcheck.models.tiers import TierSetting
 from vendorcheck.models.vendors import Vendor, VendorContact
 
 __all__ = [
@@ -71,6 +72,7 @@ __all__ = [
     "ScoringProfileVersion",
     "Screening",
     "SessionEnd",
+    "TierSetting",
     "TokenPurpose",
     "UTCDateTime",
     "User",

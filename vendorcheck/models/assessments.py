@@ -68,6 +68,8 @@ class Assessment(OrgScoped, Base):
     sent_at: Mapped[datetime | None]
     submitted_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]
+    # A reassessment: the completed assessment whose accepted answers it was pre-filled from.
+    carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("assessments.id"))
 
     vendor: Mapped[Vendor] = relationship(back_populates="assessments")
     parts: Mapped[list[AssessmentQuestionnaire]] = relationship(
@@ -117,5 +119,8 @@ class Answer(Base):
     override_value: Mapped[Any | None] = mapped_column(JSON)  # the assessor's corrected answer, when overridden
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reviewed_at: Mapped[datetime | None]
+    # Pre-filled from the last cycle's answer (a reassessment), and when the vendor confirmed or changed it.
+    carried_from_answer_id: Mapped[int | None] = mapped_column(ForeignKey("answers.id"))
+    confirmed_at: Mapped[datetime | None]
 
     assessment: Mapped[Assessment] = relationship(back_populates="answers")

@@ -9,6 +9,7 @@ from sqlalchemy import (
     Boolean,
     ColumnElement,
     ForeignKey,
+    Integer,
     String,
     Text,
     UniqueConstraint,
@@ -56,6 +57,11 @@ class Vendor(OrgScoped, Base):
     offshore_countries: Mapped[str | None] = mapped_column(String(300))
     uses_subcontractors: Mapped[bool] = mapped_column(Boolean, default=False)
     subcontractors: Mapped[str | None] = mapped_column(Text)
+    # The officer may raise the tier the profile gives (lifecycle.tiers), never lower it; why, who and when.
+    tier_override: Mapped[int | None] = mapped_column(Integer)
+    tier_reason: Mapped[str | None] = mapped_column(Text)
+    tier_set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    tier_set_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

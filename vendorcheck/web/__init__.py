@@ -11,6 +11,7 @@ from vendorcheck.web.assessments import bp as assessments_bp
 from vendorcheck.web.auditing import bp as audit_bp
 from vendorcheck.web.auth import bp as auth_bp
 from vendorcheck.web.evidence import bp as evidence_bp
+from vendorcheck.web.home import bp as home_bp
 from vendorcheck.web.outbox import bp as outbox_bp
 from vendorcheck.web.portal import bp as portal_bp
 from vendorcheck.web.scores import bp as scores_bp
@@ -39,5 +40,6 @@ def init_app(app: Flask) -> None:
         scores_bp,
         screening_bp,
         outbox_bp,
+        home_bp,
     ):
         app.register_blueprint(blueprint)

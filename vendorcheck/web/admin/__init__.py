@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from vendorcheck.web.admin import routes  # noqa: E402, F401  (routes attach themselves to bp)
+from vendorcheck.web.admin import routes, tiers  # noqa: E402, F401  (routes attach themselves to bp)

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from vendorcheck import accounts, audit
 from vendorcheck.accounts import sessions as user_sessions
 from vendorcheck.audit import actions
-from vendorcheck.models import TokenPurpose, UserSession
+from vendorcheck.models import Role, TokenPurpose, UserSession
 from vendorcheck.web import database, ratelimit
 from vendorcheck.web.access import (
     client_details,
@@ -23,6 +23,7 @@ from vendorcheck.web.access import (
 from vendorcheck.web.auth import bp
 from vendorcheck.web.auth.forms import InvitationForm, LoginForm, NewPasswordForm, SignOutForm, VerifyForm
 from vendorcheck.web.forms import apply_account_error
+from vendorcheck.web.home.routes import landing_for
 from vendorcheck.web.security import is_local_path
 
 
@@ -49,13 +50,13 @@ def _throttled_login(limit: RequestLimit) -> Response:
 def login() -> str | Response | tuple[str, int]:
     """Sign in with email and password; a failure says only that the pair did not match."""
     if current_user.is_authenticated:
-        return redirect(url_for("vendors.dashboard"))
+        return redirect(landing_for(current_user.role))
     form = LoginForm(next=request.args.get("next", ""))
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form)
     dbs = database.session()
     user = accounts.authenticate(dbs, form.email.data or "", form.password.data or "")
-    target = form.next.data if is_local_path(form.next.data) else url_for("vendors.dashboard")
+    target = _target(form.next.data, user.role if user is not None else None)
     if user is None:
         email = (form.email.data or "").strip()[:254]
         audit.record(dbs, actions.AUTH_LOGIN_FAILED, current_actor(), details={"email": email})
@@ -74,6 +75,14 @@ def login() -> str | Response | tuple[str, int]:
     start_session(user)
     dbs.commit()
     return redirect(target)
+
+
+def _target(wanted: str | None, role: Role | None) -> str:
+    """Where signing in leads: the local page asked for, else the person's landing page. The bare root counts as
+    no page asked for (it is where every visit without a session starts), so officers land on their home page."""
+    if is_local_path(wanted) and wanted != "/":
+        return str(wanted)
+    return landing_for(role) if role is not None else url_for("vendors.dashboard")
 
 
 def _pending_sign_in() -> UserSession | None:
@@ -127,7 +136,7 @@ def verify() -> str | Response | tuple[str, int]:
     token = user_sessions.complete_second_factor(record)  # a new token: the half-signed-in one dies
     dbs.commit()
     start_session(user, record, token)
-    return redirect(target if is_local_path(target) else url_for("vendors.dashboard"))
+    return redirect(_target(target, user.role))
 
 
 @bp.route("/logout", methods=["POST"])
@@ -172,7 +181,7 @@ def invitation(token: str) -> str | Response | tuple[str, int]:
             start_session(user)
             dbs.commit()
             flash(f"Welcome to {user.organization.name}.", "success")
-            return redirect(url_for("vendors.dashboard"))
+            return redirect(landing_for(user.role))
     return render_template("auth/invitation.html", form=form, link=link), (400 if form.errors else 200)
 
 

@@ -126,14 +126,19 @@ def section(token: str, number: int) -> str | tuple[str, int] | BaseResponse:
         except AssessmentError as error:
             flash(str(error), "error")
             return redirect(url_for("portal.overview", token=token))
-        session.commit()
         errors = result.errors
+        go = request.form.get("go", "save")
+        if go == "confirm" and not errors:
+            # "Confirm or change": what the vendor changed was saved above; the rest is confirmed as it stands.
+            service.confirm_section(session, _actor(assessment), sheet, number)
+        session.commit()
         flash_unshown(sheet, current, errors)
         if not errors:
-            go = request.form.get("go", "save")
-            if go == "next" and number < len(sheet.sections):
+            if go == "confirm":
+                flash("Thank you: this section's answers are confirmed.", "success")
+            if go in ("next", "confirm") and number < len(sheet.sections):
                 return redirect(url_for("portal.section", token=token, number=number + 1))
-            if go == "next":
+            if go in ("next", "confirm"):
                 return redirect(url_for("portal.overview", token=token))
             flash("Saved. You can come back to this link at any time before you submit.", "success")
             # Back to the question the script saved from: only a question of this section, never raw text in Location.
@@ -143,6 +148,8 @@ def section(token: str, number: int) -> str | tuple[str, int] | BaseResponse:
     editable = {q.id for q in current.questions if sheet.editable_by_vendor(q.id)}
     return render_template(
         "portal/section.html",
+        carried=sheet.carried_in(current),
+        unconfirmed=sheet.unconfirmed(current),
         slot_form=_slot_form(sheet),
         **section_context(sheet, number, errors, posted, editable),
         **upload_context(),

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("vendors", __name__)
 
-from vendorcheck.web.vendors import editing, routes  # noqa: E402, F401  (views attach themselves to bp)
+from vendorcheck.web.vendors import cycles, editing, routes  # noqa: E402, F401  (views attach themselves to bp)

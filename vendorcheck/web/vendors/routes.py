@@ -13,13 +13,15 @@ from werkzeug.wrappers.response import Response as BaseResponse
 from vendorcheck import packets, scores, screening, signing
 from vendorcheck import vendors as service
 from vendorcheck.evidence import Vault
-from vendorcheck.models import Vendor, VendorStatus
+from vendorcheck.lifecycle import cycles as lifecycle_cycles
+from vendorcheck.models import Vendor, VendorStatus, utcnow
 from vendorcheck.permissions import Capability
 from vendorcheck.scoring import LEVELS
 from vendorcheck.web import database
 from vendorcheck.web.access import current_actor, get_or_404, requires
 from vendorcheck.web.screening.forms import DecisionForm, LocationForm, PrincipalForm
 from vendorcheck.web.vendors import bp
+from vendorcheck.web.vendors.cycles import cycle_context
 
 # Shortlisted vendors first, then the rest in the order a decision moves through.
 STATUS_ORDER = [
@@ -43,8 +45,15 @@ def dashboard() -> str:
     # Each vendor's rating at a glance (served from the score cache while nothing changed).
     profile = scores.current_profile(session, current_user.org_id)
     ratings = {entry.vendor.id: entry for entry in scores.score_vendors(session, vendors, profile)}
+    today = utcnow().date()
     return render_template(
-        "vendors/dashboard.html", vendors=ordered, counts=counts, candidates=candidates, ratings=ratings
+        "vendors/dashboard.html",
+        vendors=ordered,
+        counts=counts,
+        candidates=candidates,
+        ratings=ratings,
+        cycles=lifecycle_cycles.cycles(session, current_user.org_id, vendors, today),
+        today=today,
     )
 
 
@@ -66,6 +75,7 @@ def vendor_page(found: Vendor, status: int = 200, **forms: Any) -> tuple[str, in
         "screening_status": screening.status(session, found),
         "candidates": screening.candidates_of(session, found.id),
         "decision": scores.latest_decision(session, found.org_id, [found.id]),
+        **cycle_context(found, **forms),
         **forms,
     }
     page = render_template(
