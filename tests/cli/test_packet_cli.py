@@ -92,7 +92,7 @@ def test_an_exported_packet_verifies_and_holds_what_the_auditor_needs(demo, keys
     home, data = demo
     report = verify_packet(io.BytesIO(data), keys)
     assert report.ok, report.problems
-    assert report.evidence == 3 and report.events > 10 and report.notes == []
+    assert report.evidence == 4 and report.events > 10 and report.notes == []
     assert report.predicate["vendor"]["name"] == VENDOR and report.predicate["format"] == "vendorcheck-packet/2"
     listed = names(data)
     bag = listed[0].split("/")[0]
@@ -114,7 +114,7 @@ def test_an_exported_packet_verifies_and_holds_what_the_auditor_needs(demo, keys
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         # The documents are decrypted, with the hash recorded at upload (verify checks that against the audit log).
         index = json.loads(archive.read(f"{bag}/data/evidence/index.json"))["files"]
-        assert len(index) == 3 and all(f["upload_event"] is not None for f in index)
+        assert len(index) == 4 and all(f["upload_event"] is not None for f in index)
         for item in index:
             content = archive.read(f"{bag}/data/{item['path']}")
             assert content.startswith(b"%PDF") and hashlib.sha256(content).hexdigest() == item["sha256"]
@@ -133,7 +133,7 @@ def test_an_exported_packet_verifies_and_holds_what_the_auditor_needs(demo, keys
     path = tmp_path / "p.zip"
     path.write_bytes(data)
     checked = run_cli(home, "packet", "verify", str(path))
-    assert checked.exit_code == 0 and "Packet intact" in checked.output and "3 evidence file(s)" in checked.output
+    assert checked.exit_code == 0 and "Packet intact" in checked.output and "4 evidence file(s)" in checked.output
     assert run_cli(home, "audit", "verify").exit_code == 0
 
 

@@ -38,7 +38,7 @@ def test_auditor_exports_a_packet_that_verifies_offline(page, live_demo: LiveDem
         cli, ["packet", "verify", str(saved)], env={"VENDORCHECK_HOME": str(live_demo.home), "DATABASE_URL": None}
     )
     assert checked.exit_code == 0, checked.output
-    assert "Packet intact" in checked.output and "3 evidence file(s)" in checked.output
+    assert "Packet intact" in checked.output and "4 evidence file(s)" in checked.output
     # The Library of Congress validator, on the bag as unzipped.
     with zipfile.ZipFile(saved) as archive:
         archive.extractall(tmp_path / "unzipped")

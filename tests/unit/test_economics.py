@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vendorcheck.scoring.economics import denial_leakage, economics, readiness
+from vendorcheck.scoring.economics import denial_leakage, economics, kpi_proof, readiness
 
 BASELINE = {
     "annual_collections": 900_000,
@@ -91,3 +91,28 @@ def test_readiness_needs_figures_when_nothing_is_recorded() -> None:
 def test_one_problem_with_no_reason_to_stay_is_borderline() -> None:
     assert readiness({"denial_rate": 15}, {"claims_followed": "no"}).verdict == "worth_evaluating"
     assert readiness({"denial_rate": 15}, {}).verdict == "fix_first"
+
+
+def test_kpis_are_claims_until_an_accepted_report_names_them() -> None:
+    answered = {"clean_claim_rate": 97, "denial_rate": 4, "days_in_ar": 32, "net_collection_rate": 98}
+    none = kpi_proof(answered, {})
+    assert none.backed == () and none.claimed == (
+        "clean_claim_rate",
+        "denial_rate",
+        "days_in_ar",
+        "net_collection_rate",
+    )
+    assert none.words == "Performance figures are claims: no report shows them yet."
+    mixed = kpi_proof(answered, {"denial_rate": "accepted", "net_collection_rate": "pending", "days_in_ar": "expired"})
+    assert mixed.backed == ("denial_rate",) and mixed.waiting == ("net_collection_rate",)
+    assert mixed.claimed == ("clean_claim_rate", "days_in_ar")  # an expired report backs nothing
+    assert mixed.words == (
+        "Shown by an accepted report: denial rate; a report awaits review for: net collection rate; "
+        "claims only: clean-claim rate, days in A/R."
+    )
+    assert kpi_proof({}, {"denial_rate": "accepted"}).words == "No performance figures given."  # unanswered: nothing
+    assert mixed.to_json() == {
+        "backed": ["denial_rate"],
+        "waiting": ["net_collection_rate"],
+        "claimed": ["clean_claim_rate", "days_in_ar"],
+    }

@@ -88,7 +88,18 @@ def test_the_comparison_shows_in_house_today_and_each_vendors_economics(client, 
     assert data["baseline"]["verdict"] == "worth_evaluating"
     assert all("economics" in v for v in data["vendors"])
     rows = client.get(f"/compare.csv?{chosen}").get_data(as_text=True).splitlines()
-    assert rows[0].endswith("difference_per_year_half_gain,one_time_cash_from_ar")
+    assert rows[0].endswith("difference_per_year_half_gain,one_time_cash_from_ar,kpis_backed_by_report")
+    # ClearPath's figures are shown by its accepted sample monthly report; Summit's are claims only.
+    kpis = {v["vendor"]["name"]: v["economics"]["kpis"] for v in data["vendors"]}
+    assert kpis["ClearPath Medical Billing"]["backed"] == [
+        "clean_claim_rate",
+        "denial_rate",
+        "days_in_ar",
+        "net_collection_rate",
+    ]
+    assert kpis["Summit Revenue Partners"]["backed"] == [] and kpis["Summit Revenue Partners"]["claimed"]
+    assert "Shown by an accepted report: clean-claim rate, denial rate, days in A/R" in economics
+    assert "Performance figures are claims: no report shows them yet." in economics
 
 
 def test_the_memo_says_what_the_pick_will_cost_and_earn(client, auth, world, vendors) -> None:

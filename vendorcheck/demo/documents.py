@@ -60,6 +60,24 @@ def _soc2(vendor: str, kind: str, period: str, auditor: str, exceptions: str) ->
 DOCUMENTS: list[DemoDocument] = [
     DemoDocument(
         "ClearPath Medical Billing",
+        EvidenceKind.OTHER,
+        "Sample monthly performance report, October 2026 (client names removed)",
+        "ClearPath monthly KPI report Oct 2026.pdf",
+        date(2026, 11, 6),
+        date(2027, 11, 6),
+        (
+            "Monthly revenue-cycle report for a family-medicine client (three physicians), October 2026. Client and "
+            "patient identifiers removed.",
+            "Clean claims (accepted on first submission): 97.1% of 1,912 claims. Denials: 4.2% of claims, of which "
+            "92% reworked and resubmitted within 10 days.",
+            "Net days in accounts receivable: 32.4. Net collection rate, trailing twelve months: 97.8%.",
+            "Measured by HFMA MAP Keys definitions from the practice-management system's standard reports.",
+        ),
+        ("clean_claim_rate", "denial_rate", "days_in_ar", "net_collection_rate"),
+        "accept",
+    ),
+    DemoDocument(
+        "ClearPath Medical Billing",
         EvidenceKind.SOC2_REPORT,
         "SOC 2 Type II report, period ending June 2026",
         "ClearPath SOC 2 Type II 2026.pdf",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import select
@@ -18,7 +18,7 @@ from vendorcheck.scores.cache import ScoreCache, combined_digest
 from vendorcheck.scores.common import ScoreError
 from vendorcheck.scores.vendor_scores import VendorScore, score_vendors
 from vendorcheck.scoring import ScoringProfile
-from vendorcheck.scoring.economics import Economics, economics
+from vendorcheck.scoring.economics import Economics, economics, kpi_proof
 from vendorcheck.scoring.ranking import Stability, leader_margin, rank, stability
 
 # The stability check re-rates every vendor under 2 x domains weight changes (~0.1 s for 200 vendors): like the
@@ -77,7 +77,13 @@ def compare(
     holds = STABILITY.get_or_compute(key, lambda: stability(scores, profile))
     row = baselines.get_baseline(session, vendors[0].org_id)
     own = baselines.figures(row)
-    money = {e.vendor.id: economics(own, baselines.vendor_figures(e.answers)) for e in entries}
+    money = {
+        e.vendor.id: replace(
+            economics(own, baselines.vendor_figures(e.answers)),
+            kpis=kpi_proof(e.answers, {r.question.id: r.evidence for r in e.score.results} if e.score else {}),
+        )
+        for e in entries
+    }
     return Comparison(
         [by_name[n] for n in order],
         profile,

@@ -154,13 +154,13 @@ def comparison_rows(comparison: Comparison) -> list[list[str]]:
     """The comparison as a table: header, then one row per vendor (the CSV export and ``compare --csv``)."""
     domains = comparison.domains
     header = CSV_HEADER + [label for _, label in domains] + [label for _, label in FIGURES]
-    header += [name for name, _ in ECONOMICS_COLUMNS]
+    header += [name for name, _ in ECONOMICS_COLUMNS] + ["kpis_backed_by_report"]
     rows = [header]
     for position, entry in enumerate(comparison.entries, 1):
         found = entry.score
         if found is None:
-            blank = [""] * (len(header) - 4 - len(ECONOMICS_COLUMNS))
-            cells = _economics_cells(comparison.economics[entry.vendor.id])
+            blank = [""] * (len(header) - 5 - len(ECONOMICS_COLUMNS))
+            cells = [*_economics_cells(comparison.economics[entry.vendor.id]), ""]
             rows.append([str(position), entry.vendor.name, entry.status, "Not assessed", *blank, *cells])
             continue
         by_domain = {d.domain: d for d in found.domains}
@@ -178,5 +178,6 @@ def comparison_rows(comparison: Comparison) -> list[list[str]]:
             + [f"{by_domain[d].claimed:.1f}" if d in by_domain else "" for d, _ in domains]
             + [entry.figure(qid) for qid, _ in FIGURES]
             + _economics_cells(comparison.economics[entry.vendor.id])
+            + ["; ".join(comparison.economics[entry.vendor.id].kpis.backed)]
         )
     return rows

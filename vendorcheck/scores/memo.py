@@ -18,7 +18,7 @@ from vendorcheck.scores.comparison import Comparison
 from vendorcheck.scores.decisions import RecordedDecision
 from vendorcheck.scores.vendor_scores import VendorScore
 from vendorcheck.scoring import METHOD_VERSION
-from vendorcheck.scoring.economics import readiness
+from vendorcheck.scoring.economics import KpiProof, readiness
 
 BREACH_NOTICE_QUESTION = "baa_breach_notice_days"
 BAA_CONDITION = (
@@ -183,8 +183,15 @@ def _money(comparison: Comparison, best: VendorScore | None) -> list[str]:
         f"({_dollars(v['Difference in the first year'])} in the first year, after the setup fee); "
         f"at half its claimed improvement, {_dollars(v['Difference per year (half the claimed gain)'])}.",
         f"A shorter A/R frees {_dollars(v['One-time cash from a shorter A/R'])} of cash once.",
-        "Its collection and denial rates are its own claims: ask for a sample monthly report before relying on them.",
+        _kpi_sentence(found.kpis),
     ]
+
+
+def _kpi_sentence(kpis: KpiProof) -> str:
+    """Whether the figures behind these amounts are shown by a report, and what to ask for if not."""
+    if kpis.claimed or not kpis.backed:
+        return f"{kpis.words} Ask for a sample monthly report (patient details removed) before relying on them."
+    return f"{kpis.words} These amounts rest on figures a report shows."
 
 
 def conditions(entry: VendorScore) -> list[Condition]:

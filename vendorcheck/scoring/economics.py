@@ -88,11 +88,61 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class KpiProof:
+    """Which of a vendor's performance figures a document backs: its answers are claims until a report shows them.
+
+    Each holds question ids of :data:`BENCHMARKS` the vendor answered: ``backed`` by an accepted, unexpired
+    document naming them (a sample monthly report), ``waiting`` on the review of one, ``claimed`` with none.
+    """
+
+    backed: tuple[str, ...] = ()
+    waiting: tuple[str, ...] = ()
+    claimed: tuple[str, ...] = ()
+
+    @property
+    def words(self) -> str:
+        """One plain sentence for the comparison and the memo."""
+        if not (self.backed or self.waiting or self.claimed):
+            return "No performance figures given."
+        if not (self.backed or self.waiting):
+            return "Performance figures are claims: no report shows them yet."
+        parts = []
+        if self.backed:
+            parts.append(f"shown by an accepted report: {_labels(self.backed)}")
+        if self.waiting:
+            parts.append(f"a report awaits review for: {_labels(self.waiting)}")
+        if self.claimed:
+            parts.append(f"claims only: {_labels(self.claimed)}")
+        text = "; ".join(parts)
+        return text[0].upper() + text[1:] + "."
+
+    def to_json(self) -> dict[str, list[str]]:
+        return {"backed": list(self.backed), "waiting": list(self.waiting), "claimed": list(self.claimed)}
+
+
+def _labels(keys: tuple[str, ...]) -> str:
+    names = {b.key: b.label[0].lower() + b.label[1:] if b.label[1].islower() else b.label for b in BENCHMARKS}
+    return ", ".join(names.get(k, k) for k in keys)
+
+
+def kpi_proof(answered: Mapping[str, object], evidence: Mapping[str, str]) -> KpiProof:
+    """The backing of each answered performance figure, from the states of the documents that speak for it."""
+    backed, waiting, claimed = [], [], []
+    for benchmark in BENCHMARKS:
+        if answered.get(benchmark.key) is None:
+            continue
+        state = evidence.get(benchmark.key, "missing")
+        (backed if state == "accepted" else waiting if state == "pending" else claimed).append(benchmark.key)
+    return KpiProof(tuple(backed), tuple(waiting), tuple(claimed))
+
+
+@dataclass(frozen=True)
 class Economics:
     """What one vendor would cost and earn against billing in-house, as stated and at half the claimed gain."""
 
     figures: tuple[Figure, ...]
     missing: tuple[str, ...]  # labels of the figures still needed ("needs your figures")
+    kpis: KpiProof = KpiProof()  # which of the vendor's figures behind these amounts a report backs
 
     @property
     def complete(self) -> bool:
@@ -106,6 +156,7 @@ class Economics:
             "complete": self.complete,
             "missing": list(self.missing),
             "figures": [f.to_json() for f in self.figures],
+            "kpis": self.kpis.to_json(),
         }
 
 
