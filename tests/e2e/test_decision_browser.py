@@ -1,4 +1,5 @@
-"""A practice owner, in Chromium, goes from the comparison to a recorded decision and downloads the signed memo;
+"""A practice owner, in Chromium, goes from the outsourcing checklist through the comparison to a recorded decision
+and downloads the signed memo;
 the comparison reads without sideways scrolling on a laptop (1280 px) and on a phone (390 px)."""
 
 from __future__ import annotations
@@ -23,11 +24,25 @@ OVERFLOW = """() => ({
 })"""
 
 
-def test_owner_records_the_decision_and_downloads_the_memo(page, live_demo: LiveDemo, tmp_path: Path) -> None:
+def test_owner_goes_from_the_checklist_to_a_recorded_decision_and_the_memo(
+    page, live_demo: LiveDemo, tmp_path: Path
+) -> None:
     sign_in(page, live_demo, OWNER)
     page.wait_for_url(live_demo.url + "/")
-    page.get_by_role("link", name="Compare").click()
+    # First the business question: the practice's own billing against the benchmarks and its checklist.
+    page.get_by_role("link", name="Should we outsource?").click()
+    page.get_by_label("Denial rate").fill("140")  # a slip: refused, the other entries kept
+    page.get_by_label("Are denials analysed and appealed on time?").select_option("no")
+    page.get_by_role("button", name="Save my figures").click()
+    assert page.get_by_text("Some entries could not be saved").is_visible()
+    assert page.get_by_label("Are denials analysed and appealed on time?").input_value() == "no"
+    page.get_by_label("Denial rate").fill("14")
+    page.get_by_role("button", name="Save my figures").click()
+    reading = page.locator("section[aria-labelledby=reading]").inner_text()
+    assert "Outsourcing looks worth evaluating" in reading and "Denial rate is 14%" in reading
+    page.get_by_role("link", name="Compare vendors against your billing today").click()
     assert page.get_by_role("heading", name="Ranking").is_visible()
+    assert "In-house today" in page.locator("#economics").locator("xpath=..").inner_text()
     # the owner reads what "provisional" means next to the word, without leaving the page
     page.locator("table.ranking details.explain summary").first.click()
     assert page.get_by_text("has not finished reviewing this vendor's answers").first.is_visible()
