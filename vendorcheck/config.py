@@ -7,7 +7,6 @@ with one sentence that says what to do; the CLI prints it as one line and exits 
 from __future__ import annotations
 
 import configparser
-import ipaddress
 import os
 import re
 import stat
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from vendorcheck.mail.smtp import SmtpServer, parse_mail_from, parse_smtp_url, server_from
+from vendorcheck.network import is_loopback
 from vendorcheck.vault.s3store import parse_url
 
 ENVIRONMENTS = ("production", "development", "test")
@@ -117,18 +117,9 @@ def _parse_endpoint(value: str) -> str:
         raise ValueError("expected a URL such as https://s3.example.net")
     if parts.username or parts.password:
         raise ValueError("put the credentials in VENDORCHECK_S3_ACCESS_KEY_ID and ..._SECRET_ACCESS_KEY, not the URL")
-    if parts.scheme == "http" and not _is_loopback(host):
+    if parts.scheme == "http" and not is_loopback(host):
         raise ValueError("use https:// (plain http:// only reaches a server on this machine)")
     return value.rstrip("/")
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _parse_region(value: str) -> str:

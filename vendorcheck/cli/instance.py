@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import os
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from vendorcheck.config import Settings, default_home, load_settings
 from vendorcheck.evidence import Vault
 from vendorcheck.instance import InitReport, initialize, rotate_session_key
 from vendorcheck.models import Role
+from vendorcheck.network import is_loopback
 from vendorcheck.questionnaire.loader import load_library
 from vendorcheck.resources import questionnaires_dir
 
@@ -133,24 +133,17 @@ def _serve(settings: Settings, host: str, port: int) -> None:
 
     overrides: dict[str, object] = {"home": settings.home}
     if not settings.public_url:  # links name the address this server listens on, which only this machine reaches
-        if not _is_loopback(host):
+        if not is_loopback(host):
             fail(f"set VENDORCHECK_PUBLIC_URL to the address people use to reach this server (it listens on {host})")
         overrides["public_url"] = f"http://{f'[{host}]' if ':' in host else host}:{port}"
     app = create_app(overrides)
-    if not _is_loopback(host):
+    if not is_loopback(host):
         click.echo("warning: serving beyond this machine without TLS; put a TLS proxy in front.", err=True)
     click.echo(f"\nvendorcheck is running at http://{host}:{port}  (Ctrl+C to stop)")
     try:
         run_simple(host, port, app, threaded=True)
     except OSError as exc:
         fail(f"cannot listen on {host}:{port} ({exc.strerror}); choose another --port")
-
-
-def _is_loopback(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return host == "localhost"
 
 
 @click.group("db")

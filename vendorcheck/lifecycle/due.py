@@ -115,52 +115,52 @@ def evidence_expiry(session: Session, org_id: int, today: date) -> Iterator[DueI
         )
 
 
-def answers_outstanding(session: Session, org_id: int, today: date) -> Iterator[DueItem]:
-    """Every questionnaire sent and not yet returned by the vendor, dated by its due date."""
-    del today
+def _assessment_items(
+    session: Session, org_id: int, statuses: Iterable[str], kind: DueKind, audience: Audience, what: str, dated: bool
+) -> Iterator[DueItem]:
+    """An item per assessment of the organization in one of ``statuses``: ``what`` names its title."""
+    order = Assessment.due_date if dated else Assessment.submitted_at
     rows = session.execute(
         select(Assessment, Vendor.name)
         .join(Vendor, Vendor.id == Assessment.vendor_id)
-        .where(Assessment.org_id == org_id, Assessment.status.in_(OPEN_FOR_VENDOR))
-        .order_by(Assessment.due_date, Assessment.id)
+        .where(Assessment.org_id == org_id, Assessment.status.in_(list(statuses)))
+        .order_by(order, Assessment.id)
     )
     for assessment, vendor_name in rows:
         yield DueItem(
-            DueKind.ANSWERS,
+            kind,
             org_id,
             assessment.vendor_id,
             vendor_name,
             f"assessment:{assessment.id}",
-            f"Answers to {assessment.title or 'the questionnaire'}",
-            assessment.due_date,
-            Audience.VENDOR,
+            what.format(title=assessment.title or "the questionnaire"),
+            assessment.due_date if dated else None,
+            audience,
             "assessments.show",
             (("assessment_id", assessment.id),),
         )
+
+
+def answers_outstanding(session: Session, org_id: int, today: date) -> Iterator[DueItem]:
+    """Every questionnaire sent and not yet returned by the vendor, dated by its due date."""
+    del today
+    yield from _assessment_items(
+        session, org_id, OPEN_FOR_VENDOR, DueKind.ANSWERS, Audience.VENDOR, "Answers to {title}", dated=True
+    )
 
 
 def reviews_waiting(session: Session, org_id: int, today: date) -> Iterator[DueItem]:
     """Every returned questionnaire waiting on the assessor (no date: waiting since it came back)."""
     del today
-    rows = session.execute(
-        select(Assessment, Vendor.name)
-        .join(Vendor, Vendor.id == Assessment.vendor_id)
-        .where(Assessment.org_id == org_id, Assessment.status.in_(REVIEWABLE))
-        .order_by(Assessment.submitted_at, Assessment.id)
+    yield from _assessment_items(
+        session,
+        org_id,
+        REVIEWABLE,
+        DueKind.REVIEW,
+        Audience.ASSESSORS,
+        "Review the answers to {title}",
+        dated=False,
     )
-    for assessment, vendor_name in rows:
-        yield DueItem(
-            DueKind.REVIEW,
-            org_id,
-            assessment.vendor_id,
-            vendor_name,
-            f"assessment:{assessment.id}",
-            f"Review the answers to {assessment.title or 'the questionnaire'}",
-            None,
-            Audience.ASSESSORS,
-            "assessments.show",
-            (("assessment_id", assessment.id),),
-        )
 
 
 def reassessments_due(session: Session, org_id: int, today: date) -> Iterator[DueItem]:

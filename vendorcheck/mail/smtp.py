@@ -10,7 +10,6 @@ logs and process listings. Certificates are checked against the system's trust s
 
 from __future__ import annotations
 
-import ipaddress
 import smtplib
 import ssl
 import stat
@@ -20,6 +19,8 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
+
+from vendorcheck.network import is_loopback
 
 TIMEOUT = 30.0  # seconds for each network step; a hung server must not hold a claimed message for long
 PORTS = {"smtps": 465, "starttls": 587, "smtp": 25}
@@ -51,16 +52,6 @@ class SmtpServer:
         """The server in words for logs and the outbox page (never the password)."""
         who = f"{self.user}@" if self.user else ""
         return f"{self.tls} {who}{self.host}:{self.port}"
-
-
-def is_loopback(host: str) -> bool:
-    """True for a name or address of this machine (where a plain connection never crosses a network)."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def parse_smtp_url(value: str) -> str:
