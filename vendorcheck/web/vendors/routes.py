@@ -27,6 +27,8 @@ STATUS_ORDER = [
     VendorStatus.SELECTED,
     VendorStatus.PROSPECT,
     VendorStatus.REJECTED,
+    VendorStatus.OFFBOARDING,
+    VendorStatus.ENDED,
     VendorStatus.ARCHIVED,
 ]
 
