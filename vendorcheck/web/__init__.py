@@ -10,6 +10,7 @@ from vendorcheck.web.admin import bp as admin_bp
 from vendorcheck.web.assessments import bp as assessments_bp
 from vendorcheck.web.auditing import bp as audit_bp
 from vendorcheck.web.auth import bp as auth_bp
+from vendorcheck.web.contracts import bp as contracts_bp
 from vendorcheck.web.evidence import bp as evidence_bp
 from vendorcheck.web.portal import bp as portal_bp
 from vendorcheck.web.scores import bp as scores_bp
@@ -37,5 +38,6 @@ def init_app(app: Flask) -> None:
         portal_bp,
         scores_bp,
         screening_bp,
+        contracts_bp,
     ):
         app.register_blueprint(blueprint)

@@ -18,6 +18,7 @@ from vendorcheck.permissions import Capability
 from vendorcheck.scoring import LEVELS
 from vendorcheck.web import database
 from vendorcheck.web.access import current_actor, get_or_404, requires
+from vendorcheck.web.contracts.routes import vendor_context as contract_context
 from vendorcheck.web.screening.forms import DecisionForm, LocationForm, PrincipalForm
 from vendorcheck.web.vendors import bp
 
@@ -67,6 +68,7 @@ def vendor_page(found: Vendor, status: int = 200, **forms: Any) -> tuple[str, in
     context = {
         "screening_status": screening.status(session, found),
         "candidates": screening.candidates_of(session, found.id),
+        **contract_context(session, found, date.today()),
         **forms,
     }
     page = render_template(
