@@ -14,7 +14,19 @@ from collections.abc import Sequence
 
 import click
 
-from vendorcheck.cli import answers, audit, baseline, evidence, instance, packets, scoring, screening, users, vendors
+from vendorcheck.cli import (
+    answers,
+    audit,
+    baseline,
+    contracts,
+    evidence,
+    instance,
+    packets,
+    scoring,
+    screening,
+    users,
+    vendors,
+)
 from vendorcheck.cli.common import EXIT_BUG
 
 
@@ -50,6 +62,7 @@ for command in (
     answers.questionnaires_group,
     screening.screening_group,
     baseline.baseline_group,
+    contracts.contracts_group,
 ):
     cli.add_command(command)
 

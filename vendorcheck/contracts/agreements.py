@@ -286,16 +286,15 @@ class RegisterRow:
     missing_recommended: tuple[Clause, ...]
 
 
-def register(session: Session, org_id: int, today: date | None = None) -> list[RegisterRow]:
-    """Every agreement of the organization, by vendor name, with its current end, notice date and missing clauses."""
+def register(session: Session, org_id: int | None, today: date | None = None) -> list[RegisterRow]:
+    """Every agreement of the organization (None: of every organization, for the command line), by vendor name,
+    with its current end, notice date and missing clauses."""
     today = today or date.today()
-    rows = session.scalars(
-        select(Agreement)
-        .join(Vendor, Vendor.id == Agreement.vendor_id)
-        .where(Agreement.org_id == org_id)
-        .options(selectinload(Agreement.vendor))
-        .order_by(Vendor.name, Agreement.effective_on, Agreement.id)
-    )
+    query = select(Agreement).join(Vendor, Vendor.id == Agreement.vendor_id)
+    if org_id is not None:
+        query = query.where(Agreement.org_id == org_id)
+    query = query.options(selectinload(Agreement.vendor).selectinload(Vendor.organization))
+    rows = session.scalars(query.order_by(Agreement.org_id, Vendor.name, Agreement.effective_on, Agreement.id))
     return [row_of(agreement, today) for agreement in rows]
 
 
@@ -324,6 +323,7 @@ def agreement_json(row: RegisterRow) -> dict[str, Any]:
     confirmed = a.clauses or {}
     return {
         "id": a.id,
+        "organization": row.vendor.organization.name,
         "vendor": {"id": row.vendor.id, "name": row.vendor.name, "status": row.vendor.status.value},
         "kind": a.kind.value,
         "title": a.title,

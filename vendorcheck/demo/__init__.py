@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from vendorcheck import audit, db, signing
 from vendorcheck.demo.answers import seed_answers
 from vendorcheck.demo.baseline import seed_baseline
+from vendorcheck.demo.contracts import seed_contracts
 from vendorcheck.demo.documents import DOCUMENTS, seed_evidence
 from vendorcheck.demo.people import (
     CREDENTIALS_FILE,
@@ -90,6 +91,8 @@ def seed_all(
         seed_screening(session, ORGANIZATION)
     with db.transaction(engine) as session:
         seed_baseline(session, ORGANIZATION)
+    with db.transaction(engine) as session:
+        seed_contracts(session, ORGANIZATION)  # agreements, clause checks, an outgoing vendor being offboarded
     if signer is not None:
         audit.sign_waiting(lambda: db.transaction(engine), signer, reason="demo setup")
     return DemoReport(logins, added, answered)
