@@ -7,6 +7,7 @@ The demo's vendors (``vendors``) come from the demo template (see ``demo_data`` 
 from __future__ import annotations
 
 import secrets
+from datetime import date
 from dataclasses import dataclass, field
 
 import pytest
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 from werkzeug.routing import Rule
 
 from tests.helpers import PASSWORD, Auth, World
-from vendorcheck import accounts, assessments, db, evidence, signing
+from vendorcheck import accounts, assessments, contracts, db, evidence, signing
 from vendorcheck.accounts import sessions as user_sessions
 from vendorcheck.audit import Actor
 from vendorcheck.models import EvidenceKind, EvidenceVersion, Organization, Role, User, Vendor
@@ -104,8 +105,12 @@ def targets(app: Flask, dbs: Session, world: World) -> Targets:
         assessment = assessments.create(
             dbs, Actor.cli(), dbs.get(Vendor, found["vendor_id"]), [library["hipaa-security"]]
         )
+        agreement = contracts.add(
+            dbs, Actor.cli(), dbs.get(Vendor, found["vendor_id"]),
+            contracts.AgreementInput("baa", "Business associate agreement", date(2026, 1, 1), term_months=24),
+        )  # fmt: skip
         dbs.commit()
-        found.update(assessment_id=assessment.id, number=1)
+        found.update(assessment_id=assessment.id, number=1, agreement_id=agreement.id)
     _, tokens = seed_links(app, dbs, world.org, ids[0]["vendor_id"])
     return Targets(*ids, tokens=tokens)
 

@@ -57,7 +57,9 @@ def test_every_endpoint_for_role(app: Flask, dbs: Session, world: World, targets
 
 def _expected(capability: str, role: Role | None, scope: str, rule: Rule):
     """What a cell must answer."""
-    has_object = bool(set(rule.arguments) & {"vendor_id", "user_id", "invitation_id", "evidence_id", "assessment_id"})
+    has_object = bool(
+        set(rule.arguments) & {"vendor_id", "user_id", "invitation_id", "evidence_id", "assessment_id", "agreement_id"}
+    )
     if capability == PUBLIC:
         return _not_denied
     if role is None:

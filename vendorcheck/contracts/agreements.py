@@ -134,8 +134,8 @@ def _checked_clauses(kind: AgreementKind, given: Mapping[str, str]) -> tuple[dic
     return found, problems
 
 
-def _checked(session: Session, vendor: Vendor, data: AgreementInput, today: date) -> dict[str, Any]:
-    """The agreement's stored values from ``data``; ContractError listing every problem."""
+def check(session: Session, vendor: Vendor, data: AgreementInput, today: date) -> dict[str, Any]:
+    """The agreement's stored values from ``data``; ContractError listing every problem (nothing is written)."""
     problems: list[tuple[str, str]] = []
     try:
         kind = AgreementKind(data.kind)
@@ -215,7 +215,7 @@ def _plain(value: Any) -> Any:
 
 def add(session: Session, actor: Actor, vendor: Vendor, data: AgreementInput, today: date | None = None) -> Agreement:
     """Record an agreement with the vendor (ContractError and nothing stored if any field is refused)."""
-    values = _checked(session, vendor, data, today or date.today())
+    values = check(session, vendor, data, today or date.today())
     agreement = Agreement(org_id=vendor.org_id, vendor_id=vendor.id, clauses_version=catalogue().version, **values)
     session.add(agreement)
     session.flush()
@@ -233,7 +233,7 @@ def update(
     session: Session, actor: Actor, agreement: Agreement, data: AgreementInput, today: date | None = None
 ) -> list[str]:
     """Change an agreement; returns the fields changed (audited with before and after; none: nothing recorded)."""
-    values = _checked(session, agreement.vendor, data, today or date.today())
+    values = check(session, agreement.vendor, data, today or date.today())
     changed = {key: value for key, value in values.items() if getattr(agreement, key) != value}
     if not changed:
         return []

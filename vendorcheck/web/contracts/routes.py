@@ -7,14 +7,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers.response import Response as BaseResponse
 
 from vendorcheck import contracts
-from vendorcheck.contracts.agreements import DOCUMENT_KINDS
+from vendorcheck.contracts.agreements import DOCUMENT_KINDS, check
 from vendorcheck.contracts.offboarding import DEFAULT_DAYS
 from vendorcheck.models import Agreement, AgreementKind, Evidence, Vendor
 from vendorcheck.permissions import Capability
@@ -86,9 +86,14 @@ def _save(vendor: Vendor, form: AgreementForm, agreement: Agreement | None) -> t
     references = {c.id: request.form.get(f"ref-{c.id}", "") for c in contracts.catalogue().clauses}
     problems = _untick_problems()
     valid = form.validate_on_submit()
-    if form.csrf_token.errors:
+    if "csrf_token" in form.errors:
         problems.append(("", "The form expired; send it again."))
-    if valid and not problems:
+    if valid and problems:  # not saved: still say what else the service would refuse
+        try:
+            check(session, vendor, form.to_input(clauses), date.today())
+        except contracts.ContractError as error:
+            problems += error.problems
+    elif valid:
         try:
             data = form.to_input(clauses)
             if agreement is None:
@@ -196,7 +201,7 @@ def start_offboarding(vendor_id: int) -> tuple[str, int] | BaseResponse:
             session.commit()
             flash(f"Offboarding of {vendor.name} started.", "success")
             return redirect(url_for("contracts.offboarding", vendor_id=vendor.id))
-    if form.csrf_token.errors:
+    if "csrf_token" in form.errors:
         form.reason.errors = [*form.reason.errors, "The form expired; send it again."]
     return _offboarding_page(vendor, 400, start_form=form)
 
@@ -208,8 +213,10 @@ def complete_step(vendor_id: int) -> tuple[str, int] | BaseResponse:
     vendor = get_or_404(Vendor, vendor_id)
     session = database.session()
     found = contracts.of_vendor(session, vendor.id)
-    if found is None:
-        abort(404)
+    if found is None:  # a step posted before the checklist exists: say so on the page that starts it
+        start_form = StartOffboardingForm(formdata=None, due_on=date.today() + timedelta(days=DEFAULT_DAYS))
+        start_form.reason.errors = ["Start the offboarding first: there is no checklist to tick yet."]
+        return _offboarding_page(vendor, 400, start_form=start_form)
     form = StepForm()
     if form.validate_on_submit():
         chosen = (form.evidence_id.data or "").strip()
@@ -227,6 +234,6 @@ def complete_step(vendor_id: int) -> tuple[str, int] | BaseResponse:
             session.commit()
             flash(f"{vendor.name} has ended: every step is done." if ended else "Step recorded.", "success")
             return redirect(url_for("contracts.offboarding", vendor_id=vendor.id))
-    if form.csrf_token.errors:
+    if "csrf_token" in form.errors:
         form.note.errors = [*form.note.errors, "The form expired; send it again."]
     return _offboarding_page(vendor, 400, step_form=form, failed_step=form.step.data)
