@@ -18,7 +18,10 @@ def _tick(page, step: str, note: str = "") -> None:
     if note:
         row.get_by_label("Note", exact=False).fill(note)
     row.get_by_role("button", name="Mark done").click()
-    assert page.get_by_text("Step recorded.").is_visible() or page.get_by_text("has ended: every step is done").is_visible()
+    assert (
+        page.get_by_text("Step recorded.").is_visible()
+        or page.get_by_text("has ended: every step is done").is_visible()
+    )
 
 
 def test_start_tick_every_step_and_the_vendor_ends(page, live_demo: LiveDemo, tmp_path: Path) -> None:

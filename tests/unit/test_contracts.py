@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 import yaml
-from sqlalchemy import select
 from flask import Flask
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.helpers import World
@@ -80,7 +80,7 @@ def test_a_bad_catalogue_is_refused_naming_the_clause_and_field(change, expected
 def test_an_unreadable_catalogue_file_is_one_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "clauses.yaml"
     bad.write_text("clauses: [unclosed\n")
-    with pytest.raises(CatalogueError, match="clauses.yaml: cannot be read"):
+    with pytest.raises(CatalogueError, match=r"clauses\.yaml: cannot be read"):
         contracts.load_catalogue(bad)
 
 
@@ -260,7 +260,7 @@ def test_offboarding_walks_to_ended_with_every_step_audited(
         contracts.start(dbs, ACTOR, vendor, "Again", TODAY, TODAY)
     open_items = [i for i in due_items(dbs, world.org.id, TODAY) if i.kind == DueKind.OFFBOARDING]
     assert len(open_items) == len(contracts.STEPS) and {i.due_on for i in open_items} == {TODAY + timedelta(days=30)}
-    with pytest.raises(contracts.ContractError, match="evidence_id: .*certificate"):
+    with pytest.raises(contracts.ContractError, match=r"evidence_id: .*certificate"):
         contracts.complete_step(dbs, ACTOR, offboarding, "phi_returned_or_destroyed")
     with pytest.raises(contracts.ContractError, match="note: "):
         contracts.complete_step(dbs, ACTOR, offboarding, "surviving_obligations_noted", "")

@@ -7,8 +7,8 @@ The demo's vendors (``vendors``) come from the demo template (see ``demo_data`` 
 from __future__ import annotations
 
 import secrets
-from datetime import date
 from dataclasses import dataclass, field
+from datetime import date
 
 import pytest
 from flask import Flask

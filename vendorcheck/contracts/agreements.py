@@ -128,7 +128,9 @@ def _checked_clauses(kind: AgreementKind, given: Mapping[str, str]) -> tuple[dic
         elif not (reference or "").strip():
             problems.append((f"clause:{clause_id}", f"{clause.title}: give the section or page that says it"))
         elif len(reference.strip()) > MAX_REFERENCE:
-            problems.append((f"clause:{clause_id}", f"{clause.title}: keep the reference under {MAX_REFERENCE} characters"))
+            problems.append(
+                (f"clause:{clause_id}", f"{clause.title}: keep the reference under {MAX_REFERENCE} characters")
+            )
         else:
             found[clause_id] = reference.strip()
     return found, problems
@@ -170,7 +172,9 @@ def check(session: Session, vendor: Vendor, data: AgreementInput, today: date) -
                 )  # fmt: skip
             end = computed
         elif end is not None and end <= start:
-            problems.append(("ends_on", f"the agreement would end ({end.isoformat()}) before it starts ({start.isoformat()})"))
+            problems.append(
+                ("ends_on", f"the agreement would end ({end.isoformat()}) before it starts ({start.isoformat()})")
+            )
     if data.auto_renews and term is None:
         problems.append(("auto_renews", "an agreement renews for a term: give the term in months"))
     notice = data.notice_days
@@ -185,7 +189,9 @@ def check(session: Session, vendor: Vendor, data: AgreementInput, today: date) -
                  f"({(end - start).days} days)")
             )  # fmt: skip
     if data.terminated_on is not None and start is not None and data.terminated_on < start:
-        problems.append(("terminated_on", f"the agreement cannot end ({data.terminated_on.isoformat()}) before it takes effect"))
+        problems.append(
+            ("terminated_on", f"the agreement cannot end ({data.terminated_on.isoformat()}) before it takes effect")
+        )
     if data.document_id is not None:
         document = Evidence.get_for_org(session, data.document_id, vendor.org_id)
         if document is None or document.vendor_id != vendor.id:
@@ -339,9 +345,15 @@ def agreement_json(row: RegisterRow) -> dict[str, Any]:
         "document_id": a.document_id,
         "clauses_version": a.clauses_version,
         "clauses": [
-            {"id": c.id, "title": c.title, "required": c.required, "citations": list(c.citations),
-             "present": c.id in confirmed, "reference": confirmed.get(c.id)}
+            {
+                "id": c.id,
+                "title": c.title,
+                "required": c.required,
+                "citations": list(c.citations),
+                "present": c.id in confirmed,
+                "reference": confirmed.get(c.id),
+            }
             for c in checklist(a.kind)
-        ],  # fmt: skip
+        ],
         "missing_required": [c.id for c in row.missing_required],
     }

@@ -89,13 +89,13 @@ def _problems_of(index: int, entry: Any, seen: set[str]) -> list[str]:
         problems.append(f"{name}: field 'required' must be true or false")
     kinds = entry.get("applies_to")
     valid_kinds = {k.value for k in AgreementKind}
-    if "applies_to" in entry and (
-        not isinstance(kinds, list) or not kinds or any(k not in valid_kinds for k in kinds)
-    ):
+    if "applies_to" in entry and (not isinstance(kinds, list) or not kinds or any(k not in valid_kinds for k in kinds)):
         problems.append(f"{name}: field 'applies_to' must list kinds among {', '.join(sorted(valid_kinds))}")
     citations = entry.get("citations")
     if "citations" in entry and (
-        not isinstance(citations, list) or not citations or any(not isinstance(c, str) or not c.strip() for c in citations)
+        not isinstance(citations, list)
+        or not citations
+        or any(not isinstance(c, str) or not c.strip() for c in citations)
     ):
         problems.append(f"{name}: field 'citations' must list at least one citation")
     elif entry.get("required") is True and isinstance(citations, list):

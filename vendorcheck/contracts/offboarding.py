@@ -93,7 +93,9 @@ def start(
     audit.record(
         session, actions.OFFBOARDING_STARTED, actor, org_id=vendor.org_id, vendor_id=vendor.id,
         target_type="vendor", target_id=vendor.id,
-        details={"reason": reason, "due_on": due_on.isoformat(), "status": {"from": previous.value, "to": "offboarding"}},
+        details={
+            "reason": reason, "due_on": due_on.isoformat(), "status": {"from": previous.value, "to": "offboarding"}
+        },
     )  # fmt: skip
     return offboarding
 

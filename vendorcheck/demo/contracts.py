@@ -53,7 +53,10 @@ def _vendor(session: Session, org: Organization, name: str) -> Vendor | None:
 
 
 def _has(session: Session, vendor: Vendor, title: str) -> bool:
-    return session.scalar(select(Agreement.id).where(Agreement.vendor_id == vendor.id, Agreement.title == title)) is not None
+    return (
+        session.scalar(select(Agreement.id).where(Agreement.vendor_id == vendor.id, Agreement.title == title))
+        is not None
+    )
 
 
 def _add(session: Session, vendor: Vendor | None, data: contracts.AgreementInput, today: date) -> int:

@@ -2,7 +2,8 @@
 
 A score is a pure function of the engine's inputs (the questionnaires answered, the answers that count with the
 assessor's overrides, the questions marked not applicable, the documents with their review state on the day, the
-vendor's profile, the date, the confirmed public record, the contract register's clause checks) and of the scoring profile and the method version. The key is a digest of exactly those,
+vendor's profile, the date, the confirmed public record, the contract register's clause checks) and of the scoring
+profile and the method version. The key is a digest of exactly those,
 computed from the rows the service has already loaded, so no service has to remember to invalidate anything: an
 answer saved or reviewed, evidence filed or reviewed, a profile saved, a vendor profile edited or a new day (a document
 expires at a day boundary) gives a different digest, and the old entry ages out of the LRU.

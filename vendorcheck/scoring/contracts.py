@@ -63,8 +63,8 @@ def contract_findings(record: ContractRecord, vendor: VendorProfile) -> list[Fin
                 Finding(
                     f"contract:{clause.clause_id}", f"The BAA does not say: {clause.title.lower()}.", "contracts",
                     HIGH, "Not found in the signed agreement",
-                    f"'{baa.title}' (effective {baa.effective_on}) has no confirmed clause saying that {clause.text[0].lower()}"
-                    f"{clause.text[1:]}",
+                    f"'{baa.title}' (effective {baa.effective_on}) has no confirmed clause saying that "
+                    f"{clause.text[0].lower()}{clause.text[1:]}",
                     ASK_CLAUSE, clause.citations, 0.0, True,
                 )
             )  # fmt: skip

@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Any, NamedTuple
 
 from vendorcheck.questionnaire.model import SCORED_TYPES, Question, Questionnaire
+from vendorcheck.scoring.contracts import NO_CONTRACTS, ContractRecord, contract_findings
 from vendorcheck.scoring.findings import (
     PERFORMANCE_DOMAINS,
     Finding,
@@ -28,7 +29,6 @@ from vendorcheck.scoring.findings import (
     severity_of,
     unproven_gap,
 )
-from vendorcheck.scoring.contracts import NO_CONTRACTS, ContractRecord, contract_findings
 from vendorcheck.scoring.impact import VendorProfile
 from vendorcheck.scoring.profile import DOMAIN_LABELS, ScoringProfile
 from vendorcheck.scoring.proof import EvidenceState, soc2_problems

@@ -64,11 +64,16 @@ def upgrade() -> None:
         sa.Column(
             "kind",
             sa.Enum(
-                "baa", "services", "data_processing", name="agreement_kind", native_enum=False,
-                create_constraint=True, length=32,
+                "baa",
+                "services",
+                "data_processing",
+                name="agreement_kind",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
             ),
             nullable=False,
-        ),  # fmt: skip
+        ),
         sa.Column("title", sa.String(length=300), nullable=False),
         sa.Column("effective_on", sa.Date(), nullable=False),
         sa.Column("term_months", sa.Integer(), nullable=True),
@@ -120,15 +125,15 @@ def upgrade() -> None:
             ["evidence_id"], ["evidence.id"], name=op.f("fk_offboarding_steps_evidence_id_evidence")
         ),
         sa.ForeignKeyConstraint(
-            ["offboarding_id"], ["offboardings.id"], name=op.f("fk_offboarding_steps_offboarding_id_offboardings"),
+            ["offboarding_id"],
+            ["offboardings.id"],
+            name=op.f("fk_offboarding_steps_offboarding_id_offboardings"),
             ondelete="CASCADE",
-        ),  # fmt: skip
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_offboarding_steps")),
         sa.UniqueConstraint("offboarding_id", "step", name="uq_offboarding_steps_offboarding_id"),
     )
-    op.create_index(
-        op.f("ix_offboarding_steps_offboarding_id"), "offboarding_steps", ["offboarding_id"], unique=False
-    )
+    op.create_index(op.f("ix_offboarding_steps_offboarding_id"), "offboarding_steps", ["offboarding_id"], unique=False)
 
 
 def downgrade() -> None:

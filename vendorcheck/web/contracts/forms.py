@@ -22,13 +22,32 @@ class AgreementForm(FlaskForm):
     """An agreement's facts; the service checks them again and names the field of each problem."""
 
     kind = SelectField("Kind", choices=KINDS, default=AgreementKind.BAA.value)
-    title = StringField("Title", validators=[Length(max=300)], description="For example: Business associate agreement 2026.")
-    effective_on = DateField("Effective on", validators=[Optional()], description="A BAA signed ahead may take effect up to a year from now.")
-    term_months = IntegerField("Term in months (optional)", validators=[Optional(), WHOLE], description="Leave empty if the agreement runs until terminated.")
-    ends_on = DateField("Or: ends on (optional)", validators=[Optional()], description="Only when the term is not a number of months.")
+    title = StringField(
+        "Title", validators=[Length(max=300)], description="For example: Business associate agreement 2026."
+    )
+    effective_on = DateField(
+        "Effective on", validators=[Optional()], description="A BAA signed ahead may take effect up to a year from now."
+    )
+    term_months = IntegerField(
+        "Term in months (optional)",
+        validators=[Optional(), WHOLE],
+        description="Leave empty if the agreement runs until terminated.",
+    )
+    ends_on = DateField(
+        "Or: ends on (optional)", validators=[Optional()], description="Only when the term is not a number of months."
+    )
     auto_renews = BooleanField("Renews automatically for another term")
-    notice_days = IntegerField("Notice period in days (optional)", validators=[Optional(), WHOLE], description="How long before the end of a term notice must be given to stop it.")
-    document_id = SelectField("Signed document", choices=[], validate_choice=False, description="File it first under Upload evidence, as a business associate agreement or a contract.")
+    notice_days = IntegerField(
+        "Notice period in days (optional)",
+        validators=[Optional(), WHOLE],
+        description="How long before the end of a term notice must be given to stop it.",
+    )
+    document_id = SelectField(
+        "Signed document",
+        choices=[],
+        validate_choice=False,
+        description="File it first under Upload evidence, as a business associate agreement or a contract.",
+    )
     terminated_on = DateField("Terminated on (optional)", validators=[Optional()])
     notes = TextAreaField("Notes (optional)", validators=[Length(max=5000)])
 

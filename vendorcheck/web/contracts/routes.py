@@ -164,7 +164,9 @@ def save_agreement(agreement_id: int) -> tuple[str, int] | BaseResponse:
 def _offboarding_page(vendor: Vendor, status: int = 200, **forms: Any) -> tuple[str, int]:
     session = database.session()
     documents = _documents(session, vendor)
-    start_form = forms.get("start_form") or StartOffboardingForm(formdata=None, due_on=date.today() + timedelta(days=DEFAULT_DAYS))
+    start_form = forms.get("start_form") or StartOffboardingForm(
+        formdata=None, due_on=date.today() + timedelta(days=DEFAULT_DAYS)
+    )
     step_form = forms.get("step_form") or StepForm(formdata=None)
     step_form.offer_documents(documents)
     page = render_template(
