@@ -118,6 +118,8 @@ def _baa(clauses: list[str] | None = None, **changes) -> contracts.AgreementInpu
         ({"term_months": 0}, "term_months", "from 1 to 600"),
         ({"terminated_on": date(2025, 1, 1)}, "terminated_on", "before it takes effect"),
         ({"title": "  "}, "title", "give the agreement a title"),
+        ({"title": "a\x00b"}, "title", "control character"),
+        ({"notes": "x\x1b[31m"}, "notes", "control character"),
         ({"kind": "lease"}, "kind", "choose one of"),
         ({"document_id": 999_999}, "document_id", "this vendor's documents"),
     ],

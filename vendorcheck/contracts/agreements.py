@@ -43,6 +43,14 @@ KIND_WORDS = {
 }
 
 
+CONTROL = frozenset(chr(c) for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F))
+
+
+def has_control(text: str | None) -> bool:
+    """True if ``text`` holds a control character (PostgreSQL refuses NUL in text; none belongs in a record)."""
+    return bool(text) and not CONTROL.isdisjoint(text)  # type: ignore[arg-type]
+
+
 class ContractError(ValueError):
     """Refused input: each problem names its field (``effective_on``, ``clause:return_or_destroy``...)."""
 
@@ -127,6 +135,8 @@ def _checked_clauses(kind: AgreementKind, given: Mapping[str, str]) -> tuple[dic
             problems.append((f"clause:{clause_id}", f"{clause.title!r} is not on the checklist of {KIND_WORDS[kind]}s"))
         elif not (reference or "").strip():
             problems.append((f"clause:{clause_id}", f"{clause.title}: give the section or page that says it"))
+        elif has_control(reference):
+            problems.append((f"clause:{clause_id}", f"{clause.title}: the reference holds a control character"))
         elif len(reference.strip()) > MAX_REFERENCE:
             problems.append(
                 (f"clause:{clause_id}", f"{clause.title}: keep the reference under {MAX_REFERENCE} characters")
@@ -145,7 +155,9 @@ def check(session: Session, vendor: Vendor, data: AgreementInput, today: date) -
         problems.append(("kind", f"choose one of {', '.join(k.value for k in AgreementKind)}"))
         kind = AgreementKind.BAA
     title = " ".join((data.title or "").split())
-    if not title:
+    if has_control(title):
+        problems.append(("title", "the title holds a control character: type it again"))
+    elif not title:
         problems.append(("title", "give the agreement a title, such as 'Business associate agreement 2026'"))
     elif len(title) > 300:
         problems.append(("title", "keep the title under 300 characters"))
@@ -201,7 +213,9 @@ def check(session: Session, vendor: Vendor, data: AgreementInput, today: date) -
         elif not document.versions:
             problems.append(("document_id", "that document's upload never completed: upload it again"))
     notes = (data.notes or "").strip()
-    if len(notes) > 5000:
+    if has_control(notes):
+        problems.append(("notes", "the notes hold a control character: type them again"))
+    elif len(notes) > 5000:
         problems.append(("notes", "keep the notes under 5,000 characters"))
     clauses, clause_problems = _checked_clauses(kind, data.clauses)
     problems += clause_problems

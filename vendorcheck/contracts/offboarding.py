@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from vendorcheck import audit
 from vendorcheck.audit import Actor, actions
-from vendorcheck.contracts.agreements import ContractError
+from vendorcheck.contracts.agreements import ContractError, has_control
 from vendorcheck.models import Evidence, Offboarding, OffboardingStep, Vendor, VendorStatus, utcnow
 
 MAX_AHEAD_DAYS = 366
@@ -68,7 +68,9 @@ def start(
     if vendor.status in CANNOT_START or of_vendor(session, vendor.id) is not None:
         problems.append(("vendor", f"{vendor.name} is already {vendor.status.value}"))
     reason = (reason or "").strip()
-    if not reason:
+    if has_control(reason):
+        problems.append(("reason", "the reason holds a control character: type it again"))
+    elif not reason:
         problems.append(("reason", "say in a sentence why the practice is ending this vendor"))
     elif len(reason) > 2000:
         problems.append(("reason", "keep the reason under 2,000 characters"))
@@ -114,7 +116,9 @@ def complete_step(
     elif row.done_at is not None:
         problems.append(("step", f"{step.title!r} was already done on {row.done_at.date().isoformat()}"))
     note = (note or "").strip()
-    if len(note) > 2000:
+    if has_control(note):
+        problems.append(("note", "the note holds a control character: type it again"))
+    elif len(note) > 2000:
         problems.append(("note", "keep the note under 2,000 characters"))
     elif step.needs_note and not note:
         problems.append(("note", f"{step.title}: say what they are and until when"))
