@@ -35,6 +35,8 @@ class VendorStatus(enum.StrEnum):
     SELECTED = "selected"
     REJECTED = "rejected"
     ARCHIVED = "archived"
+    OFFBOARDING = "offboarding"  # being ended: the offboarding checklist is open (vendorcheck.contracts)
+    ENDED = "ended"  # every offboarding step done: no longer a vendor of the practice
 
 
 class AssessmentStatus(enum.StrEnum):
@@ -67,6 +69,7 @@ class EvidenceKind(enum.StrEnum):
     POLICY = "policy"
     CERTIFICATE = "certificate"
     INSURANCE = "insurance"
+    CONTRACT = "contract"  # a services agreement or data-processing terms (vendorcheck.contracts)
     OTHER = "other"
 
 
@@ -139,3 +142,11 @@ class MailKind(enum.StrEnum):
 
     REMINDER = "reminder"
     VENDOR_LINK = "vendor_link"
+
+
+class AgreementKind(enum.StrEnum):
+    """What an agreement in the contract register is (vendorcheck.contracts)."""
+
+    BAA = "baa"  # business associate agreement (164.504(e), 164.314(a))
+    SERVICES = "services"  # the services agreement: term, renewal, fees
+    DATA_PROCESSING = "data_processing"  # data-processing or data-use terms

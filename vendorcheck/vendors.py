@@ -129,6 +129,8 @@ def create(
     """
     cleaned = _checked_name(name)
     values = _checked_profile(profile)
+    if status in (VendorStatus.OFFBOARDING, VendorStatus.ENDED):
+        raise VendorError("status: a new vendor cannot start offboarding or ended")
     if _name_taken(session, org_id, cleaned):
         raise VendorError(f"there is already a vendor named {cleaned!r}")
     vendor = Vendor(org_id=org_id, name=cleaned, status=status, **values)
@@ -196,6 +198,13 @@ def update(session: Session, actor: Actor, vendor: Vendor, changes: Mapping[str,
             wanted["status"] = VendorStatus(changes.pop("status"))
         except ValueError:
             raise VendorError(f"status must be one of {', '.join(s.value for s in VendorStatus)}") from None
+        # Offboarding and ended follow the offboarding checklist (vendorcheck.contracts.offboarding), not an edit.
+        lifecycle = (VendorStatus.OFFBOARDING, VendorStatus.ENDED)
+        if wanted["status"] != vendor.status and (wanted["status"] in lifecycle or vendor.status in lifecycle):
+            raise VendorError(
+                "status: a vendor becomes offboarding and then ended through its offboarding checklist"
+                " ('End this vendor' on its page), not by an edit"
+            )
     wanted.update(_checked_profile(changes))
     changed = {key: value for key, value in wanted.items() if getattr(vendor, key) != value}
     if not changed:

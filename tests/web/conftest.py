@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
+from datetime import date
 
 import pytest
 from flask import Flask
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 from werkzeug.routing import Rule
 
 from tests.helpers import PASSWORD, Auth, World
-from vendorcheck import accounts, assessments, db, demo, evidence, signing
+from vendorcheck import accounts, assessments, contracts, db, demo, evidence, signing
 from vendorcheck.accounts import sessions as user_sessions
 from vendorcheck.audit import Actor
 from vendorcheck.enums import MailKind
@@ -118,8 +119,12 @@ def targets(app: Flask, dbs: Session, world: World) -> Targets:
             dbs, Actor.cli(), dbs.get(Vendor, found["vendor_id"]), [library["hipaa-security"]]
         )
         message = outbox.queue(dbs, org.id, outbox_draft(f"target:{org.id}"))
+        agreement = contracts.add(
+            dbs, Actor.cli(), dbs.get(Vendor, found["vendor_id"]),
+            contracts.AgreementInput("baa", "Business associate agreement", date(2026, 1, 1), term_months=24),
+        )  # fmt: skip
         dbs.commit()
-        found.update(assessment_id=assessment.id, number=1, message_id=message.id)
+        found.update(assessment_id=assessment.id, number=1, message_id=message.id, agreement_id=agreement.id)
     _, tokens = seed_links(app, dbs, world.org, ids[0]["vendor_id"])
     return Targets(*ids, tokens=tokens)
 

@@ -57,7 +57,7 @@ def test_every_endpoint_for_role(app: Flask, dbs: Session, world: World, targets
 
 def _expected(capability: str, role: Role | None, scope: str, rule: Rule):
     """What a cell must answer."""
-    objects = {"vendor_id", "user_id", "invitation_id", "evidence_id", "assessment_id", "message_id"}
+    objects = {"vendor_id", "user_id", "invitation_id", "evidence_id", "assessment_id", "message_id", "agreement_id"}
     has_object = bool(set(rule.arguments) & objects)
     if capability == PUBLIC:
         return _not_denied

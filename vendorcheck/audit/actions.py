@@ -85,6 +85,13 @@ MAIL_SENT = "mail.sent"  # the mail server accepted a message (details: attempts
 MAIL_FAILED = "mail.failed"  # a message can never be sent as stored (details: why)
 MAIL_RETRY = "mail.retry"  # a person asked for a message to be tried again now
 
+# The contract register and offboarding (vendorcheck.contracts)
+AGREEMENT_ADDED = "agreement.added"  # an agreement was recorded (details: kind, title, dates, clauses confirmed)
+AGREEMENT_UPDATED = "agreement.updated"  # an agreement's dates, document or clause checks changed (details: changes)
+OFFBOARDING_STARTED = "offboarding.started"  # ending a vendor began; it became offboarding (details: reason, due)
+OFFBOARDING_STEP_DONE = "offboarding.step_done"  # a step of the offboarding checklist was done (details: step, note)
+OFFBOARDING_ENDED = "offboarding.ended"  # every step done: the vendor ended
+
 # Evidence packets
 PACKET_EXPORTED = "packet.exported"  # a vendor's evidence packet was exported (details: evidence versions)
 PACKET_EXPORT_FAILED = "packet.export_failed"  # an export stopped at a document that failed to decrypt or verify

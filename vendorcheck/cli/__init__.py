@@ -18,6 +18,7 @@ from vendorcheck.cli import (
     answers,
     audit,
     baseline,
+    contracts,
     evidence,
     instance,
     packets,
@@ -63,6 +64,7 @@ for command in (
     screening.screening_group,
     baseline.baseline_group,
     reminders.reminders_group,
+    contracts.contracts_group,
 ):
     cli.add_command(command)
 

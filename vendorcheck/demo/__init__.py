@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from vendorcheck import audit, db, signing
 from vendorcheck.demo.answers import seed_answers
 from vendorcheck.demo.baseline import seed_baseline
+from vendorcheck.demo.contracts import seed_contracts
 from vendorcheck.demo.documents import DOCUMENTS, seed_evidence
 from vendorcheck.demo.lifecycle import VENDORS as LIFECYCLE_VENDORS
 from vendorcheck.demo.lifecycle import seed_lifecycle
@@ -95,6 +96,8 @@ def seed_all(
     with db.transaction(engine) as session:
         seed_baseline(session, ORGANIZATION)
     seed_lifecycle(lambda: db.transaction(engine), vault, library, ORGANIZATION, DEMO_ACTOR)
+    with db.transaction(engine) as session:
+        seed_contracts(session, ORGANIZATION)  # agreements, clause checks, an outgoing vendor being offboarded
     if signer is not None:
         audit.sign_waiting(lambda: db.transaction(engine), signer, reason="demo setup")
     return DemoReport(logins, added, answered)

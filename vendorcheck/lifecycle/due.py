@@ -18,8 +18,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vendorcheck.assessments.lifecycle import OPEN_FOR_VENDOR, REVIEWABLE
+from vendorcheck.contracts.agreements import ENDED_STATUSES, KIND_WORDS, notice_by, term_end
+from vendorcheck.contracts.offboarding import BY_KEY as OFFBOARDING_STEPS
 from vendorcheck.lifecycle import cycles
-from vendorcheck.models import Assessment, Evidence, Vendor
+from vendorcheck.models import Agreement, Assessment, Evidence, Offboarding, OffboardingStep, Vendor
 
 SOON_DAYS = 30  # an item this close to its date is "due soon" on the home page and in `vendors due`
 
@@ -188,11 +190,62 @@ def reassessments_due(session: Session, org_id: int, today: date) -> Iterator[Du
         )
 
 
+def contract_dates(session: Session, org_id: int, today: date) -> Iterator[DueItem]:
+    """Each agreement in force of a current vendor: the end of its term and, with a notice period, the last day to
+    give notice (an auto-renewing agreement's current term: its dates roll on with each renewal)."""
+    rows = session.execute(
+        select(Agreement, Vendor.name)
+        .join(Vendor, Vendor.id == Agreement.vendor_id)
+        .where(Agreement.org_id == org_id, Agreement.ends_on.is_not(None), Vendor.status.not_in(ENDED_STATUSES))
+        .where((Agreement.terminated_on.is_(None)) | (Agreement.terminated_on > today))
+        .order_by(Agreement.ends_on, Agreement.id)
+    )
+    for agreement, vendor_name in rows:
+        end = term_end(agreement, today)
+        words = KIND_WORDS[agreement.kind]
+        where = ("contracts.agreement", (("agreement_id", agreement.id),))
+        common = (org_id, agreement.vendor_id, vendor_name, f"agreement:{agreement.id}")
+        what = f"{agreement.title} ({words}) {'renews' if agreement.auto_renews else 'ends'}"
+        yield DueItem(DueKind.CONTRACT_RENEWAL, *common, what, end, Audience.ASSESSORS, *where)
+        notice = notice_by(agreement, today)
+        if notice is not None:
+            what = f"Last day to give notice on {agreement.title} ({words})"
+            yield DueItem(DueKind.CONTRACT_NOTICE, *common, what, notice, Audience.ASSESSORS, *where)
+
+
+def offboarding_steps(session: Session, org_id: int, today: date) -> Iterator[DueItem]:
+    """Each step still open of a vendor being ended, dated by the offboarding's target date."""
+    del today
+    rows = session.execute(
+        select(OffboardingStep, Offboarding, Vendor.name)
+        .join(Offboarding, Offboarding.id == OffboardingStep.offboarding_id)
+        .join(Vendor, Vendor.id == Offboarding.vendor_id)
+        .where(Offboarding.org_id == org_id, Offboarding.ended_at.is_(None), OffboardingStep.done_at.is_(None))
+        .order_by(Offboarding.due_on, OffboardingStep.position)
+    )
+    for step, offboarding, vendor_name in rows:
+        title = OFFBOARDING_STEPS[step.step].title if step.step in OFFBOARDING_STEPS else step.step
+        yield DueItem(
+            DueKind.OFFBOARDING,
+            org_id,
+            offboarding.vendor_id,
+            vendor_name,
+            f"offboarding:{offboarding.id}:{step.step}",
+            f"Offboarding: {title}",
+            offboarding.due_on,
+            Audience.ASSESSORS,
+            "contracts.offboarding",
+            (("vendor_id", offboarding.vendor_id),),
+        )
+
+
 SOURCES: tuple[Source, ...] = (
     evidence_expiry,
     answers_outstanding,
     reviews_waiting,
     reassessments_due,
+    contract_dates,
+    offboarding_steps,
 )
 
 

@@ -8,6 +8,7 @@ in :mod:`vendorcheck.enums` (pure) and are importable from here too.
 
 from vendorcheck.enums import (
     ActorKind,
+    AgreementKind,
     AssessmentStatus,
     CandidateStatus,
     EvidenceKind,
@@ -27,6 +28,7 @@ from vendorcheck.models.assessments import Answer, Assessment, AssessmentQuestio
 from vendorcheck.models.audit import AuditCheckpoint, AuditEvent, AuditHead
 from vendorcheck.models.base import NAMING_CONVENTION, Base, OrgScoped, UTCDateTime, enum_column, utcnow
 from vendorcheck.models.baseline import Baseline
+from vendorcheck.models.contracts import Agreement, Offboarding, OffboardingStep
 from vendorcheck.models.evidence import Evidence, EvidenceVersion
 from vendorcheck.models.mail import OutboxMessage
 from vendorcheck.models.scores import Decision, ScoreSnapshot, ScoringProfileVersion
@@ -38,6 +40,8 @@ __all__ = [
     "NAMING_CONVENTION",
     "AccountToken",
     "ActorKind",
+    "Agreement",
+    "AgreementKind",
     "Answer",
     "Assessment",
     "AssessmentQuestionnaire",
@@ -59,6 +63,8 @@ __all__ = [
     "ListVersion",
     "MailKind",
     "MailStatus",
+    "Offboarding",
+    "OffboardingStep",
     "OrgScoped",
     "Organization",
     "OutboxMessage",

@@ -24,7 +24,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from vendorcheck import assessments, audit, evidence, scores, screening, signing
+from vendorcheck import assessments, audit, contracts, evidence, scores, screening, signing
 from vendorcheck.assessments import answers_json
 from vendorcheck.audit import Actor, actions, trail
 from vendorcheck.models import AssessmentStatus, AuditCheckpoint, AuditEvent, Evidence, Organization, Vendor
@@ -49,6 +49,8 @@ Statement lists every file of the bag with its SHA-256, signed with the organiza
   answers/assessment-N.json   each assessment's answers (the format `vendorcheck answers import` reads)
   screening/records.json      every screening against OIG LEIE, SAM.gov and the HHS breach portal: list, version
                               date, SHA-256, result, and each candidate with who confirmed or dismissed it
+  contracts/agreements.json   the vendor's agreements (BAA, services, data processing) with the clause checklist
+                              (each clause present or not, where, its citations) and the offboarding record
   evidence/index.json         every document: title, kind, review, validity, questions, SHA-256, upload event
   evidence/<id>/v<n>-<name>   the documents themselves, decrypted, exactly as uploaded
   audit/events.json           this vendor's audit events, each with an RFC 6962 inclusion proof
@@ -227,6 +229,17 @@ def _report(context: dict[str, Any]) -> bytes:
     return environment.get_template("packet/report.html").render(context).encode("utf-8")
 
 
+def _contracts_json(session: Session, vendor: Vendor, today: date) -> dict[str, Any]:
+    """The vendor's agreements with their clause checks, and its offboarding (format vendorcheck-vendor-contracts/1)."""
+    found = contracts.agreements_of(session, [vendor.id]).get(vendor.id, [])
+    return {
+        "format": "vendorcheck-vendor-contracts/1",
+        "clause_catalogue_version": contracts.catalogue().version,
+        "agreements": [contracts.agreement_json(contracts.row_of(a, today)) for a in found],
+        "offboarding": contracts.offboarding_json(contracts.of_vendor(session, vendor.id)),
+    }
+
+
 def record_failure(session: Session, actor: Actor, org_id: int, vendor_id: int, error: Exception) -> None:
     """An export cut off by evidence that failed to decrypt or verify: a security event, like a failed download."""
     audit.record(
@@ -332,6 +345,7 @@ def prepare(
             for form in forms
         ),
         packet_format.PayloadFile.of_json("screening/records.json", screening.records_json(session, vendor)),
+        packet_format.PayloadFile.of_json("contracts/agreements.json", _contracts_json(session, vendor, today)),
         packet_format.PayloadFile.of_json(
             packet_format.EVIDENCE_INDEX.removeprefix("data/"),
             {"format": "vendorcheck-evidence-index/1", "files": index},

@@ -2,7 +2,8 @@
 
 A score is a pure function of the engine's inputs (the questionnaires answered, the answers that count with the
 assessor's overrides, the questions marked not applicable, the documents with their review state on the day, the
-vendor's profile, the date) and of the scoring profile and the method version. The key is a digest of exactly those,
+vendor's profile, the date, the confirmed public record, the contract register's clause checks) and of the scoring
+profile and the method version. The key is a digest of exactly those,
 computed from the rows the service has already loaded, so no service has to remember to invalidate anything: an
 answer saved or reviewed, evidence filed or reviewed, a profile saved, a vendor profile edited or a new day (a document
 expires at a day boundary) gives a different digest, and the old entry ages out of the LRU.
@@ -24,6 +25,7 @@ from typing import Any, Generic, TypeVar
 
 from vendorcheck.questionnaire.model import Questionnaire
 from vendorcheck.scoring import METHOD_VERSION, Document, Score, ScoringProfile, VendorProfile
+from vendorcheck.scoring.contracts import NO_CONTRACTS, ContractRecord
 from vendorcheck.scoring.track import NO_RECORD, PublicRecord
 
 # A Score holds one small record per question (~40 KB for the shipped questionnaires): 1,024 of them are ~40 MB per
@@ -41,6 +43,7 @@ def inputs_digest(
     profile: ScoringProfile,
     today: date,
     record: PublicRecord = NO_RECORD,
+    contracts: ContractRecord = NO_CONTRACTS,
 ) -> str | None:
     """A digest of everything the score depends on, or None when the inputs have no canonical form."""
     canonical = {
@@ -55,6 +58,8 @@ def inputs_digest(
         "today": today.isoformat(),
         # confirmed public-list matches: a frozen dataclass of dates and text, whose repr is canonical
         "record": repr(record),
+        # the contract register: the vendor's stage and its BAAs in force with their missing clauses (same reason)
+        "contracts": repr(contracts),
     }
     try:
         # sort_keys makes dict order irrelevant; JSON keeps 1, 1.0, True and "1" apart, so distinct inputs stay distinct

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from vendorcheck import screening
+from vendorcheck import contracts, screening
 from vendorcheck.assessments import effective_value_sql, pinned
 from vendorcheck.models import (
     Answer,
@@ -30,6 +30,7 @@ from vendorcheck.questionnaire.model import Question, Questionnaire
 from vendorcheck.scores.cache import SCORES, inputs_digest
 from vendorcheck.scores.common import SCORED_STAGES
 from vendorcheck.scoring import Document, EvidenceState, Inputs, Score, ScoringProfile, VendorProfile, proof, score
+from vendorcheck.scoring.contracts import NO_CONTRACTS, ContractRecord
 from vendorcheck.scoring.track import NO_RECORD, PublicRecord, exclusion_knockout
 
 
@@ -128,6 +129,7 @@ def score_vendors(
     used = {vendor.id: _used(by_vendor.get(vendor.id, [])) for vendor in vendors}
     answers = _answers_of(session, [a.id for pairs in used.values() for a, _ in pairs])
     records = screening.public_record(session, ids)  # confirmed public-list matches
+    register = contracts.contract_records(session, vendors, today)  # BAAs in force and their missing clauses
     return [
         _score_one(
             vendor,
@@ -138,6 +140,7 @@ def score_vendors(
             profile,
             today,
             records.get(vendor.id, NO_RECORD),
+            register.get(vendor.id, NO_CONTRACTS),
         )
         for vendor in vendors
     ]
@@ -174,6 +177,7 @@ def _score_one(
     profile: ScoringProfile,
     today: date,
     record: PublicRecord = NO_RECORD,
+    register: ContractRecord = NO_CONTRACTS,
 ) -> VendorScore:
     if not used:
         open_ = [a for a in found if a.status not in SCORED_STAGES]
@@ -212,10 +216,11 @@ def _score_one(
             vendor=profile_of_vendor,
             today=today,
             record=record,
+            contracts=register,
         )
         return score(inputs, profile)
 
-    digest = inputs_digest(chosen, answers, not_applicable, filed, profile_of_vendor, profile, today, record)
+    digest = inputs_digest(chosen, answers, not_applicable, filed, profile_of_vendor, profile, today, record, register)
     result = SCORES.get_or_compute(digest, compute)
     assessments = sorted({a.id: a for a, _ in used}.values(), key=lambda a: a.id)
     if not result.assessed:

@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Any, NamedTuple
 
 from vendorcheck.questionnaire.model import SCORED_TYPES, Question, Questionnaire
+from vendorcheck.scoring.contracts import NO_CONTRACTS, ContractRecord, contract_findings
 from vendorcheck.scoring.findings import (
     PERFORMANCE_DOMAINS,
     Finding,
@@ -36,7 +37,7 @@ from vendorcheck.scoring.track import NO_RECORD, PublicRecord, breach_findings, 
 
 __all__ = ["METHOD_VERSION", "DomainScore", "EvidenceState", "Gap", "Inputs", "KnockOut", "Score", "score"]
 
-METHOD_VERSION = "2"  # the public record (scoring.track) only adds to it: no score without one changes
+METHOD_VERSION = "2"  # the public record (scoring.track) and the contract register (scoring.contracts) only add to it
 CLAIMED_SLOT = frozenset({EvidenceState.ACCEPTED, EvidenceState.PENDING})  # an evidence question with a document
 COUNTED = frozenset({"scored", "unanswered"})  # statuses that sit in a domain's denominator
 DOMAIN_ORDER = {domain: index for index, domain in enumerate(DOMAIN_LABELS)}
@@ -54,6 +55,7 @@ class Inputs:
     vendor: VendorProfile
     today: date
     record: PublicRecord = NO_RECORD  # confirmed public-list matches (scoring.track)
+    contracts: ContractRecord = NO_CONTRACTS  # the BAAs on record and their missing clauses (scoring.contracts)
 
 
 class QuestionResult(NamedTuple):
@@ -106,6 +108,7 @@ class Score:
     soc2_problems: tuple[str, ...] = ()  # why the SOC 2 report on file cannot prove controls
     record_findings: tuple[Finding, ...] = ()  # confirmed breaches on the public record (scoring.track)
     contradictions: tuple[str, ...] = ()  # where the public record contradicts the vendor's answers
+    contract_findings: tuple[Finding, ...] = ()  # required BAA clauses missing, no BAA (scoring.contracts)
 
     @property
     def disqualified(self) -> bool:
@@ -115,7 +118,8 @@ class Score:
     @cached_property
     def findings(self) -> tuple[Finding, ...]:
         """Every failed or partial answer, worst first, then by the points it costs."""
-        found = [finding_of(r) for r in self.results if r.severity >= 0] + list(self.record_findings)
+        found = [finding_of(r) for r in self.results if r.severity >= 0]
+        found += [*self.record_findings, *self.contract_findings]
         return tuple(sorted(found, key=lambda f: (-f.level, f.rated is False, -f.points, f.question_id)))
 
     @cached_property
@@ -214,10 +218,17 @@ def score(inputs: Inputs, profile: ScoringProfile) -> Score:
     breaches = tuple(breach_findings(inputs.record, answers, today))
     if breaches:
         worst["track_record"] = max(worst.get("track_record", -1), breaches[0].level)
+    # The contract register (the officer's clause checks) weighs like an answer in the contracts domain.
+    from_register = tuple(contract_findings(inputs.contracts, inputs.vendor))
+    for finding in from_register:
+        if finding.rated:
+            worst[finding.domain] = max(worst.get(finding.domain, -1), finding.level)
     knockouts.sort(key=lambda k: k.kind != "disqualifying")
     result = _combine(inputs, profile, raw, knockouts, waived, evidence_counts, worst, unproven_claim, unproven_failed)
     said = contradictions(inputs.record, answers, today)
-    return replace(result, record_findings=breaches, contradictions=said) if breaches or said else result
+    if breaches or said or from_register:
+        return replace(result, record_findings=breaches, contradictions=said, contract_findings=from_register)
+    return result
 
 
 def _compliance(

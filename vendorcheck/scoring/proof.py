@@ -32,6 +32,7 @@ KIND_LABELS = {
     "policy": "The written policy",
     "certificate": "The certificate",
     "insurance": "The certificate of cyber insurance",
+    "contract": "The signed agreement",
     "other": "The document",
 }
 

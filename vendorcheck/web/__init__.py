@@ -10,6 +10,7 @@ from vendorcheck.web.admin import bp as admin_bp
 from vendorcheck.web.assessments import bp as assessments_bp
 from vendorcheck.web.auditing import bp as audit_bp
 from vendorcheck.web.auth import bp as auth_bp
+from vendorcheck.web.contracts import bp as contracts_bp
 from vendorcheck.web.evidence import bp as evidence_bp
 from vendorcheck.web.home import bp as home_bp
 from vendorcheck.web.outbox import bp as outbox_bp
@@ -41,5 +42,6 @@ def init_app(app: Flask) -> None:
         screening_bp,
         outbox_bp,
         home_bp,
+        contracts_bp,
     ):
         app.register_blueprint(blueprint)

@@ -56,7 +56,8 @@ def edit_vendor(vendor_id: int) -> tuple[str, int] | Response:
     try:
         changed = service.update(session, current_actor(), found, form.values())
     except service.VendorError as error:
-        form.name.errors = [*form.name.errors, str(error)]  # type: ignore[list-item]
+        target = form.status if str(error).startswith("status") else form.name
+        target.errors = [*target.errors, str(error)]  # type: ignore[list-item]
         session.rollback()
         return _page(form, found, 400)
     session.commit()

@@ -19,6 +19,7 @@ from vendorcheck.permissions import Capability
 from vendorcheck.scoring import LEVELS
 from vendorcheck.web import database
 from vendorcheck.web.access import current_actor, get_or_404, requires
+from vendorcheck.web.contracts.routes import vendor_context as contract_context
 from vendorcheck.web.screening.forms import DecisionForm, LocationForm, PrincipalForm
 from vendorcheck.web.vendors import bp
 from vendorcheck.web.vendors.cycles import cycle_context
@@ -29,6 +30,8 @@ STATUS_ORDER = [
     VendorStatus.SELECTED,
     VendorStatus.PROSPECT,
     VendorStatus.REJECTED,
+    VendorStatus.OFFBOARDING,
+    VendorStatus.ENDED,
     VendorStatus.ARCHIVED,
 ]
 
@@ -76,6 +79,7 @@ def vendor_page(found: Vendor, status: int = 200, **forms: Any) -> tuple[str, in
         "candidates": screening.candidates_of(session, found.id),
         "decision": scores.latest_decision(session, found.org_id, [found.id]),
         **cycle_context(found, **forms),
+        **contract_context(session, found, date.today()),
         **forms,
     }
     page = render_template(
