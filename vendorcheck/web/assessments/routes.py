@@ -10,6 +10,7 @@ from vendorcheck import assessments as service
 from vendorcheck import vendors
 from vendorcheck.assessments import AssessmentError, VendorLink, answers_json, spreadsheet, workbook
 from vendorcheck.assessments.spreadsheet import SheetError
+from vendorcheck.lifecycle import cycles as lifecycle_cycles
 from vendorcheck.mail import links as link_mail
 from vendorcheck.models import Assessment, Vendor
 from vendorcheck.permissions import Capability
@@ -69,7 +70,12 @@ def new(vendor_id: int) -> tuple[str, int] | BaseResponse:
     form.questionnaires.choices = [
         (key, f"{q.title} ({len(q.questions)} questions, version {q.version})") for key, q in library.items()
     ]
+    tier = lifecycle_cycles.tier_of(vendor)
     if request.method == "GET":
+        # The vendor's tier says which questionnaires it answers (the tier settings): ticked to start with.
+        form.questionnaires.data = list(
+            lifecycle_cycles.policies(database.session(), vendor.org_id, list(library))[tier].questionnaires
+        )
         primary = vendors.primary_contact(vendor)
         if primary is not None:
             form.contact_name.data, form.contact_email.data = primary.name, primary.email
@@ -93,7 +99,7 @@ def new(vendor_id: int) -> tuple[str, int] | BaseResponse:
             flash("Assessment created. Issue the vendor link when you are ready to send it.", "success")
             return redirect(url_for("assessments.show", assessment_id=assessment.id))
     status = 400 if request.method == "POST" else 200
-    return render_template("assessments/new.html", vendor=vendor, form=form), status
+    return render_template("assessments/new.html", vendor=vendor, form=form, tier=tier), status
 
 
 @bp.route("/assessments/<int:assessment_id>")
