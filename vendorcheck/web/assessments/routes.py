@@ -53,7 +53,7 @@ def _page(assessment: Assessment, status: int = 200, **extra: object) -> tuple[s
         "counts": service.review_counts(sheet) if sheet.reviewable else None,
         "attention": (lambda q: service.attention(sheet, q)),
         "only_attention": only_attention,
-        "shown": {q.id for q in sheet.visible() if not only_attention or service.attention(sheet, q)},
+        "shown": {q.id for q in sheet.visible() if not only_attention or service.waiting_for_a_look(sheet, q)},
         "effective": service.effective_value,
     }
     context.update(extra)
@@ -193,7 +193,9 @@ def review(assessment_id: int, question_id: str) -> tuple[str, int] | BaseRespon
         session.rollback()
         return _page(assessment, 400, review_errors={question_id: str(error)}, review_kept=request.form)
     session.commit()
-    return redirect(url_for("assessments.show", assessment_id=assessment.id) + f"#q-{question_id}")
+    # Reviewing only what needs attention, the officer stays on that list (the answer just settled leaves it).
+    show = "attention" if request.args.get("show") == "attention" else None
+    return redirect(url_for("assessments.show", assessment_id=assessment.id, show=show) + f"#q-{question_id}")
 
 
 @bp.route("/assessments/<int:assessment_id>/accept-routine", methods=["POST"])
