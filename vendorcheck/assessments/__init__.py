@@ -55,6 +55,7 @@ from vendorcheck.assessments.review import (
     review,
     review_counts,
     send_back,
+    waiting_for_a_look,
 )
 from vendorcheck.assessments.sheet import AnswerSheet, effective_value, effective_value_sql, sheet_of
 from vendorcheck.assessments.versions import pin, pinned
@@ -100,4 +101,5 @@ __all__ = [
     "timeline",
     "token_hash",
     "vendor_actor",
+    "waiting_for_a_look",
 ]

@@ -39,12 +39,7 @@ def review(
         raise AssessmentError(f"Unknown review action {action!r}.")
     question = sheet.question(question_id)
     note = (note or "").strip() or None
-    answer = sheet.answers.get(question_id)
-    if answer is None:
-        answer = Answer(assessment_id=assessment.id, question_id=question_id, entered_by_kind=ActorKind.VENDOR_LINK)
-        session.add(answer)
-        assessment.answers.append(answer)
-        sheet.answers[question_id] = answer
+    answer = _answer_row(session, sheet, question_id)
     details: dict[str, Any] = {"question_id": question_id, "decision": action}
     if action == "accept":
         answer.review_state = ReviewState.ACCEPTED
@@ -75,6 +70,20 @@ def review(
         assessment.status = AssessmentStatus.IN_REVIEW
     session.flush()
     record(session, "answer.reviewed", actor, assessment, **details)
+    return answer
+
+
+def _answer_row(session: Session, sheet: AnswerSheet, question_id: str) -> Answer:
+    """The answer to review; a question answered by a document alone (the vendor uploaded it and chose
+    nothing else) or left unanswered gets an empty one to carry the review."""
+    answer = sheet.answers.get(question_id)
+    if answer is None:
+        answer = Answer(
+            assessment_id=sheet.assessment.id, question_id=question_id, entered_by_kind=ActorKind.VENDOR_LINK
+        )
+        session.add(answer)
+        sheet.assessment.answers.append(answer)
+        sheet.answers[question_id] = answer
     return answer
 
 
@@ -132,7 +141,11 @@ def attention(sheet: AnswerSheet, question: Question) -> list[str]:
     """
     answer = sheet.answers.get(question.id)
     if answer is None:
-        return ["no answer"]
+        documents = sheet.evidence.get(question.id, []) if question.type == "evidence" else []
+        if not documents:
+            return ["no answer"]
+        # The document answers it (the portal's "I upload the document"): only the document's review matters.
+        return ["a document awaits review"] if any(d.review_state.value != "accepted" for d in documents) else []
     change = sheet.change(question.id)
     if change == "unchanged":
         return _carried_attention(sheet, question, answer)
@@ -188,6 +201,12 @@ def review_counts(sheet: AnswerSheet) -> tuple[int, int, int]:
     return len(visible) - len(pending), len(pending), len(routine)
 
 
+def waiting_for_a_look(sheet: AnswerSheet, question: Question) -> bool:
+    """Still to review and needing the assessor's eyes (what "only what needs attention" lists): an answer once
+    accepted or overridden leaves the list, whatever drew attention to it."""
+    return _pending(sheet, question) and bool(attention(sheet, question))
+
+
 def _pending(sheet: AnswerSheet, question: Question) -> bool:
     answer = sheet.answers.get(question.id)
     return answer is None or answer.review_state not in SETTLED
@@ -211,7 +230,7 @@ def accept_routine(session: Session, actor: Actor, sheet: AnswerSheet, expected:
         raise AssessmentError("No answer is waiting that could be accepted without a look.")
     now = utcnow()
     for question in routine:
-        answer = sheet.answers[question.id]
+        answer = _answer_row(session, sheet, question.id)
         answer.review_state = ReviewState.ACCEPTED
         answer.review_note = None
         answer.override_value = None

@@ -10,6 +10,7 @@ from vendorcheck import assessments as service
 from vendorcheck import vendors
 from vendorcheck.assessments import AssessmentError, VendorLink, answers_json, spreadsheet, workbook
 from vendorcheck.assessments.spreadsheet import SheetError
+from vendorcheck.lifecycle import cycles as lifecycle_cycles
 from vendorcheck.mail import links as link_mail
 from vendorcheck.models import Assessment, Vendor
 from vendorcheck.permissions import Capability
@@ -52,7 +53,7 @@ def _page(assessment: Assessment, status: int = 200, **extra: object) -> tuple[s
         "counts": service.review_counts(sheet) if sheet.reviewable else None,
         "attention": (lambda q: service.attention(sheet, q)),
         "only_attention": only_attention,
-        "shown": {q.id for q in sheet.visible() if not only_attention or service.attention(sheet, q)},
+        "shown": {q.id for q in sheet.visible() if not only_attention or service.waiting_for_a_look(sheet, q)},
         "effective": service.effective_value,
     }
     context.update(extra)
@@ -69,7 +70,12 @@ def new(vendor_id: int) -> tuple[str, int] | BaseResponse:
     form.questionnaires.choices = [
         (key, f"{q.title} ({len(q.questions)} questions, version {q.version})") for key, q in library.items()
     ]
+    tier = lifecycle_cycles.tier_of(vendor)
     if request.method == "GET":
+        # The vendor's tier says which questionnaires it answers (the tier settings): ticked to start with.
+        form.questionnaires.data = list(
+            lifecycle_cycles.policies(database.session(), vendor.org_id, list(library))[tier].questionnaires
+        )
         primary = vendors.primary_contact(vendor)
         if primary is not None:
             form.contact_name.data, form.contact_email.data = primary.name, primary.email
@@ -93,7 +99,7 @@ def new(vendor_id: int) -> tuple[str, int] | BaseResponse:
             flash("Assessment created. Issue the vendor link when you are ready to send it.", "success")
             return redirect(url_for("assessments.show", assessment_id=assessment.id))
     status = 400 if request.method == "POST" else 200
-    return render_template("assessments/new.html", vendor=vendor, form=form), status
+    return render_template("assessments/new.html", vendor=vendor, form=form, tier=tier), status
 
 
 @bp.route("/assessments/<int:assessment_id>")
@@ -187,7 +193,9 @@ def review(assessment_id: int, question_id: str) -> tuple[str, int] | BaseRespon
         session.rollback()
         return _page(assessment, 400, review_errors={question_id: str(error)}, review_kept=request.form)
     session.commit()
-    return redirect(url_for("assessments.show", assessment_id=assessment.id) + f"#q-{question_id}")
+    # Reviewing only what needs attention, the officer stays on that list (the answer just settled leaves it).
+    show = "attention" if request.args.get("show") == "attention" else None
+    return redirect(url_for("assessments.show", assessment_id=assessment.id, show=show) + f"#q-{question_id}")
 
 
 @bp.route("/assessments/<int:assessment_id>/accept-routine", methods=["POST"])

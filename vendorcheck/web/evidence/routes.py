@@ -23,7 +23,7 @@ from vendorcheck.web.access import current_actor, get_or_404, requires
 from vendorcheck.web.errors import render_error
 from vendorcheck.web.evidence import bp
 from vendorcheck.web.evidence.forms import EvidenceForm, NewVersionForm, ReviewForm
-from vendorcheck.web.security import csrf
+from vendorcheck.web.security import csrf, is_local_path
 from vendorcheck.web.uploads import Receiver, receive, upload_context
 
 DOWNLOAD_CSP = "default-src 'none'; sandbox"
@@ -146,8 +146,10 @@ def review(evidence_id: int) -> tuple[str, int] | BaseResponse:
             form.reason.errors = [*form.reason.errors, str(exc)]
         else:
             database.session().commit()
-            flash("Your decision was recorded.", "success")
-            return redirect(url_for("evidence.show", evidence_id=item.id))
+            flash(f"Your decision on “{item.title}” was recorded.", "success")
+            # Accepted from the assessment's review (the document beside its question): back to that place.
+            back = request.form.get("back")
+            return redirect(back if is_local_path(back) else url_for("evidence.show", evidence_id=item.id))
     return _evidence_page(item, 400, review_form=form)
 
 

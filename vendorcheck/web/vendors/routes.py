@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Response, current_app, flash, redirect, render_template, stream_with_context, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers.response import Response as BaseResponse
@@ -14,50 +14,46 @@ from vendorcheck import packets, scores, screening, signing
 from vendorcheck import vendors as service
 from vendorcheck.evidence import Vault
 from vendorcheck.lifecycle import cycles as lifecycle_cycles
-from vendorcheck.models import Vendor, VendorStatus, utcnow
+from vendorcheck.models import Vendor, utcnow
 from vendorcheck.permissions import Capability
 from vendorcheck.scoring import LEVELS
 from vendorcheck.web import database
 from vendorcheck.web.access import current_actor, get_or_404, requires
 from vendorcheck.web.contracts.routes import vendor_context as contract_context
 from vendorcheck.web.screening.forms import DecisionForm, LocationForm, PrincipalForm
-from vendorcheck.web.vendors import bp
+from vendorcheck.web.vendors import bp, listing
 from vendorcheck.web.vendors.cycles import cycle_context
-
-# Shortlisted vendors first, then the rest in the order a decision moves through.
-STATUS_ORDER = [
-    VendorStatus.SHORTLISTED,
-    VendorStatus.SELECTED,
-    VendorStatus.PROSPECT,
-    VendorStatus.REJECTED,
-    VendorStatus.OFFBOARDING,
-    VendorStatus.ENDED,
-    VendorStatus.ARCHIVED,
-]
 
 
 @bp.route("/")
 @requires(Capability.VENDOR_READ)
-def dashboard() -> str:
-    """Every vendor of the signed-in user's organization, shortlisted first."""
+def dashboard() -> tuple[str, int]:
+    """Every vendor of the signed-in user's organization, filtered and sorted as the query string asks
+    (shortlisted first by default); a filter value it does not know is named and dropped (400)."""
     session = database.session()
+    form = listing.ListForm(request.args)
+    args, problems = listing.settled(form)
     vendors = service.list_for(session, current_user.org_id)
-    ordered = sorted(vendors, key=lambda v: STATUS_ORDER.index(v.status))
-    counts = {status: sum(v.status == status for v in vendors) for status in STATUS_ORDER}
-    candidates = screening.open_counts(session, current_user.org_id)
+    counts = {status: sum(v.status == status for v in vendors) for status in listing.STATUS_ORDER}
     # Each vendor's rating at a glance (served from the score cache while nothing changed).
     profile = scores.current_profile(session, current_user.org_id)
     ratings = {entry.vendor.id: entry for entry in scores.score_vendors(session, vendors, profile)}
     today = utcnow().date()
-    return render_template(
+    cycles = lifecycle_cycles.cycles(session, current_user.org_id, vendors, today)
+    rows = listing.apply(listing.rows_of(vendors, ratings, cycles, today), args)
+    page = render_template(
         "vendors/dashboard.html",
-        vendors=ordered,
+        rows=rows,
+        total=len(vendors),
         counts=counts,
-        candidates=candidates,
-        ratings=ratings,
-        cycles=lifecycle_cycles.cycles(session, current_user.org_id, vendors, today),
+        candidates=screening.open_counts(session, current_user.org_id),
+        form=form,
+        args=args,
+        problems=problems,
+        filtered=any(key in args for key in ("q", "status", "rating", "stage")),
         today=today,
     )
+    return page, (400 if problems else 200)
 
 
 @bp.route("/vendors/<int:vendor_id>")
