@@ -13,6 +13,7 @@ as a formula in the practice's Excel if written raw (CSV injection, OWASP). All 
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable
 from typing import IO, Any
 
@@ -47,13 +48,27 @@ def csv_writer(stream: IO[str]) -> DefusedWriter:
     return DefusedWriter(stream)
 
 
+# Characters an XLSX file cannot hold (XML 1.0 forbids the C0 controls but tab, newline and carriage return);
+# openpyxl raises on them, which turned a vendor's pasted control character into a failed export.
+NOT_IN_XLSX = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+REPLACEMENT = "\ufffd"  # shown where such a character was, so the cell still says something was there
+
+
+def xlsx_text(value: Any) -> Any:
+    """``value`` as an XLSX cell can hold it: control characters XML forbids become U+FFFD."""
+    if isinstance(value, str) and NOT_IN_XLSX.search(value):
+        return NOT_IN_XLSX.sub(REPLACEMENT, value)
+    return value
+
+
 def append_row(sheet: Any, values: Iterable[Any]) -> None:
     """Append ``values`` to an openpyxl worksheet with no cell ever becoming a formula.
 
     openpyxl turns any string starting with ``=`` into a formula cell; such cells are switched back to
-    text, and every text cell that a spreadsheet could read as a formula carries the quote prefix.
+    text, and every text cell that a spreadsheet could read as a formula carries the quote prefix. Control
+    characters an XLSX file cannot hold are replaced (:func:`xlsx_text`).
     """
-    sheet.append(list(values))
+    sheet.append([xlsx_text(value) for value in values])
     for cell in sheet[sheet.max_row]:
         if isinstance(cell.value, str) and (cell.data_type == "f" or cell.value.startswith(FORMULA_STARTS)):
             cell.data_type = "s"

@@ -30,3 +30,14 @@ def test_xlsx_rows_never_hold_formulas_yet_show_the_text_exactly() -> None:
     assert [c.value for c in cells] == ["=WEBSERVICE(1)", "-5 days", 7, "fine"]
     assert [c.data_type for c in cells] == ["s", "s", "n", "s"]
     assert cells[0].quotePrefix and cells[1].quotePrefix and not cells[3].quotePrefix
+
+
+def test_control_characters_a_workbook_cannot_hold_are_replaced_not_fatal() -> None:
+    """A pasted control character in a vendor's comment made the whole XLSX export fail (found by the fuzz test)."""
+    book = openpyxl.Workbook()
+    append_row(book.active, ["a\x01b\x1f", "tab\tline\nbreak", "=\x00x"])
+    out = io.BytesIO()
+    book.save(out)
+    cells = next(openpyxl.load_workbook(io.BytesIO(out.getvalue())).active.iter_rows())
+    assert [c.value for c in cells] == ["a\ufffdb\ufffd", "tab\tline\nbreak", "=\ufffdx"]
+    assert cells[2].quotePrefix  # still inert text
