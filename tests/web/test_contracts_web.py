@@ -38,7 +38,7 @@ def test_every_role_reads_the_register_and_only_assessors_and_admins_change(
     assert ("End this vendor" in vendor_page) is changes
     new = client.get(f"/vendors/{summit.id}/agreements/new")
     assert new.status_code == (200 if changes else 403)
-    posted = client.post(f"/agreements/{baa.id}", data={"title": "x", "csrf_token": csrf_token(client, "/")})
+    posted = client.post(f"/agreements/{baa.id}/edit", data={"title": "x", "csrf_token": csrf_token(client, "/")})
     assert (posted.status_code == 403) is not changes
 
 
@@ -82,7 +82,7 @@ def test_confirming_the_missing_clause_clears_the_finding_on_the_vendor_page(
     data = {"csrf_token": csrf_token(client, url), "kind": "baa", "title": baa.title, "effective_on": "2026-09-15"}
     data |= {f"clause-{c}": "y" for c in baa.clauses} | {f"ref-{c}": r for c, r in baa.clauses.items()}
     data |= {"clause-return_or_destroy": "y", "ref-return_or_destroy": "Amendment 1, §2", "notes": baa.notes}
-    assert client.post(url, data=data).status_code == 302
+    assert client.post(f"{url}/edit", data=data).status_code == 302
     after = client.get(f"/vendors/{summit.id}").get_data(as_text=True)
     assert "The BAA does not say" not in after and "Required clauses present" in after
 

@@ -152,7 +152,7 @@ def agreement(agreement_id: int) -> tuple[str, int]:
     return _agreement_page(found.vendor, form, found)
 
 
-@bp.route("/agreements/<int:agreement_id>", methods=["POST"])
+@bp.route("/agreements/<int:agreement_id>/edit", methods=["POST"])
 @requires(Capability.VENDOR_EDIT)
 def save_agreement(agreement_id: int) -> tuple[str, int] | BaseResponse:
     """Change an agreement (audited with what it was before)."""
