@@ -30,7 +30,7 @@ def test_owner_signs_in_and_sees_the_demo_dashboard(page, live_demo: LiveDemo, t
     page.wait_for_url(live_demo.url + "/")
     assert page.get_by_role("heading", name="Vendors").is_visible()
     rows = page.locator("table.vendors tbody tr")
-    assert rows.count() == len(demo.VENDORS) + len(demo.LIFECYCLE_VENDORS)
+    assert rows.count() == len(demo.VENDORS) + len(demo.LIFECYCLE_VENDORS) + 1  # and the outgoing one (contracts)
     for spec in demo.VENDORS + demo.LIFECYCLE_VENDORS:
         assert page.get_by_role("link", name=spec["name"]).is_visible()
     page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)

@@ -39,7 +39,7 @@ def test_upload_review_and_download(page, live_demo: LiveDemo, tmp_path: Path) -
     assert page.get_by_text("Say why the document is rejected").is_visible()
     page.get_by_label("Reason (required when rejecting)").fill("The letter does not name the systems tested.")
     page.get_by_role("button", name="Record decision").click()
-    assert page.get_by_text("Your decision was recorded.").is_visible()
+    assert page.get_by_text("was recorded.").first.is_visible()  # "Your decision on “…” was recorded."
     assert page.get_by_text("The letter does not name the systems tested.").is_visible()
 
 

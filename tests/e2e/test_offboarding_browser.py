@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import LiveDemo
-from tests.e2e.test_browser import sign_in
+from tests.e2e.test_browser import open_vendor_list, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -28,6 +28,7 @@ def test_start_tick_every_step_and_the_vendor_ends(page, live_demo: LiveDemo, tm
     certificate = tmp_path / "Certificate of destruction.pdf"
     certificate.write_bytes(PDF)
     sign_in(page, live_demo, "compliance@riverside.example")
+    open_vendor_list(page)
     page.get_by_role("link", name="Apex RCM Solutions").click()
     page.get_by_role("link", name="End this vendor").click()
     page.get_by_label("Why the practice is ending this vendor").fill("Not chosen; its trial access must end.")

@@ -15,7 +15,11 @@ def test_vendor_answers_through_the_link_with_a_clarification(page, live_demo: L
     open_vendor_list(page)
     page.get_by_role("link", name="BlueHarbor Claims Co.").click()
     page.get_by_role("link", name="Send a questionnaire").click()
-    page.get_by_label("SOC 2 report review", exact=False).check()
+    page.get_by_label(
+        "SOC 2 report review", exact=False
+    ).check()  # the tier's questionnaires come ticked: only this one
+    page.get_by_label("HIPAA Security Rule", exact=False).uncheck()
+    page.get_by_label("Billing company track record", exact=False).uncheck()
     page.get_by_role("button", name="Create assessment").click()
     page.get_by_role("button", name="Issue vendor link").click()
     link = page.locator("#issued-link").inner_text()
