@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -21,8 +22,6 @@ from vendorcheck.audit import Actor
 from vendorcheck.models import Assessment, Evidence
 from vendorcheck.web.answering import NOT_IN_ASSESSMENT, NOT_IN_SECTION
 from vendorcheck.web.ratelimit import AUTOSAVE
-
-import pytest
 
 
 @pytest.fixture
@@ -249,6 +248,7 @@ def test_the_overview_marks_clarifications_and_open_questions_and_explains_follo
     )
     client.post(f"{page}/send-back", data={"csrf_token": csrf_token(client, page)})
     overview = vendor.get(link).get_data(as_text=True)
-    assert re.search(r'<a class="badge warn" href="/a/[^"]+/s/1#q-soc2_has_report">1 clarification requested</a>', overview)
+    marker = r'<a class="badge warn" href="/a/[^"]+/s/1#q-soc2_has_report">1 clarification requested</a>'
+    assert re.search(marker, overview)
     assert "not answered" not in overview
     assert "soc2_has_report" in shown_questions(vendor.get(f"{link}/s/1").get_data(as_text=True))

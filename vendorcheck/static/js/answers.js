@@ -26,8 +26,11 @@
   var passing = null;   // a submit let through after its save
 
   // A slot's outcome after an upload: move focus to it, beside its question.
+  // (After the load: the browser's own scroll to the page's #fragment comes first and would take focus back.)
   var note = document.querySelector("[data-slot-note]");
-  if (note) { note.focus(); }
+  if (note) {
+    window.addEventListener("load", function () { setTimeout(function () { note.focus(); }, 0); });
+  }
 
   if (!url) { return; }
 
