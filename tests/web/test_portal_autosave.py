@@ -252,3 +252,14 @@ def test_the_overview_marks_clarifications_and_open_questions_and_explains_follo
     assert re.search(marker, overview)
     assert "not answered" not in overview
     assert "soc2_has_report" in shown_questions(vendor.get(f"{link}/s/1").get_data(as_text=True))
+
+
+def test_the_assessors_page_autosaves_on_the_vendors_behalf(client: FlaskClient, dbs: Session, sent) -> None:
+    assessment_id, _ = sent  # the compliance officer is signed in
+    page = f"/assessments/{assessment_id}/s/1"
+    body = client.get(page).get_data(as_text=True)
+    assert f'data-autosave="{page}/answers"' in body
+    response = client.post(f"{page}/answers", data=AnswerForm(body).with_changes(q_soc2_has_report="yes"))
+    assert response.status_code == 200 and "soc2_report_type" in response.get_json()["shown"]
+    saved = answers(dbs, assessment_id)["soc2_has_report"]
+    assert saved.value == "yes" and saved.entered_by_kind.value == "user"

@@ -18,12 +18,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import flash
+from flask import Response, flash, jsonify, request
+from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
-from vendorcheck.assessments import AnswerSheet, Entry, SaveResult, Seen
+from vendorcheck import assessments as service
+from vendorcheck.assessments import AnswerSheet, AssessmentError, Entry, SaveResult, Seen
+from vendorcheck.audit import Actor
 from vendorcheck.models import Evidence, EvidenceReview, utcnow
 from vendorcheck.questionnaire.model import EVIDENCE_ANSWERS, Question, Section
+from vendorcheck.web.forms import ActionForm
 
 FIELD = re.compile(r"(?:q|c|na|seen)-(.+)", re.DOTALL)
 NOT_IN_SECTION = "This question is not part of this section; nothing was saved for it."
@@ -70,6 +74,27 @@ def stray_fields(sheet: AnswerSheet, section: Section, posted: MultiDict[str, st
         if len(strays) >= MAX_STRAYS:
             break
     return strays
+
+
+def autosave(session: Session, actor: Actor, sheet: AnswerSheet, number: int, on_behalf: bool) -> tuple[Response, int]:
+    """The autosave of section ``number`` (the portal's and the assessor's "enter on behalf" page): the posted
+    section saved through the same service and rules as the form's "Save draft", answered in JSON (200 saved, 400
+    refusals by question, 404 no such section, 409 locked)."""
+    current = sheet.section(number)
+    if current is None:
+        return jsonify(saved=False, message="There is no such section."), 404
+    if not ActionForm().validate_on_submit():
+        return jsonify(saved=False, message="The page expired. Reload it to go on; your last saved answers stay."), 400
+    strays = stray_fields(sheet, current, request.form)
+    try:
+        entries = entries_from_post(sheet, current, request.form)
+        result = service.save(session, actor, sheet, entries, on_behalf=on_behalf)
+    except AssessmentError as error:
+        session.rollback()
+        return jsonify(saved=False, message=str(error)), 409
+    session.commit()
+    report = saved_json(sheet, current, result, strays)
+    return jsonify(report), (400 if report["errors"] else 200)
 
 
 def saved_json(sheet: AnswerSheet, section: Section, result: SaveResult, strays: dict[str, str]) -> dict[str, Any]:

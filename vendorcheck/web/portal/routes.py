@@ -24,9 +24,9 @@ from vendorcheck.audit import Actor
 from vendorcheck.evidence import EvidenceDetails
 from vendorcheck.models import Assessment, User
 from vendorcheck.scoring.proof import coverage
-from vendorcheck.web import database, ratelimit
+from vendorcheck.web import answering, database, ratelimit
 from vendorcheck.web.access import public
-from vendorcheck.web.answering import entries_from_post, flash_unshown, saved_json, section_context, stray_fields
+from vendorcheck.web.answering import entries_from_post, flash_unshown, section_context
 from vendorcheck.web.evidence.forms import question_groups
 from vendorcheck.web.forms import ActionForm, NotInFuture
 from vendorcheck.web.portal import bp
@@ -211,21 +211,7 @@ def autosave(token: str, number: int) -> tuple[Response, int]:
         assessment = service.open_link(session, token)
     except LinkError as error:
         return _link_error_json(error)
-    sheet = service.sheet_of(session, assessment)
-    current = sheet.section(number)
-    if current is None:
-        return jsonify(saved=False, message="There is no such section."), 404
-    if not ActionForm().validate_on_submit():
-        return jsonify(saved=False, message="The page expired. Reload it to go on; your last saved answers stay."), 400
-    strays = stray_fields(sheet, current, request.form)
-    try:
-        result = service.save(session, _actor(assessment), sheet, entries_from_post(sheet, current, request.form))
-    except AssessmentError as error:
-        session.rollback()
-        return jsonify(saved=False, message=str(error)), 409
-    session.commit()
-    report = saved_json(sheet, current, result, strays)
-    return jsonify(report), (400 if report["errors"] else 200)
+    return answering.autosave(session, _actor(assessment), service.sheet_of(session, assessment), number, False)
 
 
 @bp.route("/<token>/submit", methods=["POST"])
