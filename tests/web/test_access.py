@@ -34,6 +34,7 @@ def test_public_endpoints_are_few_and_known(app: Flask) -> None:
         # The vendor portal: the link's token is the credential, checked by every view.
         "portal.overview",
         "portal.section",
+        "portal.autosave",
         "portal.submit",
         "portal.upload",
     }

@@ -22,20 +22,26 @@ from vendorcheck.models import Assessment, Evidence, Vendor
 
 
 class AnswerForm(HTMLParser):
-    """What a browser would send from a page's answers form (enabled fields, checked boxes, textareas)."""
+    """What a browser would send from a page's answers form (enabled fields, checked boxes, textareas; nothing
+    inside a disabled fieldset, such as a hidden follow-up; nothing another form owns through ``form=``)."""
 
     def __init__(self, page: str) -> None:
         super().__init__()
         self.fields: list[tuple[str, str]] = []
         self._inside = False
         self._textarea: str | None = None
+        self._fieldsets: list[bool] = []  # disabled, per open fieldset
         self.feed(page)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = {k: v or "" for k, v in attrs}
         if tag == "form":
             self._inside = found.get("id") == "answers-form"
-        if not self._inside or "disabled" in found or "name" not in found:
+        if tag == "fieldset":
+            self._fieldsets.append("disabled" in found)
+        if not self._inside or "disabled" in found or "name" not in found or any(self._fieldsets):
+            return
+        if found.get("form", "answers-form") != "answers-form":
             return
         if tag == "textarea":
             self._textarea = found["name"]
@@ -49,6 +55,8 @@ class AnswerForm(HTMLParser):
             self.fields[-1] = (name, text + data)
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "fieldset" and self._fieldsets:
+            self._fieldsets.pop()
         if tag == "textarea":
             self._textarea = None
         elif tag == "form":

@@ -88,6 +88,7 @@ class _FormParser(HTMLParser):
         self.page_path = page_path
         self.forms: list[FormShape] = []
         self.current: FormShape | None = None
+        self.by_id: dict[str, FormShape] = {}  # forms a field elsewhere names with form="id"
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
@@ -96,9 +97,18 @@ class _FormParser(HTMLParser):
             method = (attributes.get("method") or "get").upper()
             self.current = FormShape(action, method, attributes.get("enctype") == "multipart/form-data")
             self.forms.append(self.current)
-        elif tag in ("input", "select", "textarea", "button") and self.current and attributes.get("name"):
+            if attributes.get("id"):
+                self.by_id[attributes["id"] or ""] = self.current
+            if attributes.get("data-autosave"):  # the page's script posts the same fields there
+                autosave = FormShape(urlsplit(attributes["data-autosave"] or "").path, "POST", False)
+                autosave.fields = self.current.fields  # shared: the fields read below count for both
+                self.forms.append(autosave)
+        elif tag in ("input", "select", "textarea", "button") and attributes.get("name"):
+            owner = self.by_id.get(attributes["form"] or "") if attributes.get("form") else self.current
+            if owner is None:
+                return
             name = attributes["name"] or ""
-            (self.current.files if attributes.get("type") == "file" else self.current.fields).add(name)
+            (owner.files if attributes.get("type") == "file" else owner.fields).add(name)
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "form":

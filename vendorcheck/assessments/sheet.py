@@ -105,6 +105,14 @@ class AnswerSheet:
         shown = [q for q in self.visible() if section is None or q.section_id == section.id]
         return sum(1 for q in shown if self.is_answered(q)), len(shown)
 
+    def follow_ups(self) -> tuple[int, int]:
+        """(shown, waiting): follow-up questions (those with a condition) the answers so far show, and those
+        they do not (yet) show, so a page can say why the number of questions grows."""
+        conditional = [q for q in self.questions_in_order() if q.when is not None]
+        shown = self.visible_ids()
+        asked = sum(1 for q in conditional if q.id in shown)
+        return asked, len(conditional) - asked
+
     def unanswered(self) -> list[Question]:
         """The visible questions still without an answer."""
         return [q for q in self.visible() if not self.is_answered(q)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
@@ -39,6 +39,8 @@ def init_app(app: Flask) -> None:
 def render_error(status: int, detail: str | None = None) -> tuple[str, int] | Response:
     """The error page for ``status``, with an optional more specific explanation."""
     title, advice = MESSAGES.get(status, MESSAGES[400 if status < 500 else 500])
+    if request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json":
+        return jsonify(saved=False, message=detail or f"{title}. {advice}"), status  # a page's script asked
     if request_ctx.url_adapter is None:  # the Host was refused: no links can be built, so no page around it
         return Response(f"{title}. {detail or advice}\n", status, mimetype="text/plain")
     return render_template("errors/error.html", status=status, title=title, advice=detail or advice), status

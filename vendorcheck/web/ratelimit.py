@@ -7,16 +7,20 @@ hold across several app processes.
 Every endpoint with a secret token in its URL (vendor links, invitations, password resets) is wrapped in
 ``guards_link``: one budget of wrong links per client address, shared by all of them, so guessing cannot
 spread over several kinds of link. A test fails on any ``<token>`` route without it.
+
+The vendor portal's autosave is the one budget that counts successes: a page saves at most every second or so
+while someone types, so ``AUTOSAVE`` per link is far above any person and stops only a runaway script.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 import time
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, Response, make_response, request
+from flask import Flask, Response, jsonify, make_response, request
 from flask_limiter import Limiter, RequestLimit
 from flask_limiter.util import get_remote_address
 
@@ -28,6 +32,7 @@ limiter = Limiter(key_func=get_remote_address, headers_enabled=False)
 PER_ACCOUNT = "5 per 15 minutes"  # the sixth quick wrong password waits
 PER_ADDRESS = "30 per 15 minutes"  # one address trying many accounts
 PER_LINK_ADDRESS = "20 per hour"  # wrong vendor, invitation or reset links from one address
+AUTOSAVE = "120 per minute"  # saves of one vendor link: typing saves after a 1.5 s pause, so ~40 a minute at most
 LINK_SCOPE = "links"
 # Password guesses against one account share one bucket, whether made at sign-in or at re-authentication.
 ACCOUNT_SCOPE = "account"
@@ -69,3 +74,20 @@ def guards_link(view: Callable[..., Any]) -> Callable[..., Any]:
     )
     guarded.guards_link = True  # type: ignore[attr-defined]
     return guarded
+
+
+def _link_key() -> str:
+    """The autosave's key: the link (hashed: the raw token is a credential and stays out of the storage)."""
+    token = (request.view_args or {}).get("token", "")
+    return "autosave:" + hashlib.sha256(str(token).encode("utf-8")).hexdigest()
+
+
+def _autosave_throttled(limit: RequestLimit) -> Response:
+    response = jsonify(saved=False, message="Saving too often; the page tries again in a moment.", retry=30)
+    response.status_code = 429
+    return response
+
+
+def autosave_budget(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Bound the saves one vendor link makes per minute; the page's script waits and retries on a 429."""
+    return limiter.limit(AUTOSAVE, key_func=_link_key, on_breach=_autosave_throttled)(view)

@@ -15,7 +15,7 @@ from vendorcheck.mail import links as link_mail
 from vendorcheck.models import Assessment, Vendor
 from vendorcheck.permissions import Capability
 from vendorcheck.questionnaire.model import Questionnaire
-from vendorcheck.web import database
+from vendorcheck.web import answering, database
 from vendorcheck.web.access import current_actor, get_or_404, requires
 from vendorcheck.web.answering import entries_from_post, flash_unshown, section_context
 from vendorcheck.web.assessments import bp
@@ -280,6 +280,7 @@ def enter(assessment_id: int, number: int) -> tuple[str, int] | BaseResponse:
     return render_template(
         "portal/section.html",
         on_behalf=True,
+        autosave=url_for("assessments.enter_autosave", assessment_id=assessment.id, number=number),
         **section_context(
             sheet, number, errors, posted, {q.id for q in current.questions if sheet.editable_on_behalf(q.id)}
         ),
@@ -291,6 +292,15 @@ def enter(assessment_id: int, number: int) -> tuple[str, int] | BaseResponse:
         answered=answered,
         asked=asked,
     ), (400 if errors else 200)
+
+
+@bp.route("/assessments/<int:assessment_id>/s/<int:number>/answers", methods=["POST"])
+@requires(Capability.ASSESSMENT_SEND)
+def enter_autosave(assessment_id: int, number: int) -> tuple[Response, int]:
+    """The "enter on behalf" page's autosave: JSON, as the vendor portal's (``web.answering.autosave``)."""
+    assessment = get_or_404(Assessment, assessment_id)
+    session = database.session()
+    return answering.autosave(session, current_actor(), service.sheet_of(session, assessment), number, True)
 
 
 # Spreadsheet round trip

@@ -7,7 +7,10 @@ other than clarification questions, other vendors or anything of the organizatio
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from typing import Any
+
+from flask import Response, flash, jsonify, redirect, render_template, request, url_for
+from flask import session as cookie_session
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms import DateField, SelectMultipleField, StringField
@@ -21,7 +24,7 @@ from vendorcheck.audit import Actor
 from vendorcheck.evidence import EvidenceDetails
 from vendorcheck.models import Assessment, User
 from vendorcheck.scoring.proof import coverage
-from vendorcheck.web import database, ratelimit
+from vendorcheck.web import answering, database, ratelimit
 from vendorcheck.web.access import public
 from vendorcheck.web.answering import entries_from_post, flash_unshown, section_context
 from vendorcheck.web.evidence.forms import question_groups
@@ -70,13 +73,21 @@ def _link_error(error: LinkError) -> tuple[str, int]:
     )
 
 
+def _link_error_json(error: LinkError) -> tuple[Response, int]:
+    """A closed or unknown link answered to the page's script: the same status (so guesses count), in JSON."""
+    return jsonify(saved=False, message=str(error)), (410 if error.assessment is not None else 404)
+
+
 def _actor(assessment: Assessment) -> Actor:
     return service.vendor_actor(assessment, request.remote_addr)
 
 
 def _common(token: str, sheet: AnswerSheet) -> dict[str, object]:
     answered, asked = sheet.progress()
+    follow_ups, waiting = sheet.follow_ups()
     return {
+        "follow_ups": follow_ups,
+        "follow_ups_waiting": waiting,
         "token": token,
         "sheet": sheet,
         "assessment": sheet.assessment,
@@ -98,7 +109,36 @@ def overview(token: str) -> str | tuple[str, int] | BaseResponse:
     if assessment is None:
         return refused
     sheet = service.sheet_of(database.session(), assessment)
-    return render_template("portal/overview.html", missing=None, **_common(token, sheet))
+    return render_template("portal/overview.html", missing=None, rows=_overview_rows(sheet), **_common(token, sheet))
+
+
+def _overview_rows(sheet: AnswerSheet) -> list[dict[str, Any]]:
+    """Each section with its progress and what needs the vendor there: answers the practice asked to clarify and
+    questions still unanswered, with the first of them to link to."""
+    shown = sheet.visible()
+    clarifying = sheet.under_clarification() if sheet.open_for_vendor else set()
+    rows = []
+    for number, (questionnaire, section) in enumerate(sheet.sections, 1):
+        questions = [q for q in shown if q.section_id == section.id]
+        if not questions:
+            continue
+        clarify = [q for q in questions if q.id in clarifying]
+        missing = [q for q in questions if not sheet.is_answered(q)] if sheet.open_for_vendor else []
+        first = (clarify or missing or [None])[0]
+        rows.append(
+            {
+                "number": number,
+                "section": section,
+                "questionnaire": questionnaire,
+                "done": len(questions) - len([q for q in questions if not sheet.is_answered(q)]),
+                "total": len(questions),
+                "clarify": len(clarify),
+                "missing": len(missing),
+                "anchor": f"q-{first.id}" if first is not None else None,
+                "unconfirmed": bool(sheet.unconfirmed(section)),
+            }
+        )
+    return rows
 
 
 @bp.route("/<token>/s/<int:number>", methods=["GET", "POST"])
@@ -151,10 +191,27 @@ def section(token: str, number: int) -> str | tuple[str, int] | BaseResponse:
         carried=sheet.carried_in(current),
         unconfirmed=sheet.unconfirmed(current),
         slot_form=_slot_form(sheet),
+        slot_note=_slot_note_taken(),
+        autosave=url_for("portal.autosave", token=token, number=number),
         **section_context(sheet, number, errors, posted, editable),
         **upload_context(),
         **_common(token, sheet),
     ), (400 if errors else 200)
+
+
+@bp.route("/<token>/s/<int:number>/answers", methods=["POST"])
+@public
+@ratelimit.guards_link
+@ratelimit.autosave_budget
+def autosave(token: str, number: int) -> tuple[Response, int]:
+    """The page's script saves the section as the vendor types: JSON with the refusals by question, the new
+    ``seen`` tokens and which follow-ups now show. The same service and rules as the form's "Save draft"."""
+    session = database.session()
+    try:
+        assessment = service.open_link(session, token)
+    except LinkError as error:
+        return _link_error_json(error)
+    return answering.autosave(session, _actor(assessment), service.sheet_of(session, assessment), number, False)
 
 
 @bp.route("/<token>/submit", methods=["POST"])
@@ -176,7 +233,8 @@ def submit(token: str) -> str | tuple[str, int] | BaseResponse:
         flash(str(error), "error")
         return redirect(url_for("portal.overview", token=token))
     if missing:
-        return render_template("portal/overview.html", missing=missing, **_common(token, sheet)), 400
+        rows = _overview_rows(sheet)
+        return render_template("portal/overview.html", missing=missing, rows=rows, **_common(token, sheet)), 400
     session.commit()
     flash("Thank you: your answers were submitted. The practice will review them and may come back to you.", "success")
     return redirect(url_for("portal.overview", token=token))
@@ -201,7 +259,7 @@ def upload(token: str, question_id: str) -> str | tuple[str, int] | BaseResponse
     try:
         service.check_document_slot(sheet, question)
     except AssessmentError as error:
-        flash(str(error), "error")
+        flash(str(error), "error")  # the question is not on the page to hold the message: say it at the top
         return redirect(back)
 
     def details_of(slot: FlaskForm) -> EvidenceDetails:
@@ -221,10 +279,25 @@ def upload(token: str, question_id: str) -> str | tuple[str, int] | BaseResponse
         fields = receiver.form.errors if receiver.form is not None else {}
         # The slot's fields are not on the page redirected to: name what was wrong with them here.
         error = " ".join(e for name, found in fields.items() if name != "csrf_token" for e in found) or error
-        flash(f"The document was not stored: {error}", "error")
+        _slot_note(question.id, "error", f"The document was not stored: {error}")
         return redirect(back)
     service.started(assessment)
     session.commit()
     note = evidence_service.renamed_note(version, receiver.renamed_from)
-    flash(f"“{version.display_filename}” was received and encrypted.{note}", "success")
+    _slot_note(question.id, "success", f"“{version.display_filename}” was received and encrypted.{note}")
     return redirect(back)
+
+
+SLOT_NOTE = "portal_slot_note"
+
+
+def _slot_note(question_id: str, kind: str, text: str) -> None:
+    """Keep an upload's outcome for the page redirected to, which shows it beside the question's upload control
+    (a flash would show at the top, far from where the vendor is)."""
+    cookie_session[SLOT_NOTE] = {"question": question_id, "kind": kind, "text": text}
+
+
+def _slot_note_taken() -> dict[str, str] | None:
+    """The upload outcome waiting to be shown, removed so it shows once."""
+    note = cookie_session.pop(SLOT_NOTE, None)
+    return note if isinstance(note, dict) else None
