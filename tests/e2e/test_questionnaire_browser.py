@@ -28,12 +28,12 @@ def test_vendor_answers_through_the_link_with_a_clarification(page, live_demo: L
 
     vendor = page.context.browser.new_context().new_page()
     vendor.goto(link)
-    vendor.get_by_role("link", name="The report").click()
+    vendor.get_by_role("link", name="The report").first.click()
     # Answering "yes" reveals the follow-up questions (saved at once by the page's script, decided by the server).
     vendor.locator("#q-soc2_has_report").get_by_label("Yes").check()
     vendor.wait_for_selector("#q-soc2_report_type")
     vendor.locator("#q-soc2_has_report").get_by_label("No").check()
-    vendor.wait_for_selector("#q-soc2_report_type", state="detached")
+    vendor.wait_for_selector("#q-soc2_report_type", state="hidden")
     vendor.get_by_role("button", name="Save and continue").click()
     vendor.goto(link)
     vendor.get_by_role("button", name="Submit answers").click()
@@ -49,10 +49,10 @@ def test_vendor_answers_through_the_link_with_a_clarification(page, live_demo: L
 
     vendor.goto(link)
     assert vendor.get_by_text("asked you to clarify 1 answer").is_visible()
-    vendor.get_by_role("link", name="The report").click()
+    vendor.get_by_role("link", name="The report").first.click()
     assert vendor.get_by_text("Is a SOC 2 audit planned? When?").is_visible()
     vendor.locator("#q-soc2_has_report").get_by_text("Comment", exact=True).click()
-    vendor.get_by_label("Comment on this answer").fill("Our first Type II audit starts in January 2027.")
+    vendor.locator("#c-soc2_has_report").fill("Our first Type II audit starts in January 2027.")
     vendor.get_by_role("button", name="Save and continue").click()
     vendor.goto(link)
     vendor.get_by_role("button", name="Submit answers").click()

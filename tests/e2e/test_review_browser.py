@@ -82,16 +82,19 @@ def vendor_answers(page, link: str, library: dict, partial: list[str], tmp_path:
     for number in range(1, sections + 1):
         page.goto(f"{link}/s/{number}")
         for _ in range(2):  # the report's slot shows once the answer asking for it is saved
-            while page.evaluate(FILL, answers):  # save, then answer the follow-ups saving brought
+            for _round in range(12):  # save, then answer the follow-ups saving brought (bounded: never hangs)
+                if not page.evaluate(FILL, answers):
+                    break
                 comment = page.locator(f"#c-{partial[0]}")
                 if comment.count():  # one of them explained
                     comment.evaluate("(box, text) => { box.value = text }", "Being rolled out to the last team in May.")
                 page.get_by_role("button", name="Save draft").click()
                 assert "need correcting" not in page.content()
-            slot = page.locator("section.slot", has=page.locator("#file-soc2_report_upload"))
-            received = "Received" in page.locator("#q-soc2_report_upload").inner_text() if slot.count() else True
+            slot = page.locator("#q-soc2_report_upload")  # the upload sits inside its question
+            upload = page.locator("#file-soc2_report_upload")
+            received = "Received" in slot.inner_text() if upload.count() and upload.is_enabled() else True
             if not received:  # the other documents are optional: left out
-                slot.get_by_label(re.compile(r"^Document \(")).set_input_files(str(report))
+                upload.set_input_files(str(report))
                 slot.get_by_role("button", name="Upload document").click()
     page.goto(link)
     page.get_by_role("button", name="Submit answers").click()
