@@ -98,7 +98,7 @@ def vendor_answers(page, link: str, library: dict, partial: list[str], tmp_path:
                 slot.get_by_role("button", name="Upload document").click()
     page.goto(link)
     page.get_by_role("button", name="Submit answers").click()
-    assert page.get_by_text("Thank you: your answers were submitted").is_visible(), page.locator("main").inner_text()
+    page.get_by_text("Thank you: your answers were submitted").wait_for()
 
 
 def test_the_officer_adds_a_vendor_and_reviews_a_full_assessment_in_under_20_clicks(
@@ -115,7 +115,7 @@ def test_the_officer_adds_a_vendor_and_reviews_a_full_assessment_in_under_20_cli
     page.get_by_label("Name").fill(VENDOR)
     click(page.get_by_label("It keeps patient data on its own systems"))
     click(page.get_by_role("button", name="Add the vendor"))
-    assert page.get_by_role("heading", name=VENDOR).is_visible()
+    page.get_by_role("heading", name=VENDOR).wait_for()
 
     # Send it the questionnaires its tier answers (ticked already) and issue the link.
     click(page.get_by_role("link", name="Send a questionnaire"))
@@ -146,19 +146,18 @@ def test_the_officer_adds_a_vendor_and_reviews_a_full_assessment_in_under_20_cli
         click(page.get_by_role("link", name=re.compile("^download the file of")))
     assert Path(download.value.path()).read_bytes() == PDF
     click(page.get_by_role("button", name=re.compile("^Accept the document")))
-    assert page.get_by_text("was recorded").is_visible()
+    page.get_by_text("was recorded").first.wait_for()
 
     # Everything routine at once, then each answer that needs a look.
     click(page.get_by_role("button", name=re.compile(r"^Accept the \d+ answers that need no attention$")))
-    assert page.get_by_text(re.compile(r"Accepted \d+ answer\(s\) that needed no attention")).is_visible()
+    page.get_by_text(re.compile(r"Accepted \d+ answer\(s\) that needed no attention")).wait_for()
     page.screenshot(path=str(tmp_path / "review-attention.png"), full_page=True)
     waiting = page.locator("form.review-form")
     assert waiting.count() == len(partial), page.locator(".answers-table").all_inner_texts()
     while waiting.count():
         click(waiting.first.get_by_role("button", name="Accept", exact=True))
     click(page.get_by_role("button", name="Complete review"))
-    done = page.locator(".flash-success", has_text="Review completed")
-    assert done.is_visible(), page.locator(".flash").all_inner_texts()
+    page.locator(".flash-success", has_text="Review completed").wait_for()  # the page after the click, not before
     assert click.count < CLICK_BUDGET, f"{click.count} clicks"
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Vendors").click()
