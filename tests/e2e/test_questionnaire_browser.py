@@ -24,6 +24,10 @@ def test_vendor_answers_through_the_link_with_a_clarification(page, live_demo: L
     page.get_by_role("button", name="Issue vendor link").click()
     link = page.locator("#issued-link").inner_text()
     assert "/a/" in link
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_demo.url)
+    page.get_by_role("button", name="Copy the link").click()
+    page.get_by_text("Copied to the clipboard.").wait_for()
+    assert page.evaluate("navigator.clipboard.readText()") == link
     page.get_by_role("link", name="Back to the assessment").click()
 
     vendor = page.context.browser.new_context().new_page()
