@@ -47,6 +47,9 @@ done = function(summary, latency, requests)
 end
 """
 OWNER = "owner@riverside.example"
+# One browser throughout, as in real use: the session is bound to its address and user agent (Flask-Login's
+# "strong" protection), and a request from another agent would mark the session not fresh on every request.
+USER_AGENT = "vendorcheck-bench/1"
 
 
 @dataclass
@@ -87,12 +90,14 @@ def gunicorn(app: str, port: int, workers: int, env: dict[str, str], cwd: Path) 
 def sign_in(base: str, password: str) -> str:
     """The Cookie header of a signed-in practice owner."""
     opener = urllib.request.build_opener(urllib.request.HTTPRedirectHandler())
+    opener.addheaders = [("User-Agent", USER_AGENT)]
     with opener.open(f"{base}/login") as response:
         page = response.read().decode()
         cookies = _cookies(response.headers.get_all("Set-Cookie") or [])
     token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
     form = urllib.parse.urlencode({"email": OWNER, "password": password, "csrf_token": token}).encode()
-    request = urllib.request.Request(f"{base}/login", data=form, headers={"Cookie": _header(cookies)})  # noqa: S310
+    headers = {"Cookie": _header(cookies), "User-Agent": USER_AGENT}
+    request = urllib.request.Request(f"{base}/login", data=form, headers=headers)  # noqa: S310
     no_redirect = urllib.request.build_opener(_NoRedirect())
     try:
         no_redirect.open(request)
@@ -119,6 +124,7 @@ def _header(cookies: dict[str, str]) -> str:
 
 def wrk(url: str, connections: int, seconds: float, cookie: str | None, script: Path) -> Result:
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "5s", "-s", str(script)]
+    command += ["-H", f"User-Agent: {USER_AGENT}"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout  # noqa: S603
@@ -187,7 +193,7 @@ def run(folder: Path, levels: list[int], seconds: float, workers: int) -> None:
 
 def _vendor_ids(base: str, cookie: str) -> list[int]:
     """The demo's vendors, in the dashboard's order (ClearPath, the most complete, first)."""
-    request = urllib.request.Request(f"{base}/", headers={"Cookie": cookie})  # noqa: S310
+    request = urllib.request.Request(f"{base}/", headers={"Cookie": cookie, "User-Agent": USER_AGENT})  # noqa: S310
     with urllib.request.urlopen(request) as response:  # noqa: S310
         page = response.read().decode()
     found = list(dict.fromkeys(int(i) for i in re.findall(r'href="/vendors/(\d+)"', page)))

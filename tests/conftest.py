@@ -120,8 +120,7 @@ def _app_on(database_url: str, home: Path) -> Flask:
 
 
 def _dispose(application: Flask) -> None:
-    database.engine(application).dispose()
-    application.extensions["vendorcheck.read_sessionmaker"].kw["bind"].dispose()
+    database.dispose(application)
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_NAME="vendorcheck_session",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_lifetime_hours),
+        # The cookie lives as long as the session may (set at sign-in); the server-side record decides the rest,
+        # so it is not signed and sent again on every response.
+        SESSION_REFRESH_EACH_REQUEST=False,
         MAX_CONTENT_LENGTH=1024 * 1024,  # forms; evidence uploads set their own, larger limit
         MAX_FORM_MEMORY_SIZE=512 * 1024,
         RATELIMIT_STORAGE_URI=settings.ratelimit_storage_uri,

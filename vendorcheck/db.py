@@ -22,12 +22,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from vendorcheck.config import ConfigError
 
 
-def make_engine(database_url: str, *, sqlite_immediate: bool = True) -> Engine:
+def make_engine(database_url: str, *, sqlite_immediate: bool = True, autocommit: bool = False) -> Engine:
     """An engine for ``database_url`` with the settings vendorcheck relies on.
 
     On SQLite every transaction begins IMMEDIATE: it takes the write lock up front, so two writers queue
     (busy timeout) instead of one failing on a stale snapshot, and audit appends never fork the chain.
     ``sqlite_immediate=False`` is for a long-lived reader beside the app (the test suite's own session).
+    ``autocommit=True`` is for reads of one statement each (what every request reads first: its session, the
+    page cache's key): no BEGIN, no ROLLBACK, no lock held, each statement seeing the latest committed data;
+    nothing may be written through such an engine.
     """
     try:
         url = make_url(database_url)
@@ -36,12 +39,24 @@ def make_engine(database_url: str, *, sqlite_immediate: bool = True) -> Engine:
     if url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
     if url.drivername.startswith("sqlite"):
+        if autocommit:  # pysqlite's own transactions are off (_sqlite_pragmas) and none is begun here
+            engine = create_engine(url, connect_args={"timeout": 30}, pool_reset_on_return=None)
+            event.listen(engine, "connect", _sqlite_pragmas)
+            return engine
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         # Let SQLAlchemy, not pysqlite, begin transactions, so BEGIN IMMEDIATE can serialize writers.
         begin = "BEGIN IMMEDIATE" if sqlite_immediate else "BEGIN"
         event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(begin))
         return engine
+    if autocommit:
+        return create_engine(
+            url,
+            pool_pre_ping=True,
+            isolation_level="AUTOCOMMIT",
+            pool_reset_on_return=None,
+            connect_args={"connect_timeout": 10},
+        )
     return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
 
 

@@ -72,5 +72,4 @@ def app(database_url: str, tmp_path: Path, s3_settings: dict[str, str]) -> Itera
     application = create_app(config)
     yield application
     application.extensions["vendorcheck.vault"].blobs.close()
-    database.engine(application).dispose()
-    application.extensions["vendorcheck.read_sessionmaker"].kw["bind"].dispose()
+    database.dispose(application)

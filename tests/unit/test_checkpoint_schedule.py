@@ -167,6 +167,5 @@ def test_the_app_starts_its_scheduler_with_the_first_request(app: Flask, dbs: Se
         _wait_for_a_checkpoint(dbs)
     finally:
         scheduler.stop()
-        database.engine(served).dispose()
-        served.extensions["vendorcheck.read_sessionmaker"].kw["bind"].dispose()
+        database.dispose(served)
     assert _checkpoints(dbs) == [(2, "scheduled")]

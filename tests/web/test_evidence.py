@@ -186,8 +186,7 @@ def test_too_large_is_refused_with_the_limit(database_url: str, tmp_path: Path, 
         assert response.status_code == 400 and "larger than the 1 MiB limit" in response.get_data(as_text=True)
         assert stored(dbs) == (0, 0) and blobs(app) == []
     finally:
-        database.engine(app).dispose()
-        app.extensions["vendorcheck.read_sessionmaker"].kw["bind"].dispose()
+        database.dispose(app)
 
 
 def test_filename_is_sanitized_for_display(client, assessor, vendor, dbs) -> None:

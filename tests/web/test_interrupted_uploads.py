@@ -172,8 +172,7 @@ def test_the_app_starts_housekeeping_with_the_first_request(app: Flask, dbs: Ses
             threading.Event().wait(0.02)
     finally:
         scheduler.stop()
-        database.engine(served).dispose()
-        served.extensions["vendorcheck.read_sessionmaker"].kw["bind"].dispose()
+        database.dispose(served)
     assert dbs.scalar(select(func.count()).select_from(Evidence)) == 0 and blobs(app) == []
     assert dbs.scalar(select(func.count()).where(AuditEvent.action == "evidence.swept")) == 1
 

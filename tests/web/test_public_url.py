@@ -29,8 +29,7 @@ def public_app(app: Flask, database_url: str, tmp_path: Path) -> Iterator[Flask]
         | {"public_url": PUBLIC}
     )
     yield served
-    database.engine(served).dispose()
-    served.extensions["vendorcheck.read_sessionmaker"].kw["bind"].dispose()
+    database.dispose(served)
 
 
 class HostClient(FlaskClient):

@@ -77,8 +77,7 @@ def test_sign_out_holds_for_another_app_process_on_the_same_database(
         auth.logout()
         assert not _signed_in(elsewhere)
     finally:
-        database.engine(other).dispose()
-        other.extensions["vendorcheck.read_sessionmaker"].kw["bind"].dispose()
+        database.dispose(other)
 
 
 def test_the_cookie_carries_only_a_random_token_and_the_server_only_its_hash(

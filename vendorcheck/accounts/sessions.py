@@ -15,10 +15,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, bindparam, select, update
 from sqlalchemy.orm import Session, joinedload
 
-from vendorcheck.models import SessionEnd, User, UserSession, utcnow
+from vendorcheck.audit.chain import SYSTEM_CHAIN
+from vendorcheck.enums import Role
+from vendorcheck.models import AuditHead, Organization, SessionEnd, User, UserSession, utcnow
 
 # The step between the right password and the second factor must be finished within this time.
 SECOND_FACTOR_WINDOW = timedelta(minutes=5)
@@ -109,6 +111,86 @@ def check(
     if now - record.last_seen_at >= TOUCH_INTERVAL:
         record.last_seen_at = now
     return record, None
+
+
+@dataclass(frozen=True, slots=True)
+class LiveSession:
+    """What a request needs to know about a live session and its user, read without loading ORM objects."""
+
+    record_id: int
+    user_id: int
+    org_id: int
+    role: Role
+    must_change_password: bool
+    has_mfa: bool
+    org_requires_mfa: bool
+    # The heads of the organization's audit chain and of the system chain, read in the same statement: every
+    # change appends to one of them, so together they name the data the request sees (web.pagecache keys on it).
+    org_head: int
+    system_head: int
+
+
+# One statement over plain table columns, built once: it runs on nearly every request, so it skips the ORM's
+# object loading and the statement building (a bound parameter carries the token's hash).
+_sessions, _users, _orgs, _heads = (model.__table__.c for model in (UserSession, User, Organization, AuditHead))
+_PEEK = (
+    select(
+        _sessions.id,
+        _sessions.ended_at,
+        _sessions.awaiting_second_factor,
+        _sessions.created_at,
+        _sessions.last_seen_at,
+        _users.id,
+        _users.org_id,
+        _users.role,
+        _users.is_active,
+        _users.must_change_password,
+        _users.mfa_enabled_at,
+        _orgs.mfa_required,
+        select(_heads.seq).where(_heads.chain == _users.org_id).scalar_subquery(),
+        select(_heads.seq).where(_heads.chain == SYSTEM_CHAIN).scalar_subquery(),
+    )
+    .select_from(UserSession.__table__.join(User.__table__).join(Organization.__table__))
+    .where(_sessions.token_hash == bindparam("token_hash"))
+)
+
+
+def peek(connection: Connection, token: object, limits: Limits, now: datetime | None = None) -> LiveSession | None:
+    """The live session ``token`` names when checking it needs no write, else None (then call ``check``).
+
+    None covers every case where ``check`` has something to decide or write: no such record, an ended or
+    half-finished one, an inactive user, a limit reached, or a last-seen time due to move on. The rules are
+    ``check``'s, on the same columns, so the two never disagree about a session that needs no write.
+    """
+    if not isinstance(token, str) or not token:
+        return None
+    row = connection.execute(_PEEK, {"token_hash": hash_token(token)}).first()
+    if row is None:
+        return None
+    (
+        record_id,
+        ended_at,
+        awaiting,
+        created_at,
+        last_seen_at,
+        user_id,
+        org_id,
+        role,
+        active,
+        must_change,
+        mfa_at,
+        org_mfa,
+        org_head,
+        system_head,
+    ) = row
+    now = now or utcnow()
+    if ended_at is not None or awaiting or not active:
+        return None
+    if now - created_at > limits.lifetime or now - last_seen_at > limits.idle or now - last_seen_at >= TOUCH_INTERVAL:
+        return None
+    return LiveSession(
+        record_id, user_id, org_id, role, must_change, mfa_at is not None, org_mfa, org_head or 0, system_head or 0
+    )
 
 
 def awaiting_second_factor(session: Session, token: object, now: datetime | None = None) -> UserSession | None:

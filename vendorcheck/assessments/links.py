@@ -16,6 +16,7 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from vendorcheck import horizon
 from vendorcheck.assessments.lifecycle import FINISHED, AssessmentError, record
 from vendorcheck.audit import Actor
 from vendorcheck.models import ActorKind, Assessment, AssessmentStatus, utcnow
@@ -55,6 +56,8 @@ class VendorLink:
             state = "expired"
         else:
             state = "active"
+            if assessment.link_expires_at is not None:
+                horizon.changes_at(assessment.link_expires_at)  # it reads "expired" from then on
         return cls(state, assessment.link_issued_at, assessment.link_expires_at)
 
 

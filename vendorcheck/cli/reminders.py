@@ -66,7 +66,7 @@ def run_command(dry_run: bool) -> None:
         _print_delivery(engine, done.delivery, server is not None)
     finally:
         engine.dispose()
-        database.engine(app).dispose()
+        database.dispose(app)
 
 
 def _print_delivery(engine: object, delivery: outbox.Delivery, configured: bool) -> None:

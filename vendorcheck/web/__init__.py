@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from vendorcheck.web import access, background, errors, ids, labels, ratelimit, security
+from vendorcheck.web import access, background, errors, ids, labels, pagecache, ratelimit, security
 from vendorcheck.web.account import bp as account_bp
 from vendorcheck.web.admin import bp as admin_bp
 from vendorcheck.web.assessments import bp as assessments_bp
@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
     ids.init_app(app)  # before the blueprints: their <int:...> rules use the bounded converter
     security.init_app(app)
     access.init_app(app)
+    pagecache.init_app(app)
     ratelimit.init_app(app)
     errors.init_app(app)
     labels.init_app(app)

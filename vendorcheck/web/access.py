@@ -20,8 +20,9 @@ from werkzeug.wrappers import Response
 
 from vendorcheck.accounts import mfa_required
 from vendorcheck.accounts import sessions as user_sessions
+from vendorcheck.accounts.factors import mfa_required_for
 from vendorcheck.audit import Actor
-from vendorcheck.models import ActorKind, OrgScoped, SessionEnd, User, UserSession
+from vendorcheck.models import ActorKind, OrgScoped, Role, SessionEnd, User, UserSession
 from vendorcheck.permissions import Capability, can
 from vendorcheck.web import database
 
@@ -107,16 +108,52 @@ def _enforce_session_limits() -> Response | None:
 
 
 class SignedInUser:
-    """The Flask-Login wrapper around a User row and the server-side session it signed in on."""
+    """The Flask-Login wrapper around a User row and the server-side session it signed in on.
+
+    Built either from loaded rows (sign-in, or a check that had to write) or from a :class:`LiveSession` read
+    in one plain query; the User and UserSession rows are then loaded only when a view asks for them, so a
+    page served from the cache (``web.pagecache``) never loads them.
+    """
 
     is_authenticated = True
     is_active = True
     is_anonymous = False
 
-    def __init__(self, user: User, record: UserSession, token: str) -> None:
-        self.user = user
-        self.record = record
+    def __init__(
+        self, user: User | None, record: UserSession | None, token: str, live: user_sessions.LiveSession | None = None
+    ) -> None:
+        self._user = user
+        self._record = record
         self.token = token
+        self.live = live
+
+    @property
+    def user(self) -> User:
+        """The User row, loaded into the request's session on first use."""
+        if self._user is None:
+            assert self.live is not None
+            self._user = database.session().get_one(User, self.live.user_id)
+        return self._user
+
+    @property
+    def record(self) -> UserSession:
+        """The UserSession row, loaded into the request's session on first use."""
+        if self._record is None:
+            assert self.live is not None
+            self._record = database.session().get_one(UserSession, self.live.record_id)
+        return self._record
+
+    @property
+    def id(self) -> int:
+        return self.live.user_id if self.live is not None else self.user.id
+
+    @property
+    def org_id(self) -> int:
+        return self.live.org_id if self.live is not None else self.user.org_id
+
+    @property
+    def role(self) -> Role:
+        return self.live.role if self.live is not None else self.user.role
 
     def get_id(self) -> str:
         """The session record's token: what the cookie carries (the server keeps only its hash)."""
@@ -127,7 +164,14 @@ class SignedInUser:
 
 
 def _load_user(token: str) -> SignedInUser | None:
-    """The user of the live session ``token`` names; ends it here if it ran out (the reason goes to ``g``)."""
+    """The user of the live session ``token`` names; ends it here if it ran out (the reason goes to ``g``).
+
+    Most requests need no write (last seen moved on less than a minute ago): one plain query decides. The
+    rest take the full check, which may end the record or move its last-seen time, and commits that.
+    """
+    live = user_sessions.peek(database.reader(), token, session_limits())
+    if live is not None:
+        return SignedInUser(None, None, token, live)
     dbs = database.session()
     record, ended = user_sessions.check(dbs, token, session_limits())
     if dbs.dirty:
@@ -151,7 +195,7 @@ def requires(capability: Capability) -> Callable[[View], View]:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
-            owed = _setup_owed(current_user.user)
+            owed = _setup_owed(current_user)
             if owed and request.endpoint not in SETUP_ENDPOINTS:
                 return redirect(url_for(owed))
             if not can(current_user.role, capability):
@@ -188,11 +232,18 @@ def requires_recent_authentication(view: View) -> View:
     return wrapper
 
 
-def _setup_owed(user: User) -> str | None:
+def _setup_owed(signed_in: SignedInUser) -> str | None:
     """The page a user must finish before anything else: a new password, then a second factor."""
-    if user.must_change_password:
+    live = signed_in.live
+    if live is None:
+        user = signed_in.user
+        must_change, needs_mfa, has_mfa = user.must_change_password, mfa_required(user), user.has_mfa
+    else:
+        must_change, has_mfa = live.must_change_password, live.has_mfa
+        needs_mfa = mfa_required_for(live.role, live.org_requires_mfa)
+    if must_change:
         return "account.change_password"
-    if mfa_required(user) and not user.has_mfa:
+    if needs_mfa and not has_mfa:
         return "account.mfa_setup"
     return None
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import Flask, current_app, g
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from vendorcheck.db import make_engine
@@ -26,6 +26,7 @@ def init_app(app: Flask) -> None:
         engine if engine.dialect.name != "sqlite" else make_engine(app.config["DATABASE_URL"], sqlite_immediate=False)
     )
     app.extensions["vendorcheck.read_sessionmaker"] = sessionmaker(reader, expire_on_commit=False)
+    app.extensions["vendorcheck.reader"] = make_engine(app.config["DATABASE_URL"], autocommit=True)
     app.teardown_appcontext(_close_session)
 
 
@@ -46,12 +47,33 @@ def read_session() -> Iterator[Session]:
         session.close()
 
 
+def reader() -> Connection:
+    """The request's connection for single-statement reads (an autocommit engine), opened on first use.
+
+    The session check and the page cache's key read here: in autocommit, so on SQLite they never queue behind
+    a writer for the write lock (the request's ORM session begins IMMEDIATE). Nothing is written through it.
+    """
+    if "db_reader" not in g:
+        g.db_reader = current_app.extensions["vendorcheck.reader"].connect()
+    return g.db_reader
+
+
 def engine(app: Flask | None = None) -> Engine:
     """The engine of ``app``, or of the current app."""
     return (app or current_app).extensions["vendorcheck.engine"]
 
 
+def dispose(app: Flask) -> None:
+    """Close every pooled connection of ``app``'s engines (tests, and commands that built an app)."""
+    engine(app).dispose()
+    app.extensions["vendorcheck.read_sessionmaker"].kw["bind"].dispose()
+    app.extensions["vendorcheck.reader"].dispose()
+
+
 def _close_session(_exc: BaseException | None) -> None:
+    connection = g.pop("db_reader", None)
+    if connection is not None:
+        connection.close()
     db_session = g.pop("db_session", None)
     if db_session is not None:
         db_session.close()

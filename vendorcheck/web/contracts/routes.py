@@ -23,6 +23,7 @@ from vendorcheck.web.access import current_actor, get_or_404, requires
 from vendorcheck.web.contracts import bp
 from vendorcheck.web.contracts.forms import AgreementForm, StartOffboardingForm, StepForm
 from vendorcheck.web.ids import parse_id
+from vendorcheck.web.pagecache import cached_page
 
 
 def vendor_context(session: Session, vendor: Vendor, today: date) -> dict[str, Any]:
@@ -122,6 +123,7 @@ def _save(vendor: Vendor, form: AgreementForm, agreement: Agreement | None) -> t
 
 @bp.route("/contracts")
 @requires(Capability.VENDOR_READ)
+@cached_page
 def register() -> str:
     """Every agreement of the organization: end and notice dates, and the required clauses missing."""
     today = date.today()

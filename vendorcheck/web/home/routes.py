@@ -20,6 +20,7 @@ from vendorcheck.permissions import Capability, can
 from vendorcheck.web import database
 from vendorcheck.web.access import requires
 from vendorcheck.web.home import bp
+from vendorcheck.web.pagecache import cached_page
 
 # The groups, in the order the page shows them, with what each says when it is empty.
 GROUPS = (
@@ -58,6 +59,7 @@ def group_of(item: DueItem, today: date) -> str | None:
 
 @bp.route("/home")
 @requires(Capability.WORK_READ)
+@cached_page
 def index() -> str:
     """What is due and overdue across every vendor of the organization."""
     today = utcnow().date()

@@ -20,6 +20,7 @@ from vendorcheck.scores.memo import Memo, build_memo
 from vendorcheck.web import database
 from vendorcheck.web.access import current_actor, requires
 from vendorcheck.web.ids import parse_ids
+from vendorcheck.web.pagecache import cached_page
 from vendorcheck.web.scores import bp
 from vendorcheck.web.scores.charts import bar_chart
 from vendorcheck.web.scores.forms import DecisionForm
@@ -56,6 +57,7 @@ def _query(comparison: scores.Comparison) -> dict[str, list[int]]:
 
 @bp.route("/compare")
 @requires(Capability.SCORE_READ)
+@cached_page
 def compare() -> str | tuple[str, int]:
     """Shortlisted (or chosen) vendors side by side, best first, with charts and the ranking's stability."""
     comparison, chosen, everyone, error = _comparison()

@@ -20,6 +20,7 @@ from vendorcheck.scoring import LEVELS
 from vendorcheck.web import database
 from vendorcheck.web.access import current_actor, get_or_404, requires
 from vendorcheck.web.contracts.routes import vendor_context as contract_context
+from vendorcheck.web.pagecache import cached_page
 from vendorcheck.web.screening.forms import DecisionForm, LocationForm, PrincipalForm
 from vendorcheck.web.vendors import bp, listing
 from vendorcheck.web.vendors.cycles import cycle_context
@@ -27,6 +28,7 @@ from vendorcheck.web.vendors.cycles import cycle_context
 
 @bp.route("/")
 @requires(Capability.VENDOR_READ)
+@cached_page
 def dashboard() -> tuple[str, int]:
     """Every vendor of the signed-in user's organization, filtered and sorted as the query string asks
     (shortlisted first by default); a filter value it does not know is named and dropped (400)."""
@@ -58,6 +60,7 @@ def dashboard() -> tuple[str, int]:
 
 @bp.route("/vendors/<int:vendor_id>")
 @requires(Capability.VENDOR_READ)
+@cached_page
 def vendor(vendor_id: int) -> tuple[str, int]:
     """One vendor: profile, contacts, screening, score, assessments and evidence."""
     return vendor_page(get_or_404(Vendor, vendor_id))
