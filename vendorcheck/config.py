@@ -49,6 +49,7 @@ class Settings:
     proxy_hops: int = 0
     keyring: str | None = None
     max_upload_mib: int = 100
+    page_cache_mib: int = 32
     checkpoint_minutes: int = 60
     public_url: str | None = None
     blob_store: str = "local"
@@ -90,6 +91,13 @@ def _parse_hops(value: str) -> int:
     number = int(value)
     if not 0 <= number <= 5:
         raise ValueError("expected the number of proxies in front of vendorcheck, 0 to 5")
+    return number
+
+
+def _parse_cache_size(value: str) -> int:
+    number = int(value)
+    if not 0 <= number <= 4096:
+        raise ValueError("expected MiB of rendered pages kept per process, 0 (none) to 4096")
     return number
 
 
@@ -178,6 +186,7 @@ SETTINGS = {
     "proxy_hops": ("VENDORCHECK_PROXY_HOPS", _parse_hops),
     "keyring": ("VENDORCHECK_KEYRING", str),
     "max_upload_mib": ("VENDORCHECK_MAX_UPLOAD_MIB", _parse_positive_int),
+    "page_cache_mib": ("VENDORCHECK_PAGE_CACHE_MIB", _parse_cache_size),
     "checkpoint_minutes": ("VENDORCHECK_CHECKPOINT_MINUTES", _parse_positive_int),
     "public_url": ("VENDORCHECK_PUBLIC_URL", _parse_public_url),
     "blob_store": ("VENDORCHECK_BLOB_STORE", _parse_blob_store),

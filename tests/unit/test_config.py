@@ -52,6 +52,8 @@ def test_production_refuses_to_start_without_a_key_ring(tmp_path: Path) -> None:
         ({"VENDORCHECK_SESSION_IDLE_MINUTES": "soon"}, "VENDORCHECK_SESSION_IDLE_MINUTES='soon' is not valid"),
         ({"VENDORCHECK_SESSION_IDLE_MINUTES": "0"}, "above zero"),
         ({"VENDORCHECK_SECURE_COOKIES": "maybe"}, "expected true or false"),
+        ({"VENDORCHECK_PAGE_CACHE_MIB": "-1"}, "0 (none) to 4096"),
+        ({"VENDORCHECK_PAGE_CACHE_MIB": "lots"}, "VENDORCHECK_PAGE_CACHE_MIB='lots' is not valid"),
         ({"VENDORCHECK_ENV": "staging"}, "expected one of production, development, test"),
         ({"DATABASE_URL": "mysql://db/x"}, "DATABASE_URL must start with sqlite:// or postgresql://"),
         ({"VENDORCHECK_SECRET_KEY": "short"}, "shorter than 32 characters"),

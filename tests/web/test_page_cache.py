@@ -19,7 +19,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from tests.helpers import Auth, csrf_token
-from vendorcheck import assessments, scores
+from vendorcheck import assessments, create_app, scores
 from vendorcheck import vendors as vendor_service
 from vendorcheck.audit import Actor
 from vendorcheck.evidence import reviews
@@ -226,3 +226,25 @@ def test_another_process_sees_a_change_made_elsewhere(
         assert "Summit Renamed Elsewhere" in elsewhere.get(path).get_data(as_text=True)
     finally:
         database.dispose(other)
+
+
+def test_with_the_cache_turned_off_every_page_renders_afresh(
+    database_url: str, app: Flask, world, vendors: dict[str, Vendor]
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import TEST_SECRET
+
+    settings = app.config["VENDORCHECK_SETTINGS"]
+    off = create_app(
+        {"env": "test", "home": settings.home, "database_url": database_url, "secret_key": TEST_SECRET}
+        | {"page_cache_mib": 0}
+    )
+    try:
+        assert off.extensions["vendorcheck.pages"] is None
+        client = off.test_client()
+        Auth(client).login_as(world.users[Role.ADMIN])
+        for path in pages(vendors):
+            with statements(off) as seen:
+                assert client.get(path).status_code == 200
+            assert len(seen) > 1  # rendered from the database every time
+    finally:
+        database.dispose(off)

@@ -41,7 +41,6 @@ from vendorcheck.models import AuditHead, utcnow
 from vendorcheck.web import database
 
 CSRF_FIELD = "csrf_token"  # where Flask-WTF keeps the session's CSRF secret (WTF_CSRF_FIELD_NAME's default)
-DEFAULT_BYTES = 32 * 1024 * 1024  # ~1,000 pages of 20-40 KB per process
 _heads = AuditHead.__table__.c
 # Both heads in one statement (one snapshot): the organization's chain and the system chain.
 _HEADS = select(
@@ -62,7 +61,7 @@ class Page:
 class PageCache:
     """An LRU of rendered pages bounded by their total size; safe across threads."""
 
-    def __init__(self, max_bytes: int = DEFAULT_BYTES) -> None:
+    def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
         self._pages: OrderedDict[tuple[Any, ...], Page] = OrderedDict()
         self._bytes = 0
@@ -105,8 +104,8 @@ class PageCache:
 
 
 def init_app(app: Flask) -> None:
-    """Give the app its page cache (``VENDORCHECK_PAGE_CACHE_BYTES``; 0 turns it off)."""
-    size = app.config.get("VENDORCHECK_PAGE_CACHE_BYTES", DEFAULT_BYTES)
+    """Give the app its page cache (``VENDORCHECK_PAGE_CACHE_MIB``; 0 turns it off)."""
+    size = app.config["VENDORCHECK_SETTINGS"].page_cache_mib * 1024 * 1024
     app.extensions["vendorcheck.pages"] = PageCache(size) if size else None
 
 
