@@ -7,6 +7,7 @@ The demo's vendors (``vendors``) come from the demo template (see ``demo_data`` 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -14,7 +15,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_login.utils import _create_identifier
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 from werkzeug.routing import Rule
 
@@ -24,10 +25,63 @@ from vendorcheck.accounts import sessions as user_sessions
 from vendorcheck.audit import Actor
 from vendorcheck.enums import MailKind
 from vendorcheck.mail import outbox
-from vendorcheck.models import EvidenceKind, EvidenceVersion, Organization, Role, User, Vendor
+from vendorcheck.models import (
+    AuditEvent,
+    Evidence,
+    EvidenceKind,
+    EvidenceVersion,
+    Organization,
+    OrgScoped,
+    Role,
+    User,
+    UserSession,
+    Vendor,
+)
 from vendorcheck.web import database
 
 SKIPPED_ENDPOINTS = {"static"}
+
+
+@pytest.fixture(autouse=True)
+def every_change_a_request_commits_is_audited() -> Iterator[None]:
+    """Fail a web test whose requests committed a change to an organization's data with no audit event.
+
+    The page cache (``web.pagecache``) keys kept pages on the audit chains' heads: a change that appended nothing
+    would leave kept pages stale. Two writes are exempt: a session's last-seen time (no kept page shows it) and a
+    document's reservation at the start of an upload (no page lists a document before its first complete
+    version, whose completion is audited).
+    """
+    problems: list[str] = []
+
+    def changed(session: Session) -> set[str]:
+        rows = [o for o in session.new if not isinstance(o, Evidence | UserSession)]
+        rows += [o for o in session.dirty if session.is_modified(o) and not isinstance(o, UserSession)]
+        rows += list(session.deleted)
+        return {type(o).__name__ for o in rows if isinstance(o, OrgScoped)}
+
+    def after_flush(session: Session, _context: object) -> None:
+        if session.info.get("request"):
+            session.info.setdefault("changed", set()).update(changed(session))
+            if any(isinstance(o, AuditEvent) for o in session.new):
+                session.info["audited"] = True
+
+    def before_commit(session: Session) -> None:
+        if session.info.get("request"):
+            if session.info.get("changed") and not session.info.get("audited"):
+                problems.append(", ".join(sorted(session.info["changed"])))
+            forget(session)
+
+    def forget(session: Session, *_args: object) -> None:
+        session.info.pop("changed", None)
+        session.info.pop("audited", None)
+
+    hooks = [("after_flush", after_flush), ("before_commit", before_commit), ("after_soft_rollback", forget)]
+    for name, hook in hooks:
+        event.listen(Session, name, hook)
+    yield
+    for name, hook in hooks:
+        event.remove(Session, name, hook)
+    assert not problems, f"changes committed with no audit event (kept pages would be stale): {problems}"
 
 
 @dataclass

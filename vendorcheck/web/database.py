@@ -20,7 +20,8 @@ def init_app(app: Flask) -> None:
     """Give the app an engine and a request-scoped session (``database.session()``)."""
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["vendorcheck.engine"] = engine
-    app.extensions["vendorcheck.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
+    # info marks the requests' sessions (tests hold every change they commit to an audit event: web.pagecache)
+    app.extensions["vendorcheck.sessionmaker"] = sessionmaker(engine, expire_on_commit=False, info={"request": True})
     # Long reads (streamed exports, downloads) must not hold SQLite's write lock while a client downloads.
     reader = (
         engine if engine.dialect.name != "sqlite" else make_engine(app.config["DATABASE_URL"], sqlite_immediate=False)
