@@ -79,11 +79,20 @@ def on_first_request(app: Any, task: PeriodicTask, flag: str, extension: str) ->
 
     Starting on a request rather than at import keeps the thread out of a gunicorn master that forks its
     workers; ``app.config[flag]`` (False under test, where tests call ``run_once``) can keep it from starting.
+    One hook per app starts every task (each request pays for one check, not one per task).
     """
     app.config.setdefault(flag, not app.testing)
     app.extensions[extension] = task
+    waiting = app.extensions.get("vendorcheck.periodic")
+    if waiting is None:
+        waiting = app.extensions["vendorcheck.periodic"] = []
 
-    @app.before_request
-    def _start_task() -> None:
-        if not task.started and app.config[flag]:
-            task.start()
+        @app.before_request
+        def _start_tasks() -> None:
+            if waiting:
+                for pending, pending_flag in list(waiting):
+                    if app.config[pending_flag]:
+                        pending.start()  # once: a second call (another thread's request) does nothing
+                waiting[:] = [(t, f) for t, f in waiting if not t.started]
+
+    waiting.append((task, flag))
