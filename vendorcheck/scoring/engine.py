@@ -16,7 +16,6 @@ from typing import Any, NamedTuple
 from vendorcheck.questionnaire.model import SCORED_TYPES, Question, Questionnaire
 from vendorcheck.scoring.contracts import NO_CONTRACTS, ContractRecord, contract_findings
 from vendorcheck.scoring.findings import (
-    PERFORMANCE_DOMAINS,
     Finding,
     Gap,
     KnockOut,
@@ -26,10 +25,11 @@ from vendorcheck.scoring.findings import (
     gap_of,
     likelihood_of,
     needed_documents,
-    severity_of,
+    severity_at,
     unproven_gap,
 )
 from vendorcheck.scoring.impact import VendorProfile
+from vendorcheck.scoring.plan import steps
 from vendorcheck.scoring.profile import DOMAIN_LABELS, ScoringProfile
 from vendorcheck.scoring.proof import EvidenceState, soc2_problems
 from vendorcheck.scoring.risk import ResidualRating, rate
@@ -39,9 +39,7 @@ __all__ = ["METHOD_VERSION", "DomainScore", "EvidenceState", "Gap", "Inputs", "K
 
 METHOD_VERSION = "2"  # the public record (scoring.track) and the contract register (scoring.contracts) only add to it
 CLAIMED_SLOT = frozenset({EvidenceState.ACCEPTED, EvidenceState.PENDING})  # an evidence question with a document
-COUNTED = frozenset({"scored", "unanswered"})  # statuses that sit in a domain's denominator
 DOMAIN_ORDER = {domain: index for index, domain in enumerate(DOMAIN_LABELS)}
-MUST_PROVE = {"high", "critical"}  # a Low rating needs these controls proven
 
 
 @dataclass(frozen=True)
@@ -166,51 +164,87 @@ def rated(claimed: float, proven: float, basis: str) -> float:
 
 
 def score(inputs: Inputs, profile: ScoringProfile) -> Score:
-    """Score one vendor's answers (see docs/scoring.md for each step)."""
-    raw: list[tuple[Any, ...]] = []  # QuestionResult fields as plain tuples: losses are filled in later
+    """Score one vendor's answers (see docs/scoring.md for each step).
+
+    One pass over the questions asked (vendorcheck.scoring.plan holds what each question brings), then one over
+    those that count, for the points each costs; the domain sums accumulate in question order, as they always
+    have, so every float comes out the same.
+    """
+    results: list[Any] = []  # QuestionResults; a counted one waits in ``counted`` for its points
+    counted: list[tuple[Any, ...]] = []  # (index, weight, domain, question, status, claimed, proven, state, ...)
+    sums: dict[str, list[Any]] = {}  # domain -> [weight, claimed, proven, questions]
     knockouts: list[KnockOut] = []
     waived: list[KnockOut] = []
-    evidence_counts = {state.value: 0 for state in EvidenceState}
-    answers, documents, today = inputs.answers, inputs.documents, inputs.today
+    evidence_counts = {state.value: 0 for state in EvidenceState}  # a StrEnum counts under its value
+    answers, documents, today, not_applicable = inputs.answers, inputs.documents, inputs.today, inputs.not_applicable
+    get_answer, get_document = answers.get, documents.get
     worst: dict[str, int] = {}  # rated domain -> worst finding
-    unproven_claim = unproven_failed = False  # critical or high controls without proof: claimed / failed
+    unproven_claim = unproven_failed = answered = False  # critical or high controls without proof: claimed / failed
+    unanswered = 0
+    make, missing, accepted = tuple.__new__, EvidenceState.MISSING, EvidenceState.ACCEPTED  # a hot loop
     for questionnaire in inputs.questionnaires:
-        for question in questionnaire.visible(answers):
-            qid = question.id
-            state = documents.get(qid, EvidenceState.MISSING)
-            if qid in inputs.not_applicable:
-                raw.append((question, "not_applicable", 0.0, 0.0, state, 0.0, 0.0, None, -1))
+        seen: dict[str, Any] = {}  # the answers that conditions read, of the questions shown so far
+        for step in steps(questionnaire):
+            question, qid, test, read, slot, knockout, weight, domain, rated, must_prove, declared, breach, *_ = step
+            if test is not None and not test(seen):
                 continue
-            if question.evidence is not None:
-                evidence_counts[state.value] += 1
-            value = answers.get(qid)
-            if question.knockout is not None and question.fails(value):  # the cheap test first: a hot loop
-                found = KnockOut(
-                    qid, question.text, question.display(value), question.knockout.reason, question.controls,
-                    question.knockout.kind,
-                )  # fmt: skip
-                off = qid in profile.knockouts_off and not question.knockout.disqualifying  # the law is not waivable
+            value = get_answer(qid)
+            if read:
+                seen[qid] = value
+            state = get_document(qid, missing)
+            if qid in not_applicable:
+                results.append(make(QuestionResult, (question, "not_applicable", 0.0, 0.0, state, 0.0, 0.0, None, -1)))
+                continue
+            if slot:
+                evidence_counts[state] += 1
+            choices = step.choices
+            if knockout is not None and (  # a choice's answers that fail are known in advance
+                (isinstance(value, str) and value in step.failing) if choices is not None else question.fails(value)
+            ):
+                found = KnockOut(qid, question.text, question.display(value), knockout.reason, question.controls,
+                                 knockout.kind)  # fmt: skip
+                off = qid in profile.knockouts_off and not knockout.disqualifying  # the law is not waivable
                 (waived if off else knockouts).append(found)
-            if question.weight <= 0:  # information only: the common case, kept cheap
-                raw.append((question, "information", 0.0, 0.0, state, 0.0, 0.0, value, -1))
+            if weight <= 0:  # information only: the common case, kept cheap
+                results.append(make(QuestionResult, (question, "information", 0.0, 0.0, state, 0.0, 0.0, value, -1)))
                 continue
-            status, claimed = _compliance(question, value, state, profile, today)
-            proven = claimed if state == EvidenceState.ACCEPTED else 0.0
-            severity = -1
-            if status in COUNTED:
-                if claimed < 1 - 1e-9:
-                    severity = severity_of(question, claimed if status == "scored" else 0.0)
-                    if qid == "breaches_last_5_years" and status == "scored":
-                        severity = breach_severity(answers, documents, today)
-                rated_domain = question.domain not in PERFORMANCE_DOMAINS
-                if rated_domain and severity > worst.get(question.domain, -1):
-                    worst[question.domain] = severity
-                if rated_domain and question.severity in MUST_PROVE and question.proof_kinds:
-                    if state != EvidenceState.ACCEPTED and claimed > 0:
+            if choices is not None:  # an allowed answer, read and weighed in one look-up
+                claimed = choices.get(value) if isinstance(value, str) else None
+                status = "unanswered" if claimed is None else "scored"
+                if claimed is None:
+                    claimed = 0.0
+            else:
+                status, claimed = _compliance(question, value, state, profile, today)
+            proven = claimed if state == accepted else 0.0
+            if status == "information":
+                results.append(make(QuestionResult, (question, status, claimed, proven, state, 0.0, 0.0, value, -1)))
+                continue
+            severity = -1  # scored or unanswered: in the domain's denominator
+            if claimed < 1 - 1e-9:
+                severity = severity_at(declared, claimed if status == "scored" else 0.0)
+                if breach and status == "scored":
+                    severity = breach_severity(answers, documents, today)
+            if rated:
+                if severity > worst.get(domain, -1):
+                    worst[domain] = severity
+                if status == "scored":
+                    answered = True
+                if must_prove and state != accepted:
+                    if claimed > 0:
                         unproven_claim = True
-                    elif state != EvidenceState.ACCEPTED:
+                    else:
                         unproven_failed = True
-            raw.append((question, status, claimed, proven, state, 0.0, 0.0, value, severity))
+            if status == "unanswered":
+                unanswered += 1
+            entry = sums.get(domain)
+            if entry is None:
+                entry = sums[domain] = [0.0, 0.0, 0.0, 0]
+            entry[0] += weight
+            entry[1] += weight * claimed
+            entry[2] += weight * proven
+            entry[3] += 1
+            counted.append((len(results), weight, domain, question, status, claimed, proven, state, value, severity))
+            results.append(None)
     # The public record (confirmed by a person) weighs like an answer, and cannot be answered away.
     excluded = exclusion_knockout(inputs.record, answers, today)
     if excluded is not None and not any(k.question_id == excluded.question_id for k in knockouts):
@@ -224,7 +258,8 @@ def score(inputs: Inputs, profile: ScoringProfile) -> Score:
         if finding.rated:
             worst[finding.domain] = max(worst.get(finding.domain, -1), finding.level)
     knockouts.sort(key=lambda k: k.kind != "disqualifying")
-    result = _combine(inputs, profile, raw, knockouts, waived, evidence_counts, worst, unproven_claim, unproven_failed)
+    result = _combine(inputs, profile, results, counted, sums, answered, knockouts, waived, evidence_counts, worst,
+                      unproven_claim, unproven_failed, unanswered)  # fmt: skip
     said = contradictions(inputs.record, answers, today)
     if breaches or said or from_register:
         return replace(result, record_findings=breaches, contradictions=said, contract_findings=from_register)
@@ -255,49 +290,42 @@ def _compliance(
 def _combine(
     inputs: Inputs,
     profile: ScoringProfile,
-    raw: list[tuple[Any, ...]],
+    results: list[Any],
+    counted: list[tuple[Any, ...]],
+    sums: dict[str, list[Any]],
+    answered: bool,
     knockouts: list[KnockOut],
     waived: list[KnockOut],
     evidence_counts: dict[str, int],
     worst: dict[str, int],
     unproven_claim: bool,
     unproven_failed: bool,
+    unanswered: int,
 ) -> Score:
-    sums: dict[str, list[float]] = {}  # domain -> [weight, claimed, proven, questions]
-    answered = False
-    for question, status, compliance, proven_c, *_ in raw:
-        if status in COUNTED:
-            entry = sums.setdefault(question.domain, [0.0, 0.0, 0.0, 0])
-            entry[0] += question.weight
-            entry[1] += question.weight * compliance
-            entry[2] += question.weight * proven_c
-            entry[3] += 1
-            answered = answered or (status == "scored" and question.domain not in PERFORMANCE_DOMAINS)
+    make = tuple.__new__  # a hot loop: build the named tuples without their keyword-checking constructor
     domains = tuple(
         DomainScore(domain, profile.weight(domain), 100 * c / w, 100 * p / w, int(n), worst.get(domain, -1))
         for domain, (w, c, p, n) in sorted(sums.items(), key=lambda item: _domain_order(item[0]))
     )
     total = sum(d.weight for d in domains if d.weight > 0)
     inherent, inherent_reasons = inputs.vendor.refined(inputs.answers).inherent()
-    unanswered = sum(1 for r in raw if r[1] == "unanswered")
     problems = tuple(soc2_problems(inputs.answers, inputs.today)) if inputs.answers.get("soc2_has_report") else ()
     if total <= 0 or not answered:  # nothing the rating rests on was answered: not assessed, never "low risk"
+        for index, _, _, question, status, compliance, proven_c, state, value, severity in counted:
+            results[index] = make(QuestionResult, (question, status, compliance, proven_c, state, 0.0, 0.0, value,
+                                                   severity))  # fmt: skip
         return Score(
             METHOD_VERSION, profile.version, False, 0.0, 0.0, 0.0, domains, tuple(knockouts), tuple(waived),
-            None, tuple(inherent_reasons), evidence_counts, unanswered,
-            tuple(tuple.__new__(QuestionResult, r) for r in raw), profile.rating_basis,
+            None, tuple(inherent_reasons), evidence_counts, unanswered, tuple(results), profile.rating_basis,
         )  # fmt: skip
     claimed = sum(d.weight * d.claimed for d in domains) / total
     proven = sum(d.weight * d.proven for d in domains) / total
     share = {domain: profile.weight(domain) / total / w for domain, (w, *_) in sums.items()}
-    results = []
-    make = tuple.__new__  # a hot loop: build the named tuples without their keyword-checking constructor
-    for question, status, compliance, proven_c, state, _, _, value, severity in raw:
-        factor = share[question.domain] * question.weight * 100 if status in COUNTED else 0.0
-        loss, unproven = factor * (1 - compliance), factor * (compliance - proven_c)
-        results.append(
-            make(QuestionResult, (question, status, compliance, proven_c, state, loss, unproven, value, severity))
-        )
+    for index, weight, domain, question, status, compliance, proven_c, state, value, severity in counted:
+        factor = share[domain] * weight * 100  # the points this question is worth overall
+        results[index] = make(QuestionResult, (question, status, compliance, proven_c, state,
+                                               factor * (1 - compliance), factor * (compliance - proven_c), value,
+                                               severity))  # fmt: skip
     findings_likelihood = likelihood_of(worst.values())
     disqualified = any(k.kind == "disqualifying" for k in knockouts)
     critical = any(k.kind == "critical" for k in knockouts)

@@ -86,7 +86,11 @@ class NeededDocument:
 
 def severity_of(question: Question, compliance: float) -> int:
     """The finding's severity for an answer of this compliance (< 1): declared, milder when partial."""
-    declared = SEVERITY_INDEX[question.severity]
+    return severity_at(SEVERITY_INDEX[question.severity], compliance)
+
+
+def severity_at(declared: int, compliance: float) -> int:
+    """:func:`severity_of` from the declared severity's index (the engine looks that up once per questionnaire)."""
     if compliance <= 1e-9:
         return declared
     return max(LOW, declared - (2 if compliance >= 0.75 else 1))

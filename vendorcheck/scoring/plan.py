@@ -1,0 +1,74 @@
+"""What the engine works out once per questionnaire rather than once per question of every assessment.
+
+A loaded :class:`~vendorcheck.questionnaire.model.Questionnaire` never changes (the library loads each version
+once, and an assessment pins its versions), so everything the scoring loop needs to know about a question that
+does not depend on the answers is computed on first use and kept: its compiled condition, its domain, weight and
+declared severity, whether it must be proven, and for a choice question (most of them) a table from each
+allowed answer to its compliance and whether it trips the knock-out rule. The engine then reads one tuple per
+question instead of re-deriving these from the question's attributes (issue #22: the engine ran at a third of
+its target speed). Nothing here changes a result: tests/unit/test_engine_equivalence.py holds the engine to
+the scores it gave before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
+
+from vendorcheck.questionnaire.model import KnockOutRule, Question, Questionnaire
+from vendorcheck.scoring.findings import PERFORMANCE_DOMAINS, SEVERITY_INDEX
+
+MUST_PROVE = frozenset({"high", "critical"})  # a Low rating needs these controls proven
+CHOICES = frozenset({"yes_no", "yes_no_partial", "single_choice"})
+BREACH_QUESTION = "breaches_last_5_years"  # rated by the breach's size and date (findings.breach_severity)
+PLANS_KEPT = 256  # questionnaire versions in use at once are few; this only bounds memory
+
+
+class Step(NamedTuple):
+    """One question as the scoring loop reads it (fields in the order the loop unpacks them)."""
+
+    question: Question
+    id: str
+    test: Callable[[Mapping[str, Any]], bool] | None  # its compiled ``when``; None: always asked
+    read: bool  # a later condition reads this answer
+    slot: bool  # it has an evidence slot of its own (counted in Score.evidence)
+    knockout: KnockOutRule | None
+    weight: int
+    domain: str
+    rated: bool  # its domain moves the rating (billing performance and price do not)
+    must_prove: bool  # a rated critical or high control that a document can prove
+    declared: int  # index into SEVERITIES of the finding a failed answer makes
+    breach: bool  # the breach question: its finding is rated by the breach (findings.breach_severity)
+    choices: Mapping[str, float] | None  # a choice question: allowed answer -> compliance; else None
+    failing: frozenset[str]  # a choice question's answers that trip its knock-out rule
+
+
+def steps(questionnaire: Questionnaire) -> tuple[Step, ...]:
+    """The questionnaire's steps in order, built on first use and kept while the questionnaire is in use."""
+    kept = _PLANS.get(id(questionnaire))
+    if kept is not None and kept[0] is questionnaire:  # the same object: an id is only reused after it is freed
+        return kept[1]
+    if len(_PLANS) >= PLANS_KEPT:
+        _PLANS.clear()
+    built = tuple(_step(question, test, read) for question, test, read in questionnaire.conditions)
+    _PLANS[id(questionnaire)] = (questionnaire, built)  # keeps the questionnaire alive, so its id stays unique
+    return built
+
+
+_PLANS: dict[int, tuple[Questionnaire, tuple[Step, ...]]] = {}
+
+
+def _step(question: Question, test: Callable[[Mapping[str, Any]], bool] | None, read: bool) -> Step:
+    rated = question.domain not in PERFORMANCE_DOMAINS
+    choices: dict[str, float] | None = None
+    failing: frozenset[str] = frozenset()
+    if question.type in CHOICES:
+        choices = {}
+        for choice in question.options:
+            choices.setdefault(choice.value, choice.score)  # the first choice of a value counts, as in compliance()
+        failing = frozenset(value for value in choices if question.fails(value))
+    return Step(
+        question, question.id, test, read, question.evidence is not None, question.knockout, question.weight,
+        question.domain, rated, rated and question.severity in MUST_PROVE and bool(question.proof_kinds),
+        SEVERITY_INDEX[question.severity], question.id == BREACH_QUESTION, choices, failing,
+    )  # fmt: skip
