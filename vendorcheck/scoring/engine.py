@@ -11,11 +11,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from vendorcheck.questionnaire.model import SCORED_TYPES, Question, Questionnaire
 from vendorcheck.scoring.contracts import NO_CONTRACTS, ContractRecord, contract_findings
 from vendorcheck.scoring.findings import (
+    PERFORMANCE_DOMAINS,
     Finding,
     Gap,
     KnockOut,
@@ -166,26 +168,26 @@ def rated(claimed: float, proven: float, basis: str) -> float:
 def score(inputs: Inputs, profile: ScoringProfile) -> Score:
     """Score one vendor's answers (see docs/scoring.md for each step).
 
-    One pass over the questions asked (vendorcheck.scoring.plan holds what each question brings), then one over
-    those that count, for the points each costs; the domain sums accumulate in question order, as they always
-    have, so every float comes out the same.
+    One pass over the questions asked (:mod:`vendorcheck.scoring.plan` holds what each question brings, worked
+    out once per questionnaire), then one over the rows for the points each costs (:func:`_combine`). The domain
+    sums accumulate in question order as they always have, so every float comes out the same.
     """
-    results: list[Any] = []  # QuestionResults; a counted one waits in ``counted`` for its points
-    counted: list[tuple[Any, ...]] = []  # (index, weight, domain, question, status, claimed, proven, state, ...)
+    rows: list[tuple[Any, ...]] = []  # QuestionResult fields, with weight and domain (None: not counted) for losses
     sums: dict[str, list[Any]] = {}  # domain -> [weight, claimed, proven, questions]
     knockouts: list[KnockOut] = []
     waived: list[KnockOut] = []
     evidence_counts = {state.value: 0 for state in EvidenceState}  # a StrEnum counts under its value
     answers, documents, today, not_applicable = inputs.answers, inputs.documents, inputs.today, inputs.not_applicable
-    get_answer, get_document = answers.get, documents.get
+    get_answer, get_document, append = answers.get, documents.get, rows.append  # a hot loop: bound once
+    missing, accepted = EvidenceState.MISSING, EvidenceState.ACCEPTED
     worst: dict[str, int] = {}  # rated domain -> worst finding
-    unproven_claim = unproven_failed = answered = False  # critical or high controls without proof: claimed / failed
-    unanswered = 0
-    make, missing, accepted = tuple.__new__, EvidenceState.MISSING, EvidenceState.ACCEPTED  # a hot loop
+    unproven_claim = unproven_failed = False  # critical or high controls without proof: claimed / failed
     for questionnaire in inputs.questionnaires:
         seen: dict[str, Any] = {}  # the answers that conditions read, of the questions shown so far
-        for step in steps(questionnaire):
-            question, qid, test, read, slot, knockout, weight, domain, rated, must_prove, declared, breach, *_ = step
+        for (
+            question, qid, test, read, slot, knockout, weight, domain, rated, must_prove, declared, breach, choices,
+            blank, failing,
+        ) in steps(questionnaire):  # fmt: skip
             if test is not None and not test(seen):
                 continue
             value = get_answer(qid)
@@ -193,49 +195,39 @@ def score(inputs: Inputs, profile: ScoringProfile) -> Score:
                 seen[qid] = value
             state = get_document(qid, missing)
             if qid in not_applicable:
-                results.append(make(QuestionResult, (question, "not_applicable", 0.0, 0.0, state, 0.0, 0.0, None, -1)))
+                append((question, "not_applicable", 0.0, 0.0, state, 0, None, None, -1))
                 continue
             if slot:
                 evidence_counts[state] += 1
-            choices = step.choices
-            if knockout is not None and (  # a choice's answers that fail are known in advance
-                (isinstance(value, str) and value in step.failing) if choices is not None else question.fails(value)
+            if knockout is not None and (  # a choice's failing answers are known in advance
+                (isinstance(value, str) and value in failing) if choices is not None else question.fails(value)
             ):
                 found = KnockOut(qid, question.text, question.display(value), knockout.reason, question.controls,
                                  knockout.kind)  # fmt: skip
                 off = qid in profile.knockouts_off and not knockout.disqualifying  # the law is not waivable
                 (waived if off else knockouts).append(found)
-            if weight <= 0:  # information only: the common case, kept cheap
-                results.append(make(QuestionResult, (question, "information", 0.0, 0.0, state, 0.0, 0.0, value, -1)))
+            if weight <= 0:  # information only
+                append((question, "information", 0.0, 0.0, state, 0, None, value, -1))
                 continue
-            if choices is not None:  # an allowed answer, read and weighed in one look-up
-                claimed = choices.get(value) if isinstance(value, str) else None
-                status = "unanswered" if claimed is None else "scored"
-                if claimed is None:
-                    claimed = 0.0
+            if choices is not None:  # an allowed answer: its status, compliance and finding in one look-up
+                status, claimed, severity = choices.get(value, blank) if isinstance(value, str) else blank
             else:
                 status, claimed = _compliance(question, value, state, profile, today)
+                if status == "information":
+                    append((question, status, claimed, 0.0, state, 0, None, value, -1))
+                    continue
+                severity = severity_at(declared, claimed if status == "scored" else 0.0) if claimed < 1 - 1e-9 else -1
             proven = claimed if state == accepted else 0.0
-            if status == "information":
-                results.append(make(QuestionResult, (question, status, claimed, proven, state, 0.0, 0.0, value, -1)))
-                continue
-            severity = -1  # scored or unanswered: in the domain's denominator
-            if claimed < 1 - 1e-9:
-                severity = severity_at(declared, claimed if status == "scored" else 0.0)
+            if severity >= 0:
                 if breach and status == "scored":
                     severity = breach_severity(answers, documents, today)
-            if rated:
-                if severity > worst.get(domain, -1):
+                if rated and severity > worst.get(domain, -1):
                     worst[domain] = severity
-                if status == "scored":
-                    answered = True
-                if must_prove and state != accepted:
-                    if claimed > 0:
-                        unproven_claim = True
-                    else:
-                        unproven_failed = True
-            if status == "unanswered":
-                unanswered += 1
+            if must_prove and state != accepted:
+                if claimed > 0:
+                    unproven_claim = True
+                else:
+                    unproven_failed = True
             entry = sums.get(domain)
             if entry is None:
                 entry = sums[domain] = [0.0, 0.0, 0.0, 0]
@@ -243,8 +235,7 @@ def score(inputs: Inputs, profile: ScoringProfile) -> Score:
             entry[1] += weight * claimed
             entry[2] += weight * proven
             entry[3] += 1
-            counted.append((len(results), weight, domain, question, status, claimed, proven, state, value, severity))
-            results.append(None)
+            append((question, status, claimed, proven, state, weight, domain, value, severity))
     # The public record (confirmed by a person) weighs like an answer, and cannot be answered away.
     excluded = exclusion_knockout(inputs.record, answers, today)
     if excluded is not None and not any(k.question_id == excluded.question_id for k in knockouts):
@@ -258,8 +249,8 @@ def score(inputs: Inputs, profile: ScoringProfile) -> Score:
         if finding.rated:
             worst[finding.domain] = max(worst.get(finding.domain, -1), finding.level)
     knockouts.sort(key=lambda k: k.kind != "disqualifying")
-    result = _combine(inputs, profile, results, counted, sums, answered, knockouts, waived, evidence_counts, worst,
-                      unproven_claim, unproven_failed, unanswered)  # fmt: skip
+    result = _combine(inputs, profile, rows, sums, knockouts, waived, evidence_counts, worst, unproven_claim,
+                      unproven_failed)  # fmt: skip
     said = contradictions(inputs.record, answers, today)
     if breaches or said or from_register:
         return replace(result, record_findings=breaches, contradictions=said, contract_findings=from_register)
@@ -290,42 +281,43 @@ def _compliance(
 def _combine(
     inputs: Inputs,
     profile: ScoringProfile,
-    results: list[Any],
-    counted: list[tuple[Any, ...]],
+    rows: list[tuple[Any, ...]],
     sums: dict[str, list[Any]],
-    answered: bool,
     knockouts: list[KnockOut],
     waived: list[KnockOut],
     evidence_counts: dict[str, int],
     worst: dict[str, int],
     unproven_claim: bool,
     unproven_failed: bool,
-    unanswered: int,
 ) -> Score:
     make = tuple.__new__  # a hot loop: build the named tuples without their keyword-checking constructor
+    weights = {domain: profile.weight(domain) for domain in sums}
     domains = tuple(
-        DomainScore(domain, profile.weight(domain), 100 * c / w, 100 * p / w, int(n), worst.get(domain, -1))
+        DomainScore(domain, weights[domain], 100 * c / w, 100 * p / w, int(n), worst.get(domain, -1))
         for domain, (w, c, p, n) in sorted(sums.items(), key=lambda item: _domain_order(item[0]))
     )
     total = sum(d.weight for d in domains if d.weight > 0)
     inherent, inherent_reasons = inputs.vendor.refined(inputs.answers).inherent()
+    unanswered = list(map(itemgetter(1), rows)).count("unanswered")
     problems = tuple(soc2_problems(inputs.answers, inputs.today)) if inputs.answers.get("soc2_has_report") else ()
+    # Something the rating rests on was answered: a scored answer in a rated domain (not billing or price).
+    answered = any(status == "scored" and domain not in PERFORMANCE_DOMAINS for _, status, *_, domain, _, _ in rows)
     if total <= 0 or not answered:  # nothing the rating rests on was answered: not assessed, never "low risk"
-        for index, _, _, question, status, compliance, proven_c, state, value, severity in counted:
-            results[index] = make(QuestionResult, (question, status, compliance, proven_c, state, 0.0, 0.0, value,
-                                                   severity))  # fmt: skip
+        results = tuple(
+            [make(QuestionResult, (q, st, c, p, s, 0.0, 0.0, v, sev)) for q, st, c, p, s, _, _, v, sev in rows]
+        )
         return Score(
             METHOD_VERSION, profile.version, False, 0.0, 0.0, 0.0, domains, tuple(knockouts), tuple(waived),
-            None, tuple(inherent_reasons), evidence_counts, unanswered, tuple(results), profile.rating_basis,
+            None, tuple(inherent_reasons), evidence_counts, unanswered, results, profile.rating_basis,
         )  # fmt: skip
     claimed = sum(d.weight * d.claimed for d in domains) / total
     proven = sum(d.weight * d.proven for d in domains) / total
-    share = {domain: profile.weight(domain) / total / w for domain, (w, *_) in sums.items()}
-    for index, weight, domain, question, status, compliance, proven_c, state, value, severity in counted:
-        factor = share[domain] * weight * 100  # the points this question is worth overall
-        results[index] = make(QuestionResult, (question, status, compliance, proven_c, state,
-                                               factor * (1 - compliance), factor * (compliance - proven_c), value,
-                                               severity))  # fmt: skip
+    share = {domain: weights[domain] / total / w for domain, (w, *_) in sums.items()}
+    results = tuple([
+        make(QuestionResult, (q, st, c, p, s, 0.0, 0.0, v, sev)) if d is None  # not counted: costs nothing
+        else make(QuestionResult, (q, st, c, p, s, (f := share[d] * w * 100) * (1 - c), f * (c - p), v, sev))
+        for q, st, c, p, s, w, d, v, sev in rows
+    ])  # fmt: skip
     findings_likelihood = likelihood_of(worst.values())
     disqualified = any(k.kind == "disqualifying" for k in knockouts)
     critical = any(k.kind == "critical" for k in knockouts)
@@ -352,7 +344,7 @@ def _combine(
         inherent_reasons=tuple(inherent_reasons),
         evidence=evidence_counts,
         unanswered=unanswered,
-        results=tuple(results),
+        results=results,
         rating_basis=profile.rating_basis,
         if_proven=rating(findings_likelihood, unproven_failed),
         soc2_problems=problems,

@@ -16,12 +16,13 @@ from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 from vendorcheck.questionnaire.model import KnockOutRule, Question, Questionnaire
-from vendorcheck.scoring.findings import PERFORMANCE_DOMAINS, SEVERITY_INDEX
+from vendorcheck.scoring.findings import PERFORMANCE_DOMAINS, SEVERITY_INDEX, severity_at
 
 MUST_PROVE = frozenset({"high", "critical"})  # a Low rating needs these controls proven
 CHOICES = frozenset({"yes_no", "yes_no_partial", "single_choice"})
 BREACH_QUESTION = "breaches_last_5_years"  # rated by the breach's size and date (findings.breach_severity)
 PLANS_KEPT = 256  # questionnaire versions in use at once are few; this only bounds memory
+Outcome = tuple[str, float, int]  # status, compliance as claimed, severity of the finding it makes (-1: none)
 
 
 class Step(NamedTuple):
@@ -39,7 +40,8 @@ class Step(NamedTuple):
     must_prove: bool  # a rated critical or high control that a document can prove
     declared: int  # index into SEVERITIES of the finding a failed answer makes
     breach: bool  # the breach question: its finding is rated by the breach (findings.breach_severity)
-    choices: Mapping[str, float] | None  # a choice question: allowed answer -> compliance; else None
+    choices: Mapping[str, Outcome] | None  # a choice question: allowed answer -> its outcome; else None
+    blank: Outcome  # a choice question's outcome when unanswered (or answered with something not allowed)
     failing: frozenset[str]  # a choice question's answers that trip its knock-out rule
 
 
@@ -60,15 +62,18 @@ _PLANS: dict[int, tuple[Questionnaire, tuple[Step, ...]]] = {}
 
 def _step(question: Question, test: Callable[[Mapping[str, Any]], bool] | None, read: bool) -> Step:
     rated = question.domain not in PERFORMANCE_DOMAINS
-    choices: dict[str, float] | None = None
+    declared = SEVERITY_INDEX[question.severity]
+    choices: dict[str, Outcome] | None = None
     failing: frozenset[str] = frozenset()
-    if question.type in CHOICES:
+    if question.type in CHOICES:  # what the engine's _compliance and severity_of give for each allowed answer
         choices = {}
-        for choice in question.options:
-            choices.setdefault(choice.value, choice.score)  # the first choice of a value counts, as in compliance()
+        for choice in question.options:  # the first choice of a value counts, as in compliance_of_stored()
+            if choice.value not in choices:
+                severity = severity_at(declared, choice.score) if choice.score < 1 - 1e-9 else -1
+                choices[choice.value] = ("scored", choice.score, severity)
         failing = frozenset(value for value in choices if question.fails(value))
     return Step(
         question, question.id, test, read, question.evidence is not None, question.knockout, question.weight,
         question.domain, rated, rated and question.severity in MUST_PROVE and bool(question.proof_kinds),
-        SEVERITY_INDEX[question.severity], question.id == BREACH_QUESTION, choices, failing,
+        declared, question.id == BREACH_QUESTION, choices, ("unanswered", 0.0, declared), failing,
     )  # fmt: skip
