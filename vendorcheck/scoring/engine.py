@@ -186,7 +186,7 @@ def score(inputs: Inputs, profile: ScoringProfile) -> Score:
         seen: dict[str, Any] = {}  # the answers that conditions read, of the questions shown so far
         for (
             question, qid, test, read, slot, knockout, weight, domain, rated, must_prove, declared, breach, choices,
-            blank, failing,
+            blank, failing, measure,
         ) in steps(questionnaire):  # fmt: skip
             if test is not None and not test(seen):
                 continue
@@ -212,7 +212,10 @@ def score(inputs: Inputs, profile: ScoringProfile) -> Score:
             if choices is not None:  # an allowed answer: its status, compliance and finding in one look-up
                 status, claimed, severity = choices.get(value, blank) if isinstance(value, str) else blank
             else:
-                status, claimed = _compliance(question, value, state, profile, today)
+                if measure is not None:  # a number or percentage
+                    status, claimed = measure(value, profile)
+                else:
+                    status, claimed = _compliance(question, value, state, profile, today)
                 if status == "information":
                     append((question, status, claimed, 0.0, state, 0, None, value, -1))
                     continue

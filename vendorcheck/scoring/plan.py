@@ -15,11 +15,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
+from vendorcheck.numbers import stored_number
 from vendorcheck.questionnaire.model import KnockOutRule, Question, Questionnaire
 from vendorcheck.scoring.findings import PERFORMANCE_DOMAINS, SEVERITY_INDEX, severity_at
+from vendorcheck.scoring.profile import ScoringProfile
 
 MUST_PROVE = frozenset({"high", "critical"})  # a Low rating needs these controls proven
 CHOICES = frozenset({"yes_no", "yes_no_partial", "single_choice"})
+NUMBERS = frozenset({"number", "percent"})
 BREACH_QUESTION = "breaches_last_5_years"  # rated by the breach's size and date (findings.breach_severity)
 PLANS_KEPT = 256  # questionnaire versions in use at once are few; this only bounds memory
 Outcome = tuple[str, float, int]  # status, compliance as claimed, severity of the finding it makes (-1: none)
@@ -43,6 +46,7 @@ class Step(NamedTuple):
     choices: Mapping[str, Outcome] | None  # a choice question: allowed answer -> its outcome; else None
     blank: Outcome  # a choice question's outcome when unanswered (or answered with something not allowed)
     failing: frozenset[str]  # a choice question's answers that trip its knock-out rule
+    measure: Callable[[Any, ScoringProfile], tuple[str, float]] | None  # a number question's; else None
 
 
 def steps(questionnaire: Questionnaire) -> tuple[Step, ...]:
@@ -76,4 +80,27 @@ def _step(question: Question, test: Callable[[Mapping[str, Any]], bool] | None, 
         question, question.id, test, read, question.evidence is not None, question.knockout, question.weight,
         question.domain, rated, rated and question.severity in MUST_PROVE and bool(question.proof_kinds),
         declared, question.id == BREACH_QUESTION, choices, ("unanswered", 0.0, declared), failing,
+        _number(question) if question.type in NUMBERS else None,
     )  # fmt: skip
+
+
+def _number(question: Question) -> Callable[[Any, ScoringProfile], tuple[str, float]]:
+    """The engine's ``_compliance`` for a number or percentage, with the question's bounds and rule looked up
+    once: (status, compliance as claimed) for a stored value and the profile's threshold overrides."""
+    qid, (low, high), rule = question.id, question.bounds, question.thresholds
+    poor, span = (rule.poor, rule.good - rule.poor) if rule is not None else (0.0, 1.0)
+
+    def measure(value: Any, profile: ScoringProfile) -> tuple[str, float]:
+        number = stored_number(value, low, high)  # as Question.stored: out of bounds or not a number is no answer
+        if number is None:
+            return "unanswered", 0.0
+        if number.is_integer():
+            number = int(number)
+        override = profile.thresholds.get(qid)
+        if override is not None:
+            return "scored", override.score(number)
+        if rule is None:
+            return "information", 0.0
+        return "scored", min(1.0, max(0.0, (number - poor) / span))  # Thresholds.score
+
+    return measure
