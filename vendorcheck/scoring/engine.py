@@ -40,6 +40,7 @@ from vendorcheck.scoring.track import NO_RECORD, PublicRecord, breach_findings, 
 __all__ = ["METHOD_VERSION", "DomainScore", "EvidenceState", "Gap", "Inputs", "KnockOut", "Score", "score"]
 
 METHOD_VERSION = "2"  # the public record (scoring.track) and the contract register (scoring.contracts) only add to it
+NOTHING_SUMMED = (0.0, 0.0, 0.0, 0)  # a domain's weight, claimed and proven points, questions
 CLAIMED_SLOT = frozenset({EvidenceState.ACCEPTED, EvidenceState.PENDING})  # an evidence question with a document
 DOMAIN_ORDER = {domain: index for index, domain in enumerate(DOMAIN_LABELS)}
 
@@ -173,7 +174,8 @@ def score(inputs: Inputs, profile: ScoringProfile) -> Score:
     sums accumulate in question order as they always have, so every float comes out the same.
     """
     rows: list[tuple[Any, ...]] = []  # QuestionResult fields, with weight and domain (None: not counted) for losses
-    sums: dict[str, list[Any]] = {}  # domain -> [weight, claimed, proven, questions]
+    sums: dict[str | None, tuple[Any, ...]] = {}  # domain -> (weight, claimed, proven, questions) summed so far
+    current, (weight_sum, claimed_sum, proven_sum, questions) = None, NOTHING_SUMMED  # the domain being summed
     knockouts: list[KnockOut] = []
     waived: list[KnockOut] = []
     evidence_counts = {state.value: 0 for state in EvidenceState}  # a StrEnum counts under its value
@@ -231,14 +233,17 @@ def score(inputs: Inputs, profile: ScoringProfile) -> Score:
                     unproven_claim = True
                 else:
                     unproven_failed = True
-            entry = sums.get(domain)
-            if entry is None:
-                entry = sums[domain] = [0.0, 0.0, 0.0, 0]
-            entry[0] += weight
-            entry[1] += weight * claimed
-            entry[2] += weight * proven
-            entry[3] += 1
+            if domain is not current:  # questions of a domain mostly come together: sum them in local variables
+                sums[current] = (weight_sum, claimed_sum, proven_sum, questions)
+                current = domain
+                weight_sum, claimed_sum, proven_sum, questions = sums.get(domain, NOTHING_SUMMED)
+            weight_sum += weight  # in question order within the domain, as always: the same floats
+            claimed_sum += weight * claimed
+            proven_sum += weight * proven
+            questions += 1
             append((question, status, claimed, proven, state, weight, domain, value, severity))
+    sums[current] = (weight_sum, claimed_sum, proven_sum, questions)
+    del sums[None]  # what was "summed" before the first domain
     # The public record (confirmed by a person) weighs like an answer, and cannot be answered away.
     excluded = exclusion_knockout(inputs.record, answers, today)
     if excluded is not None and not any(k.question_id == excluded.question_id for k in knockouts):
@@ -285,7 +290,7 @@ def _combine(
     inputs: Inputs,
     profile: ScoringProfile,
     rows: list[tuple[Any, ...]],
-    sums: dict[str, list[Any]],
+    sums: dict[str | None, tuple[Any, ...]],
     knockouts: list[KnockOut],
     waived: list[KnockOut],
     evidence_counts: dict[str, int],

@@ -12,6 +12,7 @@ the scores it gave before.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
@@ -76,9 +77,10 @@ def _step(question: Question, test: Callable[[Mapping[str, Any]], bool] | None, 
                 severity = severity_at(declared, choice.score) if choice.score < 1 - 1e-9 else -1
                 choices[choice.value] = ("scored", choice.score, severity)
         failing = frozenset(value for value in choices if question.fails(value))
+    domain = sys.intern(question.domain)  # one object per domain name: the engine tells domains apart by identity
     return Step(
         question, question.id, test, read, question.evidence is not None, question.knockout, question.weight,
-        question.domain, rated, rated and question.severity in MUST_PROVE and bool(question.proof_kinds),
+        domain, rated, rated and question.severity in MUST_PROVE and bool(question.proof_kinds),
         declared, question.id == BREACH_QUESTION, choices, ("unanswered", 0.0, declared), failing,
         _number(question) if question.type in NUMBERS else None,
     )  # fmt: skip
