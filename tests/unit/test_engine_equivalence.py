@@ -9,12 +9,18 @@ differ: any difference is a bug in the faster engine, not a reason to rewrite th
 
 from __future__ import annotations
 
+from dataclasses import replace
+from decimal import Decimal
 from functools import cache
 
 import pytest
 
-from tests.engine_cases import cases, digest, load_reference, scored
-from vendorcheck.scoring import METHOD_VERSION
+from tests.engine_cases import TODAY, cases, digest, library, load_reference, scored
+from vendorcheck import numbers
+from vendorcheck.questionnaire.model import Thresholds
+from vendorcheck.scoring import METHOD_VERSION, EvidenceState, ScoringProfile
+from vendorcheck.scoring.engine import _compliance
+from vendorcheck.scoring.plan import _number
 
 
 @cache
@@ -38,3 +44,29 @@ def test_every_field_of_every_score_is_as_before(name: str) -> None:
     if name in reference()["full"]:  # kept in full: a failure shows the field's old and new text
         assert fields == reference()["full"][name]
     assert {field: digest(text) for field, text in fields.items()} == reference()["digests"][name]
+
+
+NUMBERS = [0, 1, -1, 7, 7.0, 7.5, 49.999, 50, 100, 100.0, 100.5, 101, 250_000, 2_000_000, 10**15 - 1, 10**15,
+           -(10**15), 10**15 + 1, 2**64, 2**70, 0.1, 1e15, 1e15 - 0.5, -1e15, 1e300, float("inf"), float("-inf"),
+           float("nan"), True, False, None, "12", "1,200", "12.5", "abc", "", Decimal("7"), Decimal("NaN"), [7],
+           {"a": 7}]  # fmt: skip
+
+
+def test_a_number_question_reads_every_value_as_the_general_rule_does() -> None:
+    """plan._number's shortcut for plain ints and floats against engine._compliance (Question.stored and
+    compliance), at the bounds, the limit and beyond, with and without a profile's threshold override."""
+    assert float(numbers.LIMIT) == numbers.LIMIT  # what lets the shortcut compare with a float
+    questions = [  # the engine reads only those that weigh something; the others are information whatever they say
+        q
+        for questionnaire in library()
+        for q in questionnaire.questions
+        if q.type in ("number", "percent") and q.weight
+    ]
+    unbounded = [replace(q, min=None, max=None) for q in questions if q.type == "number"]  # only the limit holds
+    for question in questions + unbounded:
+        measure = _number(question)
+        override = ScoringProfile(thresholds={question.id: Thresholds("lower_is_better", 3.0, 80.0)})
+        for profile in (ScoringProfile(), override):
+            for value in NUMBERS:
+                expected = _compliance(question, value, EvidenceState.MISSING, profile, TODAY)
+                assert repr(measure(value, profile)) == repr(expected), (question.id, value)

@@ -43,6 +43,7 @@ METHOD_VERSION = "2"  # the public record (scoring.track) and the contract regis
 NOTHING_SUMMED = (0.0, 0.0, 0.0, 0)  # a domain's weight, claimed and proven points, questions
 CLAIMED_SLOT = frozenset({EvidenceState.ACCEPTED, EvidenceState.PENDING})  # an evidence question with a document
 DOMAIN_ORDER = {domain: index for index, domain in enumerate(DOMAIN_LABELS)}
+NO_EVIDENCE = {state.value: 0 for state in EvidenceState}  # questions asking for a document, by state
 
 
 @dataclass(frozen=True)
@@ -178,7 +179,7 @@ def score(inputs: Inputs, profile: ScoringProfile) -> Score:
     current, (weight_sum, claimed_sum, proven_sum, questions) = None, NOTHING_SUMMED  # the domain being summed
     knockouts: list[KnockOut] = []
     waived: list[KnockOut] = []
-    evidence_counts = {state.value: 0 for state in EvidenceState}  # a StrEnum counts under its value
+    evidence_counts = dict(NO_EVIDENCE)  # a StrEnum state counts under its value
     answers, documents, today, not_applicable = inputs.answers, inputs.documents, inputs.today, inputs.not_applicable
     get_answer, get_document, append = answers.get, documents.get, rows.append  # a hot loop: bound once
     missing, accepted = EvidenceState.MISSING, EvidenceState.ACCEPTED
@@ -212,7 +213,10 @@ def score(inputs: Inputs, profile: ScoringProfile) -> Score:
                 append((question, "information", 0.0, 0.0, state, 0, None, value, -1))
                 continue
             if choices is not None:  # an allowed answer: its status, compliance and finding in one look-up
-                status, claimed, severity = choices.get(value, blank) if isinstance(value, str) else blank
+                try:  # (the keys are strings: no other value finds one)
+                    status, claimed, severity = choices.get(value, blank)
+                except TypeError:  # a list or mapping stored by older code: no answer
+                    status, claimed, severity = blank
             else:
                 if measure is not None:  # a number or percentage
                     status, claimed = measure(value, profile)
@@ -302,7 +306,7 @@ def _combine(
     weights = {domain: profile.weight(domain) for domain in sums}
     domains = tuple(
         DomainScore(domain, weights[domain], 100 * c / w, 100 * p / w, int(n), worst.get(domain, -1))
-        for domain, (w, c, p, n) in sorted(sums.items(), key=lambda item: _domain_order(item[0]))
+        for domain, (w, c, p, n) in sorted(sums.items(), key=_domain_order)
     )
     total = sum(d.weight for d in domains if d.weight > 0)
     inherent, inherent_reasons = inputs.vendor.refined(inputs.answers).inherent()
@@ -359,5 +363,6 @@ def _combine(
     )
 
 
-def _domain_order(domain: str) -> tuple[int, str]:
-    return DOMAIN_ORDER.get(domain, len(DOMAIN_ORDER)), domain
+def _domain_order(item: tuple[str, Any]) -> tuple[int, str]:
+    """The sort key of a (domain, sums) pair: the domains in DOMAIN_LABELS' order, any others after by name."""
+    return DOMAIN_ORDER.get(item[0], len(DOMAIN_ORDER)), item[0]

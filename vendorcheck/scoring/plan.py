@@ -12,11 +12,12 @@ the scores it gave before.
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
-from vendorcheck.numbers import stored_number
+from vendorcheck.numbers import LIMIT, stored_number
 from vendorcheck.questionnaire.model import KnockOutRule, Question, Questionnaire
 from vendorcheck.scoring.findings import PERFORMANCE_DOMAINS, SEVERITY_INDEX, severity_at
 from vendorcheck.scoring.profile import ScoringProfile
@@ -26,6 +27,7 @@ CHOICES = frozenset({"yes_no", "yes_no_partial", "single_choice"})
 NUMBERS = frozenset({"number", "percent"})
 BREACH_QUESTION = "breaches_last_5_years"  # rated by the breach's size and date (findings.breach_severity)
 PLANS_KEPT = 256  # questionnaire versions in use at once are few; this only bounds memory
+FLOAT_LIMIT = float(LIMIT)  # 10**15 is exact as a float: comparing with it is comparing with the Decimal (a test)
 Outcome = tuple[str, float, int]  # status, compliance as claimed, severity of the finding it makes (-1: none)
 
 
@@ -91,13 +93,19 @@ def _number(question: Question) -> Callable[[Any, ScoringProfile], tuple[str, fl
     once: (status, compliance as claimed) for a stored value and the profile's threshold overrides."""
     qid, (low, high), rule = question.id, question.bounds, question.thresholds
     poor, span = (rule.poor, rule.good - rule.poor) if rule is not None else (0.0, 1.0)
+    lowest = -math.inf if low is None else low
+    highest = math.inf if high is None else high
 
     def measure(value: Any, profile: ScoringProfile) -> tuple[str, float]:
-        number = stored_number(value, low, high)  # as Question.stored: out of bounds or not a number is no answer
-        if number is None:
-            return "unanswered", 0.0
-        if number.is_integer():
-            number = int(number)
+        kind = value.__class__
+        if (kind is int or kind is float) and -FLOAT_LIMIT < value < FLOAT_LIMIT and lowest <= value <= highest:
+            number = int(value) if kind is float and value.is_integer() else value  # stored_number, the usual case
+        else:  # text, a bool, NaN, out of bounds...: as Question.stored, which reads most of them as no answer
+            number = stored_number(value, low, high)
+            if number is None:
+                return "unanswered", 0.0
+            if number.is_integer():
+                number = int(number)
         override = profile.thresholds.get(qid)
         if override is not None:
             return "scored", override.score(number)
