@@ -20,7 +20,7 @@ from vendorcheck import numbers
 from vendorcheck.questionnaire.model import Thresholds
 from vendorcheck.scoring import METHOD_VERSION, EvidenceState, ScoringProfile
 from vendorcheck.scoring.engine import _compliance
-from vendorcheck.scoring.plan import _number
+from vendorcheck.scoring.plan import _measure, _number
 
 
 @cache
@@ -69,4 +69,21 @@ def test_a_number_question_reads_every_value_as_the_general_rule_does() -> None:
         for profile in (ScoringProfile(), override):
             for value in NUMBERS:
                 expected = _compliance(question, value, EvidenceState.MISSING, profile, TODAY)
-                assert repr(measure(value, profile)) == repr(expected), (question.id, value)
+                assert repr(measure(value, profile, TODAY)) == repr(expected), (question.id, value)
+
+
+DATES = [TODAY.isoformat(), "2025-11-23", "2025-11-22", "2025-11-24", "2025-08-23", "2024-08-23", "20251123",
+         "2025-W47-1", "2026-02-30", "2026-11-23T10:00", "", "soon", None, 20251123, ["2025-11-23"], True]  # fmt: skip
+
+
+def test_date_and_text_questions_read_every_value_as_the_general_rule_does() -> None:
+    """plan._measure for dates (expiry by max_age_days, a day either side) and text against engine._compliance."""
+    questions = [
+        q for questionnaire in library() for q in questionnaire.questions if q.type in ("date", "text") and q.weight
+    ]
+    for question in [*questions, *(replace(q, max_age_days=None) for q in questions if q.type == "date")]:
+        measure = _measure(question)
+        for today in (TODAY, TODAY.replace(year=2027)):
+            for value in DATES:
+                expected = _compliance(question, value, EvidenceState.MISSING, ScoringProfile(), today)
+                assert repr(measure(value, ScoringProfile(), today)) == repr(expected), (question.id, value)

@@ -218,8 +218,8 @@ def score(inputs: Inputs, profile: ScoringProfile) -> Score:
                 except TypeError:  # a list or mapping stored by older code: no answer
                     status, claimed, severity = blank
             else:
-                if measure is not None:  # a number or percentage
-                    status, claimed = measure(value, profile)
+                if measure is not None:  # a number, a date, text: the rule for its type, looked up once
+                    status, claimed = measure(value, profile, today)
                 else:
                     status, claimed = _compliance(question, value, state, profile, today)
                 if status == "information":
@@ -313,7 +313,7 @@ def _combine(
     unanswered = list(map(itemgetter(1), rows)).count("unanswered")
     problems = tuple(soc2_problems(inputs.answers, inputs.today)) if inputs.answers.get("soc2_has_report") else ()
     # Something the rating rests on was answered: a scored answer in a rated domain (not billing or price).
-    answered = any(status == "scored" and domain not in PERFORMANCE_DOMAINS for _, status, *_, domain, _, _ in rows)
+    answered = any(row[1] == "scored" and row[6] not in PERFORMANCE_DOMAINS for row in rows)
     if total <= 0 or not answered:  # nothing the rating rests on was answered: not assessed, never "low risk"
         results = tuple(
             [make(QuestionResult, (q, st, c, p, s, 0.0, 0.0, v, sev)) for q, st, c, p, s, _, _, v, sev in rows]

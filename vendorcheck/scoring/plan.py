@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any, NamedTuple
 
 from vendorcheck.numbers import LIMIT, stored_number
@@ -28,6 +29,7 @@ NUMBERS = frozenset({"number", "percent"})
 BREACH_QUESTION = "breaches_last_5_years"  # rated by the breach's size and date (findings.breach_severity)
 PLANS_KEPT = 256  # questionnaire versions in use at once are few; this only bounds memory
 FLOAT_LIMIT = float(LIMIT)  # 10**15 is exact as a float: comparing with it is comparing with the Decimal (a test)
+Measure = Callable[[Any, ScoringProfile, date], tuple[str, float]]  # (value, profile, today) -> status, compliance
 Outcome = tuple[str, float, int]  # status, compliance as claimed, severity of the finding it makes (-1: none)
 
 
@@ -49,7 +51,7 @@ class Step(NamedTuple):
     choices: Mapping[str, Outcome] | None  # a choice question: allowed answer -> its outcome; else None
     blank: Outcome  # a choice question's outcome when unanswered (or answered with something not allowed)
     failing: frozenset[str]  # a choice question's answers that trip its knock-out rule
-    measure: Callable[[Any, ScoringProfile], tuple[str, float]] | None  # a number question's; else None
+    measure: Measure | None  # the question's compliance for its type (numbers, dates); None: the general rule
 
 
 def steps(questionnaire: Questionnaire) -> tuple[Step, ...]:
@@ -84,11 +86,38 @@ def _step(question: Question, test: Callable[[Mapping[str, Any]], bool] | None, 
         question, question.id, test, read, question.evidence is not None, question.knockout, question.weight,
         domain, rated, rated and question.severity in MUST_PROVE and bool(question.proof_kinds),
         declared, question.id == BREACH_QUESTION, choices, ("unanswered", 0.0, declared), failing,
-        _number(question) if question.type in NUMBERS else None,
+        _measure(question),
     )  # fmt: skip
 
 
-def _number(question: Question) -> Callable[[Any, ScoringProfile], tuple[str, float]]:
+def _measure(question: Question) -> Measure | None:
+    """The engine's ``_compliance`` specialised to the question's type, for the types worth it (None: the rest)."""
+    if question.type in NUMBERS:
+        return _number(question)
+    if question.type == "date":
+        return _date(question)
+    return None
+
+
+def _date(question: Question) -> Measure:
+    """A date question's compliance: as Question.stored and compliance_of_stored, parsing the date once."""
+    max_age = question.max_age_days
+
+    def measure(value: Any, profile: ScoringProfile, today: date) -> tuple[str, float]:
+        if not isinstance(value, str):
+            return "unanswered", 0.0
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            return "unanswered", 0.0
+        if max_age is None:
+            return "information", 0.0
+        return "scored", 1.0 if ((today or date.today()) - day).days <= max_age else 0.0
+
+    return measure
+
+
+def _number(question: Question) -> Measure:
     """The engine's ``_compliance`` for a number or percentage, with the question's bounds and rule looked up
     once: (status, compliance as claimed) for a stored value and the profile's threshold overrides."""
     qid, (low, high), rule = question.id, question.bounds, question.thresholds
@@ -96,7 +125,7 @@ def _number(question: Question) -> Callable[[Any, ScoringProfile], tuple[str, fl
     lowest = -math.inf if low is None else low
     highest = math.inf if high is None else high
 
-    def measure(value: Any, profile: ScoringProfile) -> tuple[str, float]:
+    def measure(value: Any, profile: ScoringProfile, today: date) -> tuple[str, float]:
         kind = value.__class__
         if (kind is int or kind is float) and -FLOAT_LIMIT < value < FLOAT_LIMIT and lowest <= value <= highest:
             number = int(value) if kind is float and value.is_integer() else value  # stored_number, the usual case
