@@ -20,7 +20,7 @@ from vendorcheck import numbers
 from vendorcheck.questionnaire.model import Thresholds
 from vendorcheck.scoring import METHOD_VERSION, EvidenceState, ScoringProfile
 from vendorcheck.scoring.engine import _compliance
-from vendorcheck.scoring.plan import _measure, _number
+from vendorcheck.scoring.plan import _fails, _measure, _number
 
 
 @cache
@@ -63,13 +63,15 @@ def test_a_number_question_reads_every_value_as_the_general_rule_does() -> None:
         if q.type in ("number", "percent") and q.weight
     ]
     unbounded = [replace(q, min=None, max=None) for q in questions if q.type == "number"]  # only the limit holds
+    assert any(q.knockout for q in questions)  # "answer > 60"
     for question in questions + unbounded:
-        measure = _number(question)
+        measure, fails = _number(question), _fails(question)
         override = ScoringProfile(thresholds={question.id: Thresholds("lower_is_better", 3.0, 80.0)})
         for profile in (ScoringProfile(), override):
             for value in NUMBERS:
                 expected = _compliance(question, value, EvidenceState.MISSING, profile, TODAY)
                 assert repr(measure(value, profile, TODAY)) == repr(expected), (question.id, value)
+                assert fails(value) is question.fails(value), (question.id, value)
 
 
 DATES = [TODAY.isoformat(), "2025-11-23", "2025-11-22", "2025-11-24", "2025-08-23", "2024-08-23", "20251123",

@@ -189,7 +189,7 @@ def score(inputs: Inputs, profile: ScoringProfile) -> Score:
         seen: dict[str, Any] = {}  # the answers that conditions read, of the questions shown so far
         for (
             question, qid, test, read, slot, knockout, weight, domain, rated, must_prove, declared, breach, choices,
-            blank, failing, measure,
+            blank, failing, fails, measure,
         ) in steps(questionnaire):  # fmt: skip
             if test is not None and not test(seen):
                 continue
@@ -203,7 +203,7 @@ def score(inputs: Inputs, profile: ScoringProfile) -> Score:
             if slot:
                 evidence_counts[state] += 1
             if knockout is not None and (  # a choice's failing answers are known in advance
-                (isinstance(value, str) and value in failing) if choices is not None else question.fails(value)
+                (isinstance(value, str) and value in failing) if choices is not None else fails(value)
             ):
                 found = KnockOut(qid, question.text, question.display(value), knockout.reason, question.controls,
                                  knockout.kind)  # fmt: skip

@@ -51,6 +51,7 @@ class Step(NamedTuple):
     choices: Mapping[str, Outcome] | None  # a choice question: allowed answer -> its outcome; else None
     blank: Outcome  # a choice question's outcome when unanswered (or answered with something not allowed)
     failing: frozenset[str]  # a choice question's answers that trip its knock-out rule
+    fails: Callable[[Any], bool]  # Question.fails, for a question that is not a choice
     measure: Measure | None  # the question's compliance for its type (numbers, dates); None: the general rule
 
 
@@ -85,7 +86,7 @@ def _step(question: Question, test: Callable[[Mapping[str, Any]], bool] | None, 
     return Step(
         question, question.id, test, read, question.evidence is not None, question.knockout, question.weight,
         domain, rated, rated and question.severity in MUST_PROVE and bool(question.proof_kinds),
-        declared, question.id == BREACH_QUESTION, choices, ("unanswered", 0.0, declared), failing,
+        declared, question.id == BREACH_QUESTION, choices, ("unanswered", 0.0, declared), failing, _fails(question),
         _measure(question),
     )  # fmt: skip
 
@@ -120,21 +121,13 @@ def _date(question: Question) -> Measure:
 def _number(question: Question) -> Measure:
     """The engine's ``_compliance`` for a number or percentage, with the question's bounds and rule looked up
     once: (status, compliance as claimed) for a stored value and the profile's threshold overrides."""
-    qid, (low, high), rule = question.id, question.bounds, question.thresholds
+    qid, rule, read = question.id, question.thresholds, _stored_number(question)
     poor, span = (rule.poor, rule.good - rule.poor) if rule is not None else (0.0, 1.0)
-    lowest = -math.inf if low is None else low
-    highest = math.inf if high is None else high
 
     def measure(value: Any, profile: ScoringProfile, today: date) -> tuple[str, float]:
-        kind = value.__class__
-        if (kind is int or kind is float) and -FLOAT_LIMIT < value < FLOAT_LIMIT and lowest <= value <= highest:
-            number = int(value) if kind is float and value.is_integer() else value  # stored_number, the usual case
-        else:  # text, a bool, NaN, out of bounds...: as Question.stored, which reads most of them as no answer
-            number = stored_number(value, low, high)
-            if number is None:
-                return "unanswered", 0.0
-            if number.is_integer():
-                number = int(number)
+        number = read(value)
+        if number is None:
+            return "unanswered", 0.0
         override = profile.thresholds.get(qid)
         if override is not None:
             return "scored", override.score(number)
@@ -143,3 +136,29 @@ def _number(question: Question) -> Measure:
         return "scored", min(1.0, max(0.0, (number - poor) / span))  # Thresholds.score
 
     return measure
+
+
+def _fails(question: Question) -> Callable[[Any], bool]:
+    """Question.fails for a question that is not a choice: a number's read through the shortcut below."""
+    if question.knockout is None or question.type not in NUMBERS:
+        return question.fails
+    read, test = _stored_number(question), question.knockout.fail_if.test
+    return lambda value: (number := read(value)) is not None and test({"answer": number})
+
+
+def _stored_number(question: Question) -> Callable[[Any], int | float | None]:
+    """Question.stored for a number or percentage, with a shortcut for the usual plain int or float in bounds
+    (what stored_number does for them, without comparing with its Decimal limit); anything else goes through
+    stored_number itself."""
+    low, high = question.bounds
+    lowest = -math.inf if low is None else low
+    highest = math.inf if high is None else high
+
+    def read(value: Any) -> int | float | None:
+        kind = value.__class__
+        if (kind is int or kind is float) and -FLOAT_LIMIT < value < FLOAT_LIMIT and lowest <= value <= highest:
+            return int(value) if kind is float and value.is_integer() else value
+        number = stored_number(value, low, high)  # text, a bool, NaN, out of bounds: mostly no answer
+        return None if number is None else int(number) if number.is_integer() else number
+
+    return read
