@@ -46,10 +46,10 @@ def test_every_field_of_every_score_is_as_before(name: str) -> None:
     assert {field: digest(text) for field, text in fields.items()} == reference()["digests"][name]
 
 
-NUMBERS = [0, 1, -1, 7, 7.0, 7.5, 59.5, 60, 60.0, 61, 49.999, 50, 100, 100.0, 100.5, 101, 250_000, 2_000_000, 10**15 - 1, 10**15,
-           -(10**15), 10**15 + 1, 2**64, 2**70, 0.1, 1e15, 1e15 - 0.5, -1e15, 1e300, float("inf"), float("-inf"),
-           float("nan"), True, False, None, "12", "1,200", "12.5", "abc", "", Decimal("7"), Decimal("NaN"), [7],
-           {"a": 7}]  # fmt: skip
+NUMBERS = [0, 1, -1, 7, 7.0, 7.5, 59.5, 60, 60.0, 61, 49.999, 50, 100, 100.0, 100.5, 101, 250_000, 2_000_000,
+           10**15 - 1, 10**15, -(10**15), 10**15 + 1, 2**64, 2**70, 0.1, 1e15, 1e15 - 0.5, -1e15, 1e300,
+           float("inf"), float("-inf"), float("nan"), True, False, None, "12", "1,200", "12.5", "abc", "",
+           Decimal("7"), Decimal("NaN"), [7], {"a": 7}]  # fmt: skip
 
 
 def test_a_number_question_reads_every_value_as_the_general_rule_does() -> None:
