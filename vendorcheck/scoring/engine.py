@@ -303,12 +303,19 @@ def _combine(
     unproven_failed: bool,
 ) -> Score:
     make = tuple.__new__  # a hot loop: build the named tuples without their keyword-checking constructor
-    weights = {domain: profile.weight(domain) for domain in sums}
-    domains = tuple(
-        DomainScore(domain, weights[domain], 100 * c / w, 100 * p / w, int(n), worst.get(domain, -1))
-        for domain, (w, c, p, n) in sorted(sums.items(), key=_domain_order)
-    )
-    total = sum(d.weight for d in domains if d.weight > 0)
+    weights: dict[str, float] = {}
+    listed: list[DomainScore] = []
+    counting, claims, proofs = [], [], []  # the terms of the sums below, in the domains' order
+    for domain, (w, c, p, n) in sorted(sums.items(), key=_domain_order):
+        weight = weights[domain] = profile.weight(domain)
+        claimed, proven = 100 * c / w, 100 * p / w
+        listed.append(DomainScore(domain, weight, claimed, proven, int(n), worst.get(domain, -1)))
+        if weight > 0:
+            counting.append(weight)
+        claims.append(weight * claimed)
+        proofs.append(weight * proven)
+    domains = tuple(listed)
+    total = sum(counting)
     inherent, inherent_reasons = inputs.vendor.refined(inputs.answers).inherent()
     unanswered = list(map(itemgetter(1), rows)).count("unanswered")
     problems = tuple(soc2_problems(inputs.answers, inputs.today)) if inputs.answers.get("soc2_has_report") else ()
@@ -322,8 +329,8 @@ def _combine(
             METHOD_VERSION, profile.version, False, 0.0, 0.0, 0.0, domains, tuple(knockouts), tuple(waived),
             None, tuple(inherent_reasons), evidence_counts, unanswered, results, profile.rating_basis,
         )  # fmt: skip
-    claimed = sum(d.weight * d.claimed for d in domains) / total
-    proven = sum(d.weight * d.proven for d in domains) / total
+    claimed = sum(claims) / total
+    proven = sum(proofs) / total
     share = {domain: weights[domain] / total / w for domain, (w, *_) in sums.items()}
     results = tuple([
         make(QuestionResult, (q, st, c, p, s, 0.0, 0.0, v, sev)) if d is None  # not counted: costs nothing
