@@ -31,7 +31,7 @@ from vendorcheck.scoring.findings import (
     unproven_gap,
 )
 from vendorcheck.scoring.impact import VendorProfile
-from vendorcheck.scoring.plan import steps
+from vendorcheck.scoring.plan import knockout_of, steps
 from vendorcheck.scoring.profile import DOMAIN_LABELS, ScoringProfile
 from vendorcheck.scoring.proof import EvidenceState, soc2_problems
 from vendorcheck.scoring.risk import ResidualRating, rate
@@ -202,13 +202,16 @@ def score(inputs: Inputs, profile: ScoringProfile) -> Score:
                 continue
             if slot:
                 evidence_counts[state] += 1
-            if knockout is not None and (  # a choice's failing answers are known in advance
-                (isinstance(value, str) and value in failing) if choices is not None else fails(value)
-            ):
-                found = KnockOut(qid, question.text, question.display(value), knockout.reason, question.controls,
-                                 knockout.kind)  # fmt: skip
-                off = qid in profile.knockouts_off and not knockout.disqualifying  # the law is not waivable
-                (waived if off else knockouts).append(found)
+            if knockout is not None:
+                if choices is not None:  # a choice's knock-out is made in advance for each answer that fails it
+                    found = failing.get(value) if isinstance(value, str) else None
+                elif fails(value):
+                    found = knockout_of(question, knockout, value)
+                else:
+                    found = None
+                if found is not None:
+                    off = qid in profile.knockouts_off and not knockout.disqualifying  # the law is not waivable
+                    (waived if off else knockouts).append(found)
             if weight <= 0:  # information only
                 append((question, "information", 0.0, 0.0, state, 0, None, value, -1))
                 continue

@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 from vendorcheck.numbers import LIMIT, stored_number
 from vendorcheck.questionnaire.model import KnockOutRule, Question, Questionnaire
-from vendorcheck.scoring.findings import PERFORMANCE_DOMAINS, SEVERITY_INDEX, severity_at
+from vendorcheck.scoring.findings import PERFORMANCE_DOMAINS, SEVERITY_INDEX, KnockOut, severity_at
 from vendorcheck.scoring.profile import ScoringProfile
 
 MUST_PROVE = frozenset({"high", "critical"})  # a Low rating needs these controls proven
@@ -50,7 +50,7 @@ class Step(NamedTuple):
     breach: bool  # the breach question: its finding is rated by the breach (findings.breach_severity)
     choices: Mapping[str, Outcome] | None  # a choice question: allowed answer -> its outcome; else None
     blank: Outcome  # a choice question's outcome when unanswered (or answered with something not allowed)
-    failing: frozenset[str]  # a choice question's answers that trip its knock-out rule
+    failing: Mapping[str, KnockOut]  # a choice question: each answer that trips its knock-out rule -> the knock-out
     fails: Callable[[Any], bool]  # Question.fails, for a question that is not a choice
     measure: Measure | None  # the question's compliance for its type (numbers, dates); None: the general rule
 
@@ -74,14 +74,15 @@ def _step(question: Question, test: Callable[[Mapping[str, Any]], bool] | None, 
     rated = question.domain not in PERFORMANCE_DOMAINS
     declared = SEVERITY_INDEX[question.severity]
     choices: dict[str, Outcome] | None = None
-    failing: frozenset[str] = frozenset()
+    failing: dict[str, KnockOut] = {}
     if question.type in CHOICES:  # what the engine's _compliance and severity_of give for each allowed answer
         choices = {}
         for choice in question.options:  # the first choice of a value counts, as in compliance_of_stored()
             if choice.value not in choices:
                 severity = severity_at(declared, choice.score) if choice.score < 1 - 1e-9 else -1
                 choices[choice.value] = ("scored", choice.score, severity)
-        failing = frozenset(value for value in choices if question.fails(value))
+        rule = question.knockout
+        failing = {value: knockout_of(question, rule, value) for value in choices if rule and question.fails(value)}
     domain = sys.intern(question.domain)  # one object per domain name: the engine tells domains apart by identity
     return Step(
         question, question.id, test, read, question.evidence is not None, question.knockout, question.weight,
@@ -89,6 +90,11 @@ def _step(question: Question, test: Callable[[Mapping[str, Any]], bool] | None, 
         declared, question.id == BREACH_QUESTION, choices, ("unanswered", 0.0, declared), failing, _fails(question),
         _measure(question),
     )  # fmt: skip
+
+
+def knockout_of(question: Question, rule: KnockOutRule, value: Any) -> KnockOut:
+    """The knock-out an answer that fails the question's rule makes (a frozen value: one can serve every score)."""
+    return KnockOut(question.id, question.text, question.display(value), rule.reason, question.controls, rule.kind)
 
 
 def _measure(question: Question) -> Measure | None:
