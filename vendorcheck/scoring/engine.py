@@ -196,7 +196,7 @@ def score(inputs: Inputs, profile: ScoringProfile) -> Score:
             value = get_answer(qid)
             if read:
                 seen[qid] = value
-            state = get_document(qid, missing)
+            state = get_document(qid, missing) if documents else missing  # none on file: common, and cheaper
             if qid in not_applicable:
                 append((question, "not_applicable", 0.0, 0.0, state, 0, None, None, -1))
                 continue
@@ -309,7 +309,8 @@ def _combine(
     weights: dict[str, float] = {}
     listed: list[DomainScore] = []
     counting, claims, proofs = [], [], []  # the terms of the sums below, in the domains' order
-    for domain, (w, c, p, n) in sorted(sums.items(), key=_domain_order):
+    for domain in sorted(sums, key=DOMAIN_KEYS.__getitem__):
+        w, c, p, n = sums[domain]
         weight = weights[domain] = profile.weight(domain)
         claimed, proven = 100 * c / w, 100 * p / w
         listed.append(DomainScore(domain, weight, claimed, proven, int(n), worst.get(domain, -1)))
@@ -344,9 +345,11 @@ def _combine(
     disqualified = any(k.kind == "disqualifying" for k in knockouts)
     critical = any(k.kind == "critical" for k in knockouts)
 
+    floor = profile.floor
+
     def rating(likelihood: int, unproven: bool) -> ResidualRating:
         return rate(
-            inherent, likelihood, knocked_out=critical, floor=profile.floor, unproven=unproven,
+            inherent, likelihood, knocked_out=critical, floor=floor, unproven=unproven,
             disqualified=disqualified,
         )  # fmt: skip
 
@@ -373,6 +376,11 @@ def _combine(
     )
 
 
-def _domain_order(item: tuple[str, Any]) -> tuple[int, str]:
-    """The sort key of a (domain, sums) pair: the domains in DOMAIN_LABELS' order, any others after by name."""
-    return DOMAIN_ORDER.get(item[0], len(DOMAIN_ORDER)), item[0]
+class _DomainKeys(dict[str, tuple[int, str]]):
+    """Domain -> its sort key: the domains in DOMAIN_LABELS' order, any others after them by name."""
+
+    def __missing__(self, domain: str) -> tuple[int, str]:
+        return len(DOMAIN_ORDER), domain
+
+
+DOMAIN_KEYS = _DomainKeys({domain: (index, domain) for domain, index in DOMAIN_ORDER.items()})
