@@ -129,17 +129,24 @@ def _number(question: Question) -> Measure:
     once: (status, compliance as claimed) for a stored value and the profile's threshold overrides."""
     qid, rule, read = question.id, question.thresholds, _stored_number(question)
     poor, span = (rule.poor, rule.good - rule.poor) if rule is not None else (0.0, 1.0)
+    low, high = question.bounds
+    lowest, highest = -math.inf if low is None else low, math.inf if high is None else high
 
     def measure(value: Any, profile: ScoringProfile, today: date) -> tuple[str, float]:
-        number = read(value)
-        if number is None:
-            return "unanswered", 0.0
+        kind = value.__class__  # the usual plain int or float in bounds: _stored_number's shortcut, inline
+        if (kind is int or kind is float) and -FLOAT_LIMIT < value < FLOAT_LIMIT and lowest <= value <= highest:
+            number = int(value) if kind is float and value.is_integer() else value
+        else:
+            number = read(value)
+            if number is None:
+                return "unanswered", 0.0
         override = profile.thresholds.get(qid)
         if override is not None:
             return "scored", override.score(number)
         if rule is None:
             return "information", 0.0
-        return "scored", min(1.0, max(0.0, (number - poor) / span))  # Thresholds.score
+        share = (number - poor) / span  # Thresholds.score: min(1.0, max(0.0, share)), without the two calls
+        return "scored", (1.0 if share >= 1.0 else share) if share > 0.0 else 0.0
 
     return measure
 
