@@ -11,7 +11,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
-from operator import itemgetter
 from typing import Any, NamedTuple
 
 from vendorcheck.questionnaire.model import SCORED_TYPES, Question, Questionnaire
@@ -185,6 +184,7 @@ def score(inputs: Inputs, profile: ScoringProfile) -> Score:
     missing, accepted = EvidenceState.MISSING, EvidenceState.ACCEPTED
     worst: dict[str, int] = {}  # rated domain -> worst finding
     unproven_claim = unproven_failed = False  # critical or high controls without proof: claimed / failed
+    unanswered = 0
     for questionnaire in inputs.questionnaires:
         seen: dict[str, Any] = {}  # the answers that conditions read, of the questions shown so far
         for (
@@ -217,17 +217,23 @@ def score(inputs: Inputs, profile: ScoringProfile) -> Score:
                 continue
             if choices is not None:  # an allowed answer: its status, compliance and finding in one look-up
                 try:  # (the keys are strings: no other value finds one)
-                    status, claimed, severity = choices.get(value, blank)
+                    outcome = choices.get(value)
                 except TypeError:  # a list or mapping stored by older code: no answer
-                    status, claimed, severity = blank
+                    outcome = None
+                if outcome is None:
+                    outcome = blank
+                    unanswered += 1
+                status, claimed, severity = outcome
             else:
-                if measure is not None:  # a number, a date, text: the rule for its type, looked up once
+                if measure is not None:  # a number or a date: the rule for its type, looked up once
                     status, claimed = measure(value, profile, today)
                 else:
                     status, claimed = _compliance(question, value, state, profile, today)
                 if status == "information":
                     append((question, status, claimed, 0.0, state, 0, None, value, -1))
                     continue
+                if status == "unanswered":
+                    unanswered += 1
                 severity = severity_at(declared, claimed if status == "scored" else 0.0) if claimed < 1 - 1e-9 else -1
             proven = claimed if state == accepted else 0.0
             if severity >= 0:
@@ -265,7 +271,7 @@ def score(inputs: Inputs, profile: ScoringProfile) -> Score:
             worst[finding.domain] = max(worst.get(finding.domain, -1), finding.level)
     knockouts.sort(key=lambda k: k.kind != "disqualifying")
     result = _combine(inputs, profile, rows, sums, knockouts, waived, evidence_counts, worst, unproven_claim,
-                      unproven_failed)  # fmt: skip
+                      unproven_failed, unanswered)  # fmt: skip
     said = contradictions(inputs.record, answers, today)
     if breaches or said or from_register:
         return replace(result, record_findings=breaches, contradictions=said, contract_findings=from_register)
@@ -304,6 +310,7 @@ def _combine(
     worst: dict[str, int],
     unproven_claim: bool,
     unproven_failed: bool,
+    unanswered: int,
 ) -> Score:
     make = tuple.__new__  # a hot loop: build the named tuples without their keyword-checking constructor
     weights: dict[str, float] = {}
@@ -321,7 +328,6 @@ def _combine(
     domains = tuple(listed)
     total = sum(counting)
     inherent, inherent_reasons = inputs.vendor.refined(inputs.answers).inherent()
-    unanswered = list(map(itemgetter(1), rows)).count("unanswered")
     problems = tuple(soc2_problems(inputs.answers, inputs.today)) if inputs.answers.get("soc2_has_report") else ()
     # Something the rating rests on was answered: a scored answer in a rated domain (not billing or price).
     answered = any(row[1] == "scored" and row[6] not in PERFORMANCE_DOMAINS for row in rows)
@@ -335,7 +341,7 @@ def _combine(
         )  # fmt: skip
     claimed = sum(claims) / total
     proven = sum(proofs) / total
-    share = {domain: weights[domain] / total / w for domain, (w, *_) in sums.items()}
+    share = {domain: weights[domain] / total / entry[0] for domain, entry in sums.items()}
     results = tuple([
         make(QuestionResult, (q, st, c, p, s, 0.0, 0.0, v, sev)) if d is None  # not counted: costs nothing
         else make(QuestionResult, (q, st, c, p, s, (f := share[d] * w * 100) * (1 - c), f * (c - p), v, sev))
