@@ -9,7 +9,7 @@ differ: any difference is a bug in the faster engine, not a reason to rewrite th
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, replace
 from decimal import Decimal
 from functools import cache
 
@@ -19,7 +19,7 @@ from tests.engine_cases import TODAY, cases, digest, library, load_reference, sc
 from vendorcheck import numbers
 from vendorcheck.questionnaire.model import Thresholds
 from vendorcheck.scoring import METHOD_VERSION, EvidenceState, ScoringProfile
-from vendorcheck.scoring.engine import _compliance
+from vendorcheck.scoring.engine import DomainScore, _compliance
 from vendorcheck.scoring.plan import _fails, _measure, _number
 
 
@@ -89,3 +89,12 @@ def test_date_and_text_questions_read_every_value_as_the_general_rule_does() -> 
             for value in DATES:
                 expected = _compliance(question, value, EvidenceState.MISSING, ScoringProfile(), today)
                 assert repr(measure(value, ScoringProfile(), today)) == repr(expected), (question.id, value)
+
+
+def test_a_domain_score_made_quickly_is_the_one_the_constructor_makes() -> None:
+    """DomainScore.of sets every field itself: a field added to DomainScore, or a __post_init__, fails here."""
+    assert not hasattr(DomainScore, "__post_init__")
+    made, built = DomainScore.of("encryption", 1.5, 87.5, 0.0, 4, 2), DomainScore("encryption", 1.5, 87.5, 0.0, 4, 2)
+    assert made == built and hash(made) == hash(built) and repr(made) == repr(built)
+    assert list(vars(made).items()) == list(vars(built).items())
+    assert [f.name for f in fields(DomainScore)] == list(vars(made))

@@ -80,6 +80,16 @@ class DomainScore:
     questions: int
     worst: int = -1  # index into SEVERITIES of the worst open finding; -1: none
 
+    @classmethod
+    def of(cls, domain: str, weight: float, claimed: float, proven: float, questions: int, worst: int) -> DomainScore:
+        """``DomainScore(...)`` made without the frozen dataclass's ``__init__`` (one ``object.__setattr__`` per
+        field): the engine makes 15 per assessment (issue #22). Every field is set, so the object is the same;
+        tests/unit/test_engine_equivalence.py holds it to the constructor."""
+        made = object.__new__(cls)
+        made.__dict__.update(domain=domain, weight=weight, claimed=claimed, proven=proven, questions=questions,
+                             worst=worst)  # fmt: skip
+        return made
+
     @property
     def label(self) -> str:
         return DOMAIN_LABELS.get(self.domain, self.domain.replace("_", " ").capitalize())
@@ -320,7 +330,7 @@ def _combine(
         w, c, p, n = sums[domain]
         weight = weights[domain] = profile.weight(domain)
         claimed, proven = 100 * c / w, 100 * p / w
-        listed.append(DomainScore(domain, weight, claimed, proven, int(n), worst.get(domain, -1)))
+        listed.append(DomainScore.of(domain, weight, claimed, proven, int(n), worst.get(domain, -1)))
         if weight > 0:
             counting.append(weight)
         claims.append(weight * claimed)
