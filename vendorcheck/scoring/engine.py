@@ -352,9 +352,11 @@ def _combine(
     claimed = sum(claims) / total
     proven = sum(proofs) / total
     share = {domain: weights[domain] / total / entry[0] for domain, entry in sums.items()}
+    # The points each question is worth overall, and of those what it loses and what a document would prove.
+    # Float constants: the same values as 100 and 1 (exact as floats), without mixed int-float arithmetic.
     results = tuple([
         make(QuestionResult, (q, st, c, p, s, 0.0, 0.0, v, sev)) if d is None  # not counted: costs nothing
-        else make(QuestionResult, (q, st, c, p, s, (f := share[d] * w * 100) * (1 - c), f * (c - p), v, sev))
+        else make(QuestionResult, (q, st, c, p, s, (f := share[d] * w * 100.0) * (1.0 - c), f * (c - p), v, sev))
         for q, st, c, p, s, w, d, v, sev in rows
     ])  # fmt: skip
     findings_likelihood = likelihood_of(worst.values())

@@ -42,7 +42,7 @@ class Step(NamedTuple):
     read: bool  # a later condition reads this answer
     slot: bool  # it has an evidence slot of its own (counted in Score.evidence)
     knockout: KnockOutRule | None
-    weight: int
+    weight: float  # as a float: the sums add floats (float(int) is exact, so they add the same values)
     domain: str
     rated: bool  # its domain moves the rating (billing performance and price do not)
     must_prove: bool  # a rated critical or high control that a document can prove
@@ -85,7 +85,7 @@ def _step(question: Question, test: Callable[[Mapping[str, Any]], bool] | None, 
         failing = {value: knockout_of(question, rule, value) for value in choices if rule and question.fails(value)}
     domain = sys.intern(question.domain)  # one object per domain name: the engine tells domains apart by identity
     return Step(
-        question, question.id, test, read, question.evidence is not None, question.knockout, question.weight,
+        question, question.id, test, read, question.evidence is not None, question.knockout, float(question.weight),
         domain, rated, rated and question.severity in MUST_PROVE and bool(question.proof_kinds),
         declared, question.id == BREACH_QUESTION, choices, ("unanswered", 0.0, declared), failing, _fails(question),
         _measure(question),
