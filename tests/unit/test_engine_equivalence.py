@@ -20,7 +20,8 @@ from vendorcheck import numbers
 from vendorcheck.questionnaire.model import Thresholds
 from vendorcheck.scoring import METHOD_VERSION, EvidenceState, ScoringProfile
 from vendorcheck.scoring.engine import DomainScore, _compliance
-from vendorcheck.scoring.plan import _fails, _measure, _number
+from vendorcheck.questionnaire.expressions import parse
+from vendorcheck.scoring.plan import _fails, _measure, _number, _repeats, same_condition, steps
 
 
 @cache
@@ -98,3 +99,15 @@ def test_a_domain_score_made_quickly_is_the_one_the_constructor_makes() -> None:
     assert made == built and hash(made) == hash(built) and repr(made) == repr(built)
     assert list(vars(made).items()) == list(vars(built).items())
     assert [f.name for f in fields(DomainScore)] == list(vars(made))
+
+
+def test_a_condition_is_reused_only_when_the_answer_in_between_cannot_change_it() -> None:
+    """plan._repeats: the question before has the same condition, and that condition does not read its answer."""
+    first = next(q for questionnaire in library() for q in questionnaire.questions if q.when)
+    same = replace(first, id="next_one")
+    assert _repeats(same, first)
+    assert not _repeats(replace(same, when=parse(f"{first.when.source} or x == 'y'")), first)
+    reads_it = parse(f"{first.id} == 'yes'")  # the answer added between the two would change it
+    assert not _repeats(replace(same, when=reads_it), replace(first, when=reads_it))
+    assert not _repeats(same, None) and not _repeats(same, replace(first, when=None))
+    assert sum(step.test is same_condition for q in library() for step in steps(q)) >= 20  # the SOC 2 block...

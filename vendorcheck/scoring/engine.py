@@ -30,7 +30,7 @@ from vendorcheck.scoring.findings import (
     unproven_gap,
 )
 from vendorcheck.scoring.impact import VendorProfile
-from vendorcheck.scoring.plan import knockout_of, steps
+from vendorcheck.scoring.plan import knockout_of, same_condition, steps
 from vendorcheck.scoring.profile import DOMAIN_LABELS, ScoringProfile
 from vendorcheck.scoring.proof import EvidenceState, soc2_problems
 from vendorcheck.scoring.risk import ResidualRating, rate
@@ -197,12 +197,16 @@ def score(inputs: Inputs, profile: ScoringProfile) -> Score:
     unanswered = 0
     for questionnaire in inputs.questionnaires:
         seen: dict[str, Any] = {}  # the answers that conditions read, of the questions shown so far
+        shown = True  # what the last condition said
         for (
             question, qid, test, read, slot, knockout, weight, domain, rated, must_prove, declared, breach, choices,
             blank, failing, fails, measure,
         ) in steps(questionnaire):  # fmt: skip
-            if test is not None and not test(seen):
-                continue
+            if test is not None:
+                if test is not same_condition:  # else the question before asked the same, and the answer stands
+                    shown = test(seen)
+                if not shown:
+                    continue
             value = get_answer(qid)
             if read:
                 seen[qid] = value

@@ -62,9 +62,29 @@ def steps(questionnaire: Questionnaire) -> tuple[Step, ...]:
         return kept[1]
     if len(_PLANS) >= PLANS_KEPT:
         _PLANS.clear()
-    built = tuple(_step(question, test, read) for question, test, read in questionnaire.conditions)
-    _PLANS[id(questionnaire)] = (questionnaire, built)  # keeps the questionnaire alive, so its id stays unique
-    return built
+    built, previous = [], None
+    for question, test, read in questionnaire.conditions:
+        if test is not None and _repeats(question, previous):
+            test = same_condition
+        built.append(_step(question, test, read))
+        previous = question
+    steps = tuple(built)
+    _PLANS[id(questionnaire)] = (questionnaire, steps)  # keeps the questionnaire alive, so its id stays unique
+    return steps
+
+
+def same_condition(values: Mapping[str, Any]) -> bool:
+    """A step's ``test`` when its question repeats the condition of the question just before (the engine keeps
+    that answer rather than asking again; a run of questions shown under one condition is common)."""
+    raise RuntimeError("a marker: the engine reuses the previous answer instead of calling it")
+
+
+def _repeats(question: Question, previous: Question | None) -> bool:
+    """Whether ``question``'s condition must give what ``previous``'s gave: the same text, and it does not read
+    ``previous``'s answer, the only one added between the two evaluations."""
+    if previous is None or previous.when is None or question.when is None:
+        return False
+    return question.when.source == previous.when.source and previous.id not in question.when.names()
 
 
 _PLANS: dict[int, tuple[Questionnaire, tuple[Step, ...]]] = {}
