@@ -17,10 +17,10 @@ import pytest
 
 from tests.engine_cases import TODAY, cases, digest, library, load_reference, scored
 from vendorcheck import numbers
+from vendorcheck.questionnaire.expressions import parse
 from vendorcheck.questionnaire.model import Thresholds
 from vendorcheck.scoring import METHOD_VERSION, EvidenceState, ScoringProfile
 from vendorcheck.scoring.engine import DomainScore, _compliance
-from vendorcheck.questionnaire.expressions import parse
 from vendorcheck.scoring.plan import _fails, _measure, _number, _repeats, same_condition, steps
 
 
