@@ -322,7 +322,8 @@ def _test(node: Node) -> Callable[[Mapping[str, Any]], bool]:
 
 
 def _comparison(node: Compare) -> Callable[[Mapping[str, Any]], bool]:
-    """A closure for one comparison; ``name == 'text'``, ``!=`` and ``name in [...]`` without the general path."""
+    """A closure for one comparison; ``name == 'text'``, ``!=``, ``name in [...]`` and ``'text' in name`` without
+    the general path."""
     op, left, right = node.op, node.left, node.right
     if isinstance(left, Name) and isinstance(right, Literal) and right.value is not None:
         name, literal = left.name, right.value
@@ -335,6 +336,12 @@ def _comparison(node: Compare) -> Callable[[Mapping[str, Any]], bool]:
         if op in ("in", "not in") and isinstance(literal, list):
             member = op == "in"
             return lambda values: (found := values.get(name)) is not None and (found in literal) == member
+    if isinstance(left, Literal) and isinstance(right, Name) and op in ("in", "not in"):
+        literal, name, member = left.value, right.name, op == "in"  # 'tls_1_0' in legacy_protocols
+        if literal is not None and not isinstance(literal, list):
+            return lambda values: (
+                isinstance(found := values.get(name), list | tuple | set | frozenset) and ((literal in found) == member)
+            )
     first, second = _value(left), _value(right)
     return lambda values: _compare(op, first(values), second(values))
 

@@ -333,7 +333,7 @@ def _combine(
     for domain in sorted(sums, key=DOMAIN_KEYS.__getitem__):
         w, c, p, n = sums[domain]
         weight = weights[domain] = profile.weight(domain)
-        claimed, proven = 100 * c / w, 100 * p / w
+        claimed, proven = 100.0 * c / w, 100.0 * p / w  # (100.0: the same value as 100, float arithmetic)
         listed.append(DomainScore.of(domain, weight, claimed, proven, int(n), worst.get(domain, -1)))
         if weight > 0:
             counting.append(weight)
