@@ -199,8 +199,8 @@ def score(inputs: Inputs, profile: ScoringProfile) -> Score:
         seen: dict[str, Any] = {}  # the answers that conditions read, of the questions shown so far
         shown = True  # what the last condition said
         for (
-            question, qid, test, read, slot, knockout, weight, domain, rated, must_prove, declared, breach, choices,
-            blank, failing, fails, measure,
+            question, qid, test, read, slot, knockout, weight, domain, rating_domain, must_prove, declared, breach,
+            choices, blank, failing, fails, measure,
         ) in steps(questionnaire):  # fmt: skip
             if test is not None:
                 if test is not same_condition:  # else the question before asked the same, and the answer stands
@@ -253,7 +253,7 @@ def score(inputs: Inputs, profile: ScoringProfile) -> Score:
             if severity >= 0:
                 if breach and status == "scored":
                     severity = breach_severity(answers, documents, today)
-                if rated and severity > worst.get(domain, -1):
+                if rating_domain and severity > worst.get(domain, -1):
                     worst[domain] = severity
             if must_prove and state != accepted:
                 if claimed > 0:
@@ -295,6 +295,8 @@ def score(inputs: Inputs, profile: ScoringProfile) -> Score:
 def _compliance(
     question: Question, value: Any, state: EvidenceState, profile: ScoringProfile, today: date
 ) -> tuple[str, float]:
+    """(status, compliance as claimed) of one answer: the general rule. The engine takes choices, numbers and dates
+    through vendorcheck.scoring.plan, which gives the same for them (tests/unit/test_engine_equivalence.py)."""
     if question.weight <= 0:
         return "information", 0.0
     if question.type == "evidence":
@@ -326,6 +328,7 @@ def _combine(
     unproven_failed: bool,
     unanswered: int,
 ) -> Score:
+    """The domain scores, the overall scores, the points each answer costs and the rating, from the first pass."""
     make = tuple.__new__  # a hot loop: build the named tuples without their keyword-checking constructor
     weights: dict[str, float] = {}
     listed: list[DomainScore] = []
@@ -366,7 +369,6 @@ def _combine(
     findings_likelihood = likelihood_of(worst.values())
     disqualified = any(k.kind == "disqualifying" for k in knockouts)
     critical = any(k.kind == "critical" for k in knockouts)
-
     floor = profile.floor
 
     def rating(likelihood: int, unproven: bool) -> ResidualRating:

@@ -2,12 +2,14 @@
 
 A loaded :class:`~vendorcheck.questionnaire.model.Questionnaire` never changes (the library loads each version
 once, and an assessment pins its versions), so everything the scoring loop needs to know about a question that
-does not depend on the answers is computed on first use and kept: its compiled condition, its domain, weight and
-declared severity, whether it must be proven, and for a choice question (most of them) a table from each
-allowed answer to its compliance and whether it trips the knock-out rule. The engine then reads one tuple per
-question instead of re-deriving these from the question's attributes (issue #22: the engine ran at a third of
-its target speed). Nothing here changes a result: tests/unit/test_engine_equivalence.py holds the engine to
-the scores it gave before.
+does not depend on the answers is computed on first use and kept with the questionnaire object (:func:`steps`):
+its compiled condition (or a marker that it repeats the one before), domain, weight and declared severity,
+whether it must be proven; for a choice question (most of them) a table from each allowed answer to its status,
+compliance and finding, and the knock-out each failing answer makes; for a number or a date, a closure that
+reads and weighs the answer with the question's bounds and rule looked up once. The engine then reads one tuple
+per question instead of re-deriving all this from the question's attributes (issue #22: the engine ran at less
+than half its target speed). Nothing here changes a result: tests/unit/test_engine_equivalence.py holds the
+engine to the scores it gave before, and each shortcut to the general rule it replaces.
 """
 
 from __future__ import annotations
@@ -68,9 +70,9 @@ def steps(questionnaire: Questionnaire) -> tuple[Step, ...]:
             test = same_condition
         built.append(_step(question, test, read))
         previous = question
-    steps = tuple(built)
-    _PLANS[id(questionnaire)] = (questionnaire, steps)  # keeps the questionnaire alive, so its id stays unique
-    return steps
+    found = tuple(built)
+    _PLANS[id(questionnaire)] = (questionnaire, found)  # keeps the questionnaire alive, so its id stays unique
+    return found
 
 
 def same_condition(values: Mapping[str, Any]) -> bool:
@@ -91,11 +93,12 @@ _PLANS: dict[int, tuple[Questionnaire, tuple[Step, ...]]] = {}
 
 
 def _step(question: Question, test: Callable[[Mapping[str, Any]], bool] | None, read: bool) -> Step:
+    """One question's step (``test`` and ``read`` from Questionnaire.conditions)."""
     rated = question.domain not in PERFORMANCE_DOMAINS
     declared = SEVERITY_INDEX[question.severity]
     choices: dict[str, Outcome] | None = None
     failing: dict[str, KnockOut] = {}
-    if question.type in CHOICES:  # what the engine's _compliance and severity_of give for each allowed answer
+    if question.type in CHOICES:  # what the engine's _compliance and severity_at give for each allowed answer
         choices = {}
         for choice in question.options:  # the first choice of a value counts, as in compliance_of_stored()
             if choice.value not in choices:
