@@ -330,12 +330,11 @@ def _combine(
 ) -> Score:
     """The domain scores, the overall scores, the points each answer costs and the rating, from the first pass."""
     make = tuple.__new__  # a hot loop: build the named tuples without their keyword-checking constructor
-    weights: dict[str, float] = {}
+    weights = profile.weights_of(sorted(sums, key=DOMAIN_KEYS.__getitem__))  # in the order the domains show
     listed: list[DomainScore] = []
     counting, claims, proofs = [], [], []  # the terms of the sums below, in the domains' order
-    for domain in sorted(sums, key=DOMAIN_KEYS.__getitem__):
+    for domain, weight in weights.items():
         w, c, p, n = sums[domain]
-        weight = weights[domain] = profile.weight(domain)
         claimed, proven = 100.0 * c / w, 100.0 * p / w  # (100.0: the same value as 100, float arithmetic)
         listed.append(DomainScore.of(domain, weight, claimed, proven, int(n), worst.get(domain, -1)))
         if weight > 0:
