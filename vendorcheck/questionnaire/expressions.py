@@ -7,7 +7,9 @@
 Identifiers are question ids (or ``answer`` in a ``fail_if``); literals are single-quoted strings, numbers,
 ``true``/``false`` and lists of those; operators are ``== != < <= > >= in``, ``not in``, ``and``, ``or``,
 ``not`` and parentheses. There are no calls, attributes or indexing, and nothing is ever passed to ``eval``:
-a hand-written recursive-descent parser builds a tiny tree that ``evaluate`` walks. An unanswered question
+a hand-written recursive-descent parser builds a tiny tree, which is compiled once into nested Python closures
+(:attr:`Expression.test`: the scoring engine evaluates conditions for every question of every assessment, and
+walking the tree each time cost a sixth of its time; issue #22). An unanswered question
 is ``None``; any comparison involving ``None`` (or values of different types) is false, so a question that
 depends on an unanswered one stays hidden. Google VSAQ's ``cond`` and CISO Assistant's ``depends_on`` are
 prior art.
@@ -18,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 MAX_LENGTH = 500
@@ -96,7 +99,12 @@ class Expression:
 
     def evaluate(self, values: Mapping[str, Any]) -> bool:
         """True or false for these answers (missing names are unanswered)."""
-        return _truthy(_eval(self.tree, values))
+        return self.test(values)
+
+    @cached_property
+    def test(self) -> Callable[[Mapping[str, Any]], bool]:
+        """:meth:`evaluate` as one closure, compiled on first use (an expression never changes)."""
+        return _test(self.tree)
 
 
 def _tokenize(source: str) -> list[tuple[str, str, int]]:
@@ -282,17 +290,71 @@ def _truthy(value: Any) -> bool:
     return bool(value)
 
 
-def _eval(node: Node, values: Mapping[str, Any]) -> Any:
-    if isinstance(node, Literal):
-        return node.value
-    if isinstance(node, Name):
-        return values.get(node.name)
+Compiled = Callable[[Mapping[str, Any]], Any]
+
+
+def _test(node: Node) -> Callable[[Mapping[str, Any]], bool]:
+    """A closure giving the truth of ``node`` (what ``_truthy`` makes of its value) for a mapping of answers.
+
+    The common shapes get closures of their own (a question compared with a literal, and/or, not); anything
+    else goes through :func:`_value` and the general :func:`_compare`, with the same result.
+    """
     if isinstance(node, Not):
-        return not _truthy(_eval(node.operand, values))
+        inner = _test(node.operand)
+        return lambda values: not inner(values)
     if isinstance(node, BoolOp):
-        results = (_truthy(_eval(operand, values)) for operand in node.operands)
-        return any(results) if node.op == "or" else all(results)
-    return _compare(node.op, _eval(node.left, values), _eval(node.right, values))
+        tests = tuple(_test(operand) for operand in node.operands)
+        if len(tests) == 2:
+            first, second = tests
+            if node.op == "or":
+                return lambda values: first(values) or second(values)
+            return lambda values: first(values) and second(values)
+        if node.op == "or":
+            return lambda values: any(test(values) for test in tests)
+        return lambda values: all(test(values) for test in tests)
+    if isinstance(node, Name):
+        name = node.name
+        return lambda values: _truthy(values.get(name))
+    if isinstance(node, Compare):  # a comparison is always True or False already
+        return _comparison(node)
+    value = _value(node)
+    return lambda values: _truthy(value(values))
+
+
+def _comparison(node: Compare) -> Callable[[Mapping[str, Any]], bool]:
+    """A closure for one comparison; ``name == 'text'``, ``!=``, ``name in [...]`` and ``'text' in name`` without
+    the general path."""
+    op, left, right = node.op, node.left, node.right
+    if isinstance(left, Name) and isinstance(right, Literal) and right.value is not None:
+        name, literal = left.name, right.value
+        if op == "==" and type(literal) is str:  # equal to a string only when it is a string (see _compare)
+            return lambda values: type(found := values.get(name)) is str and found == literal
+        if op == "!=" and type(literal) is str:
+            return lambda values: (
+                (found := values.get(name)) is not None and not (type(found) is str and found == literal)
+            )
+        if op in ("in", "not in") and isinstance(literal, list):
+            member = op == "in"
+            return lambda values: (found := values.get(name)) is not None and (found in literal) == member
+    if isinstance(left, Literal) and isinstance(right, Name) and op in ("in", "not in"):
+        literal, name, member = left.value, right.name, op == "in"  # 'tls_1_0' in legacy_protocols
+        if literal is not None and not isinstance(literal, list):
+            return lambda values: (
+                isinstance(found := values.get(name), list | tuple | set | frozenset) and ((literal in found) == member)
+            )
+    first, second = _value(left), _value(right)
+    return lambda values: _compare(op, first(values), second(values))
+
+
+def _value(node: Node) -> Compiled:
+    """A closure giving the value of ``node``: a literal, an answer, or the truth of anything else."""
+    if isinstance(node, Literal):
+        literal = node.value
+        return lambda values: literal
+    if isinstance(node, Name):
+        name = node.name
+        return lambda values: values.get(name)
+    return _test(node)
 
 
 def _number(value: Any) -> bool:

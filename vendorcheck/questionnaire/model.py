@@ -7,7 +7,7 @@ consistent: ids are unique, conditions parse and name earlier questions, choices
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
@@ -305,7 +305,19 @@ class Questionnaire:
 
     @property
     def questions(self) -> list[Question]:
-        return [q for s in self.sections for q in s.questions]
+        return list(self.ordered)
+
+    @cached_property
+    def ordered(self) -> tuple[Question, ...]:
+        """Every question in the order asked (computed once: a questionnaire never changes)."""
+        return tuple(q for s in self.sections for q in s.questions)
+
+    @cached_property
+    def conditions(self) -> tuple[tuple[Question, Callable[[Mapping[str, Any]], bool] | None, bool], ...]:
+        """Per question in order: its compiled ``when`` (None when always asked) and whether a condition reads
+        its answer. What :meth:`visible` walks, and the scoring engine too (vendorcheck.scoring.plan)."""
+        read = {name for q in self.ordered if q.when is not None for name in q.when.names()}
+        return tuple((q, q.when.test if q.when is not None else None, q.id in read) for q in self.ordered)
 
     def question(self, question_id: str) -> Question:
         return self._by_id[question_id]
@@ -320,12 +332,13 @@ class Questionnaire:
 
     def visible(self, answers: Mapping[str, Any]) -> list[Question]:
         """The questions asked given these answers, in order; a hidden question counts as unanswered."""
-        seen: dict[str, Any] = {}
+        seen: dict[str, Any] = {}  # the answers of the questions shown so far that some condition reads
         shown: list[Question] = []
-        for question in self.questions:
-            if question.when is None or question.when.evaluate(seen):
+        for question, test, read in self.conditions:
+            if test is None or test(seen):
                 shown.append(question)
-                seen[question.id] = answers.get(question.id)
+                if read:
+                    seen[question.id] = answers.get(question.id)
         return shown
 
 

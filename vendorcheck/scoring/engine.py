@@ -26,10 +26,11 @@ from vendorcheck.scoring.findings import (
     gap_of,
     likelihood_of,
     needed_documents,
-    severity_of,
+    severity_at,
     unproven_gap,
 )
 from vendorcheck.scoring.impact import VendorProfile
+from vendorcheck.scoring.plan import knockout_of, same_condition, steps
 from vendorcheck.scoring.profile import DOMAIN_LABELS, ScoringProfile
 from vendorcheck.scoring.proof import EvidenceState, soc2_problems
 from vendorcheck.scoring.risk import ResidualRating, rate
@@ -38,10 +39,10 @@ from vendorcheck.scoring.track import NO_RECORD, PublicRecord, breach_findings, 
 __all__ = ["METHOD_VERSION", "DomainScore", "EvidenceState", "Gap", "Inputs", "KnockOut", "Score", "score"]
 
 METHOD_VERSION = "2"  # the public record (scoring.track) and the contract register (scoring.contracts) only add to it
+NOTHING_SUMMED = (0.0, 0.0, 0.0, 0)  # a domain's weight, claimed and proven points, questions
 CLAIMED_SLOT = frozenset({EvidenceState.ACCEPTED, EvidenceState.PENDING})  # an evidence question with a document
-COUNTED = frozenset({"scored", "unanswered"})  # statuses that sit in a domain's denominator
 DOMAIN_ORDER = {domain: index for index, domain in enumerate(DOMAIN_LABELS)}
-MUST_PROVE = {"high", "critical"}  # a Low rating needs these controls proven
+NO_EVIDENCE = {state.value: 0 for state in EvidenceState}  # questions asking for a document, by state
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,16 @@ class DomainScore:
     proven: float
     questions: int
     worst: int = -1  # index into SEVERITIES of the worst open finding; -1: none
+
+    @classmethod
+    def of(cls, domain: str, weight: float, claimed: float, proven: float, questions: int, worst: int) -> DomainScore:
+        """``DomainScore(...)`` made without the frozen dataclass's ``__init__`` (one ``object.__setattr__`` per
+        field): the engine makes 15 per assessment (issue #22). Every field is set, so the object is the same;
+        tests/unit/test_engine_equivalence.py holds it to the constructor."""
+        made = object.__new__(cls)
+        made.__dict__.update(domain=domain, weight=weight, claimed=claimed, proven=proven, questions=questions,
+                             worst=worst)  # fmt: skip
+        return made
 
     @property
     def label(self) -> str:
@@ -166,51 +177,100 @@ def rated(claimed: float, proven: float, basis: str) -> float:
 
 
 def score(inputs: Inputs, profile: ScoringProfile) -> Score:
-    """Score one vendor's answers (see docs/scoring.md for each step)."""
-    raw: list[tuple[Any, ...]] = []  # QuestionResult fields as plain tuples: losses are filled in later
+    """Score one vendor's answers (see docs/scoring.md for each step).
+
+    One pass over the questions asked (:mod:`vendorcheck.scoring.plan` holds what each question brings, worked
+    out once per questionnaire), then one over the rows for the points each costs (:func:`_combine`). The domain
+    sums accumulate in question order as they always have, so every float comes out the same.
+    """
+    rows: list[tuple[Any, ...]] = []  # QuestionResult fields, with weight and domain (None: not counted) for losses
+    sums: dict[str | None, tuple[Any, ...]] = {}  # domain -> (weight, claimed, proven, questions) summed so far
+    current, (weight_sum, claimed_sum, proven_sum, questions) = None, NOTHING_SUMMED  # the domain being summed
     knockouts: list[KnockOut] = []
     waived: list[KnockOut] = []
-    evidence_counts = {state.value: 0 for state in EvidenceState}
-    answers, documents, today = inputs.answers, inputs.documents, inputs.today
+    evidence_counts = dict(NO_EVIDENCE)  # a StrEnum state counts under its value
+    answers, documents, today, not_applicable = inputs.answers, inputs.documents, inputs.today, inputs.not_applicable
+    get_answer, get_document, append = answers.get, documents.get, rows.append  # a hot loop: bound once
+    missing, accepted = EvidenceState.MISSING, EvidenceState.ACCEPTED
     worst: dict[str, int] = {}  # rated domain -> worst finding
     unproven_claim = unproven_failed = False  # critical or high controls without proof: claimed / failed
+    unanswered = 0
     for questionnaire in inputs.questionnaires:
-        for question in questionnaire.visible(answers):
-            qid = question.id
-            state = documents.get(qid, EvidenceState.MISSING)
-            if qid in inputs.not_applicable:
-                raw.append((question, "not_applicable", 0.0, 0.0, state, 0.0, 0.0, None, -1))
+        seen: dict[str, Any] = {}  # the answers that conditions read, of the questions shown so far
+        shown = True  # what the last condition said
+        for (
+            question, qid, test, read, slot, knockout, weight, domain, rating_domain, must_prove, declared, breach,
+            choices, blank, failing, fails, measure,
+        ) in steps(questionnaire):  # fmt: skip
+            if test is not None:
+                if test is not same_condition:  # else the question before asked the same, and the answer stands
+                    shown = test(seen)
+                if not shown:
+                    continue
+            value = get_answer(qid)
+            if read:
+                seen[qid] = value
+            state = get_document(qid, missing) if documents else missing  # none on file: common, and cheaper
+            if qid in not_applicable:
+                append((question, "not_applicable", 0.0, 0.0, state, 0, None, None, -1))
                 continue
-            if question.evidence is not None:
-                evidence_counts[state.value] += 1
-            value = answers.get(qid)
-            if question.knockout is not None and question.fails(value):  # the cheap test first: a hot loop
-                found = KnockOut(
-                    qid, question.text, question.display(value), question.knockout.reason, question.controls,
-                    question.knockout.kind,
-                )  # fmt: skip
-                off = qid in profile.knockouts_off and not question.knockout.disqualifying  # the law is not waivable
-                (waived if off else knockouts).append(found)
-            if question.weight <= 0:  # information only: the common case, kept cheap
-                raw.append((question, "information", 0.0, 0.0, state, 0.0, 0.0, value, -1))
+            if slot:
+                evidence_counts[state] += 1
+            if knockout is not None:
+                if choices is not None:  # a choice's knock-out is made in advance for each answer that fails it
+                    found = failing.get(value) if isinstance(value, str) else None
+                elif fails(value):
+                    found = knockout_of(question, knockout, value)
+                else:
+                    found = None
+                if found is not None:
+                    off = qid in profile.knockouts_off and not knockout.disqualifying  # the law is not waivable
+                    (waived if off else knockouts).append(found)
+            if weight <= 0:  # information only
+                append((question, "information", 0.0, 0.0, state, 0, None, value, -1))
                 continue
-            status, claimed = _compliance(question, value, state, profile, today)
-            proven = claimed if state == EvidenceState.ACCEPTED else 0.0
-            severity = -1
-            if status in COUNTED:
-                if claimed < 1 - 1e-9:
-                    severity = severity_of(question, claimed if status == "scored" else 0.0)
-                    if qid == "breaches_last_5_years" and status == "scored":
-                        severity = breach_severity(answers, documents, today)
-                rated_domain = question.domain not in PERFORMANCE_DOMAINS
-                if rated_domain and severity > worst.get(question.domain, -1):
-                    worst[question.domain] = severity
-                if rated_domain and question.severity in MUST_PROVE and question.proof_kinds:
-                    if state != EvidenceState.ACCEPTED and claimed > 0:
-                        unproven_claim = True
-                    elif state != EvidenceState.ACCEPTED:
-                        unproven_failed = True
-            raw.append((question, status, claimed, proven, state, 0.0, 0.0, value, severity))
+            if choices is not None:  # an allowed answer: its status, compliance and finding in one look-up
+                try:  # (the keys are strings: no other value finds one)
+                    outcome = choices.get(value)
+                except TypeError:  # a list or mapping stored by older code: no answer
+                    outcome = None
+                if outcome is None:
+                    outcome = blank
+                    unanswered += 1
+                status, claimed, severity = outcome
+            else:
+                if measure is not None:  # a number or a date: the rule for its type, looked up once
+                    status, claimed = measure(value, profile, today)
+                else:
+                    status, claimed = _compliance(question, value, state, profile, today)
+                if status == "information":
+                    append((question, status, claimed, 0.0, state, 0, None, value, -1))
+                    continue
+                if status == "unanswered":
+                    unanswered += 1
+                severity = severity_at(declared, claimed if status == "scored" else 0.0) if claimed < 1 - 1e-9 else -1
+            proven = claimed if state == accepted else 0.0
+            if severity >= 0:
+                if breach and status == "scored":
+                    severity = breach_severity(answers, documents, today)
+                if rating_domain and severity > worst.get(domain, -1):
+                    worst[domain] = severity
+            if must_prove and state != accepted:
+                if claimed > 0:
+                    unproven_claim = True
+                else:
+                    unproven_failed = True
+            if domain is not current:  # questions of a domain mostly come together: sum them in local variables
+                sums[current] = (weight_sum, claimed_sum, proven_sum, questions)
+                current = domain
+                weight_sum, claimed_sum, proven_sum, questions = sums.get(domain, NOTHING_SUMMED)
+            weight_sum += weight  # in question order within the domain, as always: the same floats
+            claimed_sum += weight * claimed
+            proven_sum += weight * proven
+            questions += 1
+            append((question, status, claimed, proven, state, weight, domain, value, severity))
+    sums[current] = (weight_sum, claimed_sum, proven_sum, questions)
+    del sums[None]  # what was "summed" before the first domain
     # The public record (confirmed by a person) weighs like an answer, and cannot be answered away.
     excluded = exclusion_knockout(inputs.record, answers, today)
     if excluded is not None and not any(k.question_id == excluded.question_id for k in knockouts):
@@ -224,7 +284,8 @@ def score(inputs: Inputs, profile: ScoringProfile) -> Score:
         if finding.rated:
             worst[finding.domain] = max(worst.get(finding.domain, -1), finding.level)
     knockouts.sort(key=lambda k: k.kind != "disqualifying")
-    result = _combine(inputs, profile, raw, knockouts, waived, evidence_counts, worst, unproven_claim, unproven_failed)
+    result = _combine(inputs, profile, rows, sums, knockouts, waived, evidence_counts, worst, unproven_claim,
+                      unproven_failed, unanswered)  # fmt: skip
     said = contradictions(inputs.record, answers, today)
     if breaches or said or from_register:
         return replace(result, record_findings=breaches, contradictions=said, contract_findings=from_register)
@@ -234,6 +295,8 @@ def score(inputs: Inputs, profile: ScoringProfile) -> Score:
 def _compliance(
     question: Question, value: Any, state: EvidenceState, profile: ScoringProfile, today: date
 ) -> tuple[str, float]:
+    """(status, compliance as claimed) of one answer: the general rule. The engine takes choices, numbers and dates
+    through vendorcheck.scoring.plan, which gives the same for them (tests/unit/test_engine_equivalence.py)."""
     if question.weight <= 0:
         return "information", 0.0
     if question.type == "evidence":
@@ -255,56 +318,61 @@ def _compliance(
 def _combine(
     inputs: Inputs,
     profile: ScoringProfile,
-    raw: list[tuple[Any, ...]],
+    rows: list[tuple[Any, ...]],
+    sums: dict[str | None, tuple[Any, ...]],
     knockouts: list[KnockOut],
     waived: list[KnockOut],
     evidence_counts: dict[str, int],
     worst: dict[str, int],
     unproven_claim: bool,
     unproven_failed: bool,
+    unanswered: int,
 ) -> Score:
-    sums: dict[str, list[float]] = {}  # domain -> [weight, claimed, proven, questions]
-    answered = False
-    for question, status, compliance, proven_c, *_ in raw:
-        if status in COUNTED:
-            entry = sums.setdefault(question.domain, [0.0, 0.0, 0.0, 0])
-            entry[0] += question.weight
-            entry[1] += question.weight * compliance
-            entry[2] += question.weight * proven_c
-            entry[3] += 1
-            answered = answered or (status == "scored" and question.domain not in PERFORMANCE_DOMAINS)
-    domains = tuple(
-        DomainScore(domain, profile.weight(domain), 100 * c / w, 100 * p / w, int(n), worst.get(domain, -1))
-        for domain, (w, c, p, n) in sorted(sums.items(), key=lambda item: _domain_order(item[0]))
-    )
-    total = sum(d.weight for d in domains if d.weight > 0)
+    """The domain scores, the overall scores, the points each answer costs and the rating, from the first pass."""
+    make = tuple.__new__  # a hot loop: build the named tuples without their keyword-checking constructor
+    weights = profile.weights_of(sorted(sums, key=DOMAIN_KEYS.__getitem__))  # in the order the domains show
+    listed: list[DomainScore] = []
+    counting, claims, proofs = [], [], []  # the terms of the sums below, in the domains' order
+    for domain, weight in weights.items():
+        w, c, p, n = sums[domain]
+        claimed, proven = 100.0 * c / w, 100.0 * p / w  # (100.0: the same value as 100, float arithmetic)
+        listed.append(DomainScore.of(domain, weight, claimed, proven, int(n), worst.get(domain, -1)))
+        if weight > 0:
+            counting.append(weight)
+        claims.append(weight * claimed)
+        proofs.append(weight * proven)
+    domains = tuple(listed)
+    total = sum(counting)
     inherent, inherent_reasons = inputs.vendor.refined(inputs.answers).inherent()
-    unanswered = sum(1 for r in raw if r[1] == "unanswered")
     problems = tuple(soc2_problems(inputs.answers, inputs.today)) if inputs.answers.get("soc2_has_report") else ()
+    # Something the rating rests on was answered: a scored answer in a rated domain (not billing or price).
+    answered = any(row[1] == "scored" and row[6] not in PERFORMANCE_DOMAINS for row in rows)
     if total <= 0 or not answered:  # nothing the rating rests on was answered: not assessed, never "low risk"
+        results = tuple(
+            [make(QuestionResult, (q, st, c, p, s, 0.0, 0.0, v, sev)) for q, st, c, p, s, _, _, v, sev in rows]
+        )
         return Score(
             METHOD_VERSION, profile.version, False, 0.0, 0.0, 0.0, domains, tuple(knockouts), tuple(waived),
-            None, tuple(inherent_reasons), evidence_counts, unanswered,
-            tuple(tuple.__new__(QuestionResult, r) for r in raw), profile.rating_basis,
+            None, tuple(inherent_reasons), evidence_counts, unanswered, results, profile.rating_basis,
         )  # fmt: skip
-    claimed = sum(d.weight * d.claimed for d in domains) / total
-    proven = sum(d.weight * d.proven for d in domains) / total
-    share = {domain: profile.weight(domain) / total / w for domain, (w, *_) in sums.items()}
-    results = []
-    make = tuple.__new__  # a hot loop: build the named tuples without their keyword-checking constructor
-    for question, status, compliance, proven_c, state, _, _, value, severity in raw:
-        factor = share[question.domain] * question.weight * 100 if status in COUNTED else 0.0
-        loss, unproven = factor * (1 - compliance), factor * (compliance - proven_c)
-        results.append(
-            make(QuestionResult, (question, status, compliance, proven_c, state, loss, unproven, value, severity))
-        )
+    claimed = sum(claims) / total
+    proven = sum(proofs) / total
+    share = {domain: weights[domain] / total / entry[0] for domain, entry in sums.items()}
+    # The points each question is worth overall, and of those what it loses and what a document would prove.
+    # Float constants: the same values as 100 and 1 (exact as floats), without mixed int-float arithmetic.
+    results = tuple([
+        make(QuestionResult, (q, st, c, p, s, 0.0, 0.0, v, sev)) if d is None  # not counted: costs nothing
+        else make(QuestionResult, (q, st, c, p, s, (f := share[d] * w * 100.0) * (1.0 - c), f * (c - p), v, sev))
+        for q, st, c, p, s, w, d, v, sev in rows
+    ])  # fmt: skip
     findings_likelihood = likelihood_of(worst.values())
     disqualified = any(k.kind == "disqualifying" for k in knockouts)
     critical = any(k.kind == "critical" for k in knockouts)
+    floor = profile.floor
 
     def rating(likelihood: int, unproven: bool) -> ResidualRating:
         return rate(
-            inherent, likelihood, knocked_out=critical, floor=profile.floor, unproven=unproven,
+            inherent, likelihood, knocked_out=critical, floor=floor, unproven=unproven,
             disqualified=disqualified,
         )  # fmt: skip
 
@@ -324,12 +392,18 @@ def _combine(
         inherent_reasons=tuple(inherent_reasons),
         evidence=evidence_counts,
         unanswered=unanswered,
-        results=tuple(results),
+        results=results,
         rating_basis=profile.rating_basis,
         if_proven=rating(findings_likelihood, unproven_failed),
         soc2_problems=problems,
     )
 
 
-def _domain_order(domain: str) -> tuple[int, str]:
-    return DOMAIN_ORDER.get(domain, len(DOMAIN_ORDER)), domain
+class _DomainKeys(dict[str, tuple[int, str]]):
+    """Domain -> its sort key: the domains in DOMAIN_LABELS' order, any others after them by name."""
+
+    def __missing__(self, domain: str) -> tuple[int, str]:
+        return len(DOMAIN_ORDER), domain
+
+
+DOMAIN_KEYS = _DomainKeys({domain: (index, domain) for domain, index in DOMAIN_ORDER.items()})

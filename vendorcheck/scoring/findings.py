@@ -84,9 +84,9 @@ class NeededDocument:
     question_ids: tuple[str, ...]
 
 
-def severity_of(question: Question, compliance: float) -> int:
-    """The finding's severity for an answer of this compliance (< 1): declared, milder when partial."""
-    declared = SEVERITY_INDEX[question.severity]
+def severity_at(declared: int, compliance: float) -> int:
+    """The finding's severity for an answer of this compliance (< 1), from the index of the severity its question
+    declares: that one when it fails outright, milder when partial."""
     if compliance <= 1e-9:
         return declared
     return max(LOW, declared - (2 if compliance >= 0.75 else 1))

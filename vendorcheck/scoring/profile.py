@@ -7,7 +7,7 @@ default, used until an admin saves one.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,6 +62,11 @@ class ScoringProfile:
     def weight(self, domain: str) -> float:
         """The weight of a domain; a domain the profile does not name counts 1."""
         return float(self.weights.get(domain, 1.0))
+
+    def weights_of(self, domains: Iterable[str]) -> dict[str, float]:
+        """:meth:`weight` of each domain, in their order (the engine asks for all of an assessment's at once)."""
+        named = self.weights
+        return {domain: float(named.get(domain, 1.0)) for domain in domains}
 
     @property
     def floor(self) -> int:
