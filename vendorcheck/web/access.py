@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
 from flask_login import LoginManager, current_user, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response
 
 from vendorcheck.accounts import mfa_required
@@ -72,6 +73,10 @@ def start_session(user: User, record: UserSession | None = None, token: str | No
     end_current_session()  # someone else signed in on this browser: their session ends, not orphaned
     session.clear()  # nothing carried over from before sign-in
     session.permanent = True
+    # A new CSRF secret with the new session (Flask-WTF keeps this request's token in g: forget it first), so
+    # that the first page after sign-in can be kept by the page cache (web.pagecache) too.
+    g.pop("csrf_token", None)
+    generate_csrf()
     if record is None or token is None:
         record, token = user_sessions.start(database.session(), user, *client_details())
     login_user(SignedInUser(user, record, token))
