@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, Select, create_engine, event
+from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.compiler import Compiled
 
 from vendorcheck.config import ConfigError
 
@@ -121,3 +123,61 @@ def transaction(engine: Engine) -> Iterator[Session]:
     factory = sessionmaker(engine, expire_on_commit=False)
     with factory.begin() as session:
         yield session
+
+
+@dataclass
+class Reads:
+    """A pooled DBAPI connection of an ``autocommit`` engine, for :class:`Prepared` statements; close it after."""
+
+    connection: Any
+    dialect: Dialect
+
+    @classmethod
+    def of(cls, engine: Engine) -> Reads:
+        """Check a connection out of ``engine``'s pool."""
+        return cls(engine.raw_connection(), engine.dialect)
+
+    def first(self, statement: Prepared, **params: Any) -> tuple[Any, ...] | None:
+        """The first row of ``statement`` for ``params``."""
+        return statement.first(self.connection, self.dialect, **params)
+
+    def close(self) -> None:
+        """Give the connection back to the pool."""
+        self.connection.close()
+
+
+class Prepared:
+    """A SELECT compiled once per dialect and run on a plain DBAPI connection, with the columns' own conversions.
+
+    For the one statement nearly every request runs first (the session check): SQLAlchemy's execution machinery
+    costs several times the query itself there. The statement, its parameters and its result conversions
+    (timestamps, enums, booleans) are SQLAlchemy's, worked out once; only the execution is the driver's.
+    """
+
+    def __init__(self, statement: Select[Any]) -> None:
+        self.statement = statement
+        self._compiled: dict[str, tuple[str, Compiled, list[Any]]] = {}
+
+    def first(self, connection: Any, dialect: Dialect, **params: Any) -> tuple[Any, ...] | None:
+        """The first row for ``params`` on ``connection`` (a pooled DBAPI connection), converted; None if none."""
+        compiled = self._compiled.get(dialect.name)
+        if compiled is None:
+            compiled = self._compiled[dialect.name] = self._compile(dialect)
+        sql, plan, processors = compiled
+        values = plan.construct_params(params)
+        bound = tuple(values[name] for name in plan.positiontup) if plan.positional else values  # type: ignore[union-attr]
+        cursor = connection.cursor()
+        try:
+            cursor.execute(sql, bound)
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+        if row is None:
+            return None
+        return tuple(value if use is None else use(value) for use, value in zip(processors, row, strict=True))
+
+    def _compile(self, dialect: Dialect) -> tuple[str, Compiled, list[Any]]:
+        plan = self.statement.compile(dialect=dialect)
+        columns = self.statement.selected_columns
+        processors = [column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns]
+        return str(plan), plan, processors

@@ -19,7 +19,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from tests.helpers import Auth, csrf_token
-from vendorcheck import assessments, create_app, scores
+from vendorcheck import assessments, create_app, db, scores
 from vendorcheck import vendors as vendor_service
 from vendorcheck.audit import Actor
 from vendorcheck.evidence import reviews
@@ -154,13 +154,25 @@ def test_every_kind_of_change_shows_at_once_and_nothing_else_renders_again(
     assert_all_fresh(admin, paths, "a decision recorded through its form")
 
 
-def test_a_hit_runs_one_statement_and_loads_no_rows(admin: FlaskClient, vendors: dict[str, Vendor]) -> None:
+def test_a_hit_runs_one_statement_and_loads_no_rows(
+    admin: FlaskClient, vendors: dict[str, Vendor], monkeypatch: pytest.MonkeyPatch
+) -> None:
     app = admin.application
+    prepared: list[str] = []  # statements the driver ran directly (db.Prepared), by their SQL
+    run = db.Prepared.first
+
+    def counted(self: db.Prepared, *args: object, **params: object) -> object:
+        prepared.append(str(self.statement))
+        return run(self, *args, **params)
+
+    monkeypatch.setattr(db.Prepared, "first", counted)
     for path in pages(vendors):
         admin.get(path)  # kept
+        prepared.clear()
         with statements(app) as seen:
             assert admin.get(path).status_code == 200
-        assert len(seen) == 1 and "user_sessions" in seen[0] and "audit_head" in seen[0], (path, seen)
+        assert seen == [], (path, seen)  # no ORM session, no other query
+        assert len(prepared) == 1 and "user_sessions" in prepared[0] and "audit_head" in prepared[0], path
 
 
 def test_a_page_is_served_only_to_the_session_it_was_rendered_for(

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from itsdangerous import BadSignature
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -233,3 +234,18 @@ def test_the_account_page_lists_this_users_active_sessions(
     assert page.count("This session") == 1
     Auth(other).logout()
     assert "Firefox on the front desk" not in client.get("/account/").get_data(as_text=True)
+
+
+def test_a_cookie_signed_with_a_rotated_out_key_still_reads_and_new_cookies_use_the_new_key(app: Flask) -> None:
+    interface = app.session_interface
+    old, new = "o" * 40, "n" * 40
+    app.config.update(SECRET_KEY=old, SECRET_KEY_FALLBACKS=[])
+    signed_with_old = interface.get_signing_serializer(app).dumps({"probe": 1})
+    app.config.update(SECRET_KEY=new, SECRET_KEY_FALLBACKS=[old])  # the key rotated: the serializer follows
+    serializer = interface.get_signing_serializer(app)
+    assert serializer.loads(signed_with_old) == {"probe": 1}
+    signed_with_new = serializer.dumps({"probe": 2})
+    app.config.update(SECRET_KEY_FALLBACKS=[])  # the old key retired: its cookies no longer read, new ones do
+    with pytest.raises(BadSignature):
+        interface.get_signing_serializer(app).loads(signed_with_old)
+    assert interface.get_signing_serializer(app).loads(signed_with_new) == {"probe": 2}

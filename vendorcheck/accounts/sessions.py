@@ -15,10 +15,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from vendorcheck.audit.chain import SYSTEM_CHAIN
+from vendorcheck.db import Prepared, Reads
 from vendorcheck.enums import Role
 from vendorcheck.models import AuditHead, Organization, SessionEnd, User, UserSession, utcnow
 
@@ -130,10 +131,10 @@ class LiveSession:
     system_head: int
 
 
-# One statement over plain table columns, built once: it runs on nearly every request, so it skips the ORM's
-# object loading and the statement building (a bound parameter carries the token's hash).
+# One statement over plain table columns, compiled once and run by the driver (db.Prepared): it runs on nearly
+# every request, so it skips the ORM's object loading and SQLAlchemy's execution machinery.
 _sessions, _users, _orgs, _heads = (model.__table__.c for model in (UserSession, User, Organization, AuditHead))
-_PEEK = (
+_PEEK = Prepared(
     select(
         _sessions.id,
         _sessions.ended_at,
@@ -155,7 +156,7 @@ _PEEK = (
 )
 
 
-def peek(connection: Connection, token: object, limits: Limits, now: datetime | None = None) -> LiveSession | None:
+def peek(reads: Reads, token: object, limits: Limits, now: datetime | None = None) -> LiveSession | None:
     """The live session ``token`` names when checking it needs no write, else None (then call ``check``).
 
     None covers every case where ``check`` has something to decide or write: no such record, an ended or
@@ -164,7 +165,7 @@ def peek(connection: Connection, token: object, limits: Limits, now: datetime | 
     """
     if not isinstance(token, str) or not token:
         return None
-    row = connection.execute(_PEEK, {"token_hash": hash_token(token)}).first()
+    row = reads.first(_PEEK, token_hash=hash_token(token))
     if row is None:
         return None
     (

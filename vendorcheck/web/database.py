@@ -10,10 +10,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import Flask, current_app, g
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from vendorcheck.db import make_engine
+from vendorcheck.db import Reads, make_engine
 
 
 def init_app(app: Flask) -> None:
@@ -48,14 +48,14 @@ def read_session() -> Iterator[Session]:
         session.close()
 
 
-def reader() -> Connection:
+def reader() -> Reads:
     """The request's connection for single-statement reads (an autocommit engine), opened on first use.
 
     The session check and the page cache's key read here: in autocommit, so on SQLite they never queue behind
     a writer for the write lock (the request's ORM session begins IMMEDIATE). Nothing is written through it.
     """
     if "db_reader" not in g:
-        g.db_reader = current_app.extensions["vendorcheck.reader"].connect()
+        g.db_reader = Reads.of(current_app.extensions["vendorcheck.reader"])
     return g.db_reader
 
 

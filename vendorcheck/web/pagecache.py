@@ -37,15 +37,18 @@ from sqlalchemy import bindparam, select
 
 from vendorcheck import horizon
 from vendorcheck.audit import SYSTEM_CHAIN
+from vendorcheck.db import Prepared
 from vendorcheck.models import AuditHead, utcnow
 from vendorcheck.web import database
 
 CSRF_FIELD = "csrf_token"  # where Flask-WTF keeps the session's CSRF secret (WTF_CSRF_FIELD_NAME's default)
 _heads = AuditHead.__table__.c
 # Both heads in one statement (one snapshot): the organization's chain and the system chain.
-_HEADS = select(
-    select(_heads.seq).where(_heads.chain == bindparam("org")).scalar_subquery(),
-    select(_heads.seq).where(_heads.chain == SYSTEM_CHAIN).scalar_subquery(),
+_HEADS = Prepared(
+    select(
+        select(_heads.seq).where(_heads.chain == bindparam("org")).scalar_subquery(),
+        select(_heads.seq).where(_heads.chain == SYSTEM_CHAIN).scalar_subquery(),
+    )
 )
 
 
@@ -142,7 +145,7 @@ def _key(now: datetime, csrf_secret: str) -> tuple[Any, ...]:
     if live is not None:
         org_head, system_head = live.org_head, live.system_head
     else:
-        org_head, system_head = database.reader().execute(_HEADS, {"org": current_user.org_id}).one()
+        org_head, system_head = database.reader().first(_HEADS, org=current_user.org_id) or (None, None)
     return (
         request.endpoint,
         request.full_path,
