@@ -74,7 +74,7 @@ def statements(app: Flask) -> Iterator[list[str]]:
         id(e): e
         for e in (
             database.engine(app),
-            app.extensions["vendorcheck.reader"],
+            app.extensions["vendorcheck.reads"].engine,
             app.extensions["vendorcheck.read_sessionmaker"].kw["bind"],
         )
     }.values()

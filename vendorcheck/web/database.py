@@ -13,7 +13,7 @@ from flask import Flask, current_app, g
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from vendorcheck.db import Reads, make_engine
+from vendorcheck.db import ReadPool, Reads, make_engine
 
 
 def init_app(app: Flask) -> None:
@@ -27,7 +27,7 @@ def init_app(app: Flask) -> None:
         engine if engine.dialect.name != "sqlite" else make_engine(app.config["DATABASE_URL"], sqlite_immediate=False)
     )
     app.extensions["vendorcheck.read_sessionmaker"] = sessionmaker(reader, expire_on_commit=False)
-    app.extensions["vendorcheck.reader"] = make_engine(app.config["DATABASE_URL"], autocommit=True)
+    app.extensions["vendorcheck.reads"] = ReadPool(make_engine(app.config["DATABASE_URL"], autocommit=True))
     app.teardown_appcontext(_close_session)
 
 
@@ -49,13 +49,14 @@ def read_session() -> Iterator[Session]:
 
 
 def reader() -> Reads:
-    """The request's connection for single-statement reads (an autocommit engine), opened on first use.
+    """The request's connection for single-statement reads (an autocommit engine), taken on first use.
 
     The session check and the page cache's key read here: in autocommit, so on SQLite they never queue behind
-    a writer for the write lock (the request's ORM session begins IMMEDIATE). Nothing is written through it.
+    a writer for the write lock (the request's ORM session begins IMMEDIATE), and no transaction stays open.
+    Nothing is written through it.
     """
     if "db_reader" not in g:
-        g.db_reader = Reads.of(current_app.extensions["vendorcheck.reader"])
+        g.db_reader = Reads(current_app.extensions["vendorcheck.reads"])
     return g.db_reader
 
 
@@ -68,13 +69,13 @@ def dispose(app: Flask) -> None:
     """Close every pooled connection of ``app``'s engines (tests, and commands that built an app)."""
     engine(app).dispose()
     app.extensions["vendorcheck.read_sessionmaker"].kw["bind"].dispose()
-    app.extensions["vendorcheck.reader"].dispose()
+    app.extensions["vendorcheck.reads"].close()
 
 
 def _close_session(_exc: BaseException | None) -> None:
-    connection = g.pop("db_reader", None)
-    if connection is not None:
-        connection.close()
+    reads = g.pop("db_reader", None)
+    if reads is not None:
+        reads.close()
     db_session = g.pop("db_session", None)
     if db_session is not None:
         db_session.close()

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, Response, current_app, jsonify, make_response, request
+from flask import Flask, Response, jsonify, make_response, request
 from flask_limiter import Limiter, RequestLimit
 from flask_limiter.util import get_remote_address
 
@@ -38,17 +38,20 @@ LINK_SCOPE = "links"
 ACCOUNT_SCOPE = "account"
 
 
+MIDDLEWARE_LIMITS = ("RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_META")
+
+
 def init_app(app: Flask) -> None:
-    """Attach the limiter to ``app`` (storage from RATELIMIT_STORAGE_URI)."""
+    """Attach the limiter to ``app`` (storage from RATELIMIT_STORAGE_URI).
+
+    Every limit is declared on the view it guards, and the view's decorator checks it when the view runs.
+    Flask-Limiter's before-request hook adds only default, application and meta limits, of which vendorcheck
+    sets none, yet it costs about a sixth of a kept page's time (``web.pagecache``) on every request: it is
+    dropped unless such limits are configured.
+    """
     limiter.init_app(app)
-    limiter.request_filter(_read_only_page)
-
-
-def _read_only_page() -> bool:
-    """True for the pages kept by the page cache (``web.pagecache``): they take no secret to guess and carry no
-    limit, so Flask-Limiter need not work out their limits on every request (a tenth of a cached page's time)."""
-    view = current_app.view_functions.get(request.endpoint or "")
-    return getattr(view, "page_cache", False)
+    if not any(app.config.get(name) for name in MIDDLEWARE_LIMITS):
+        app.before_request_funcs[None].remove(limiter._check_request_limit)
 
 
 def failed(response: Response) -> bool:
