@@ -181,6 +181,10 @@ def test_upload_on_one_process_download_on_the_other_and_sign_out_everywhere(dep
         {"current": deployment.one_time[ASSESSOR], "new": NEW_PASSWORD, "confirm": NEW_PASSWORD},
     )
     assert changed.status == 302, changed.text
+    vendor_page = f"/vendors/{deployment.vendor_id}"
+    for _ in range(2):  # B renders the vendor page, then serves it from its page cache (web.pagecache)
+        before = browser.request(f"{b}{vendor_page}")
+    assert before.status == 200 and "SOC 2 Type II report" not in before.text
 
     document = b"%PDF-1.7\n1 0 obj << /Title (deployment " + secrets.token_hex(8).encode() + b") >> endobj\n"
     document += b"%" + os.urandom(300_000).hex().encode() + b"\n%%EOF\n"  # several S3 parts' worth of ciphertext
@@ -191,6 +195,9 @@ def test_upload_on_one_process_download_on_the_other_and_sign_out_everywhere(dep
     assert uploaded.status == 302, uploaded.text
     evidence_path = urllib.parse.urlsplit(uploaded.headers["Location"]).path
     assert re.fullmatch(r"/evidence/\d+", evidence_path), evidence_path
+
+    shown = browser.request(f"{b}{vendor_page}")  # B's kept page gives way to the upload made through A
+    assert shown.status == 200 and "SOC 2 Type II report" in shown.text
 
     downloaded = browser.request(f"{b}{evidence_path}/versions/1/download")  # the other process
     assert downloaded.status == 200, downloaded.text[:500]
