@@ -228,3 +228,26 @@ class Prepared:
         columns = self.statement.selected_columns
         processors = [column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns]
         return str(plan), plan, processors
+
+
+def plain_rows(session: Session, statement: Select[Any]) -> list[tuple[Any, ...]]:
+    """Every row of ``statement``, read by the driver in the session's transaction, with the columns' conversions.
+
+    For large reads (tens of thousands of rows), where SQLAlchemy's per-row machinery costs several times the query
+    itself. Bound values are written into the SQL, so the statement may carry only values the code chose (ids it
+    read), never text from a request.
+    """
+    connection = session.connection()
+    dialect = connection.dialect
+    sql = str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+    columns = statement.selected_columns
+    processors = [column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns]
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql, {} if dialect.paramstyle in ("pyformat", "named") else ())
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    if not any(processors):
+        return [tuple(row) for row in rows]
+    return [tuple(v if use is None else use(v) for use, v in zip(processors, row, strict=True)) for row in rows]
