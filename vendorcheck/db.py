@@ -183,8 +183,15 @@ class Reads:
             return statement.first(self.connection, dialect, **params)
         except dialect.loaded_dbapi.Error:
             self.connection.close()  # whatever went wrong, this connection is not trusted again
-            self.connection = self.pool.connect()
-            return statement.first(self.connection, dialect, **params)
+            self.connection = None
+        fresh = self.pool.connect()
+        try:
+            row = statement.first(fresh, dialect, **params)
+        except BaseException:
+            fresh.close()  # failing twice is not a dropped connection: the error is the caller's to see
+            raise
+        self.connection = fresh
+        return row
 
     def close(self) -> None:
         """Give the connection back."""
