@@ -232,9 +232,7 @@ class Prepared:
 
     def _compile(self, dialect: Dialect) -> tuple[str, Compiled, list[Any]]:
         plan = self.statement.compile(dialect=dialect)
-        columns = self.statement.selected_columns
-        processors = [column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns]
-        return str(plan), plan, processors
+        return str(plan), plan, _conversions(self.statement, dialect)
 
 
 def plain_rows(session: Session, statement: Select[Any]) -> list[tuple[Any, ...]]:
@@ -247,8 +245,7 @@ def plain_rows(session: Session, statement: Select[Any]) -> list[tuple[Any, ...]
     connection = session.connection()
     dialect = connection.dialect
     sql = str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
-    columns = statement.selected_columns
-    processors = [column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns]
+    processors = _conversions(statement, dialect)
     cursor = connection.connection.cursor()
     try:
         cursor.execute(sql, {} if dialect.paramstyle in ("pyformat", "named") else ())
@@ -258,3 +255,9 @@ def plain_rows(session: Session, statement: Select[Any]) -> list[tuple[Any, ...]
     if not any(processors):
         return [tuple(row) for row in rows]
     return [tuple(v if use is None else use(v) for use, v in zip(processors, row, strict=True)) for row in rows]
+
+
+def _conversions(statement: Select[Any], dialect: Dialect) -> list[Any]:
+    """What SQLAlchemy does to each column's value as the driver returns it (None: nothing)."""
+    columns = statement.selected_columns
+    return [column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns]

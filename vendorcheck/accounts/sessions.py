@@ -18,10 +18,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, joinedload
 
-from vendorcheck.audit.chain import SYSTEM_CHAIN
+from vendorcheck.audit.log import head_columns
 from vendorcheck.db import Prepared, Reads
 from vendorcheck.enums import Role
-from vendorcheck.models import AuditHead, Organization, SessionEnd, User, UserSession, utcnow
+from vendorcheck.models import Organization, SessionEnd, User, UserSession, utcnow
 
 # The step between the right password and the second factor must be finished within this time.
 SECOND_FACTOR_WINDOW = timedelta(minutes=5)
@@ -133,7 +133,7 @@ class LiveSession:
 
 # One statement over plain table columns, compiled once and run by the driver (db.Prepared): it runs on nearly
 # every request, so it skips the ORM's object loading and SQLAlchemy's execution machinery.
-_sessions, _users, _orgs, _heads = (model.__table__.c for model in (UserSession, User, Organization, AuditHead))
+_sessions, _users, _orgs = (model.__table__.c for model in (UserSession, User, Organization))
 _PEEK = Prepared(
     select(
         _sessions.id,
@@ -148,8 +148,7 @@ _PEEK = Prepared(
         _users.must_change_password,
         _users.mfa_enabled_at,
         _orgs.mfa_required,
-        select(_heads.seq).where(_heads.chain == _users.org_id).scalar_subquery(),
-        select(_heads.seq).where(_heads.chain == SYSTEM_CHAIN).scalar_subquery(),
+        *head_columns(_users.org_id),
     )
     .select_from(UserSession.__table__.join(User.__table__).join(Organization.__table__))
     .where(_sessions.token_hash == bindparam("token_hash"))

@@ -25,6 +25,7 @@ from vendorcheck.audit.actor import Actor
 from vendorcheck.audit.chain import (
     GENESIS_HASH,
     LEGACY_CHAIN,
+    SYSTEM_CHAIN,
     TrailReport,
     VerifyReport,
     chain_name,
@@ -47,6 +48,20 @@ def _insert_head_if_missing(session: Session, chain: int) -> None:
         session.execute(sqlite.insert(AuditHead).values(values).on_conflict_do_nothing())
     else:  # pragma: no cover - vendorcheck runs on SQLite and PostgreSQL only
         raise RuntimeError(f"unsupported database {dialect}")
+
+
+def head_columns(org_id: Any) -> tuple[Any, Any]:
+    """The sequence numbers of the organization's chain head and of the system chain's, as scalar subqueries.
+
+    Every change appends to one of these chains in its own transaction, so the pair names the data a request
+    sees (``accounts.sessions.peek`` reads it with the session; ``web.pagecache`` keys kept pages on it).
+    ``org_id`` is a column or a bound parameter.
+    """
+    heads = AuditHead.__table__.c
+    return (
+        select(heads.seq).where(heads.chain == org_id).scalar_subquery(),
+        select(heads.seq).where(heads.chain == SYSTEM_CHAIN).scalar_subquery(),
+    )
 
 
 def _lock_head(session: Session, chain: int, *, create: bool = True) -> AuditHead | None:

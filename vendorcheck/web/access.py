@@ -26,6 +26,7 @@ from vendorcheck.audit import Actor
 from vendorcheck.models import ActorKind, OrgScoped, Role, SessionEnd, User, UserSession
 from vendorcheck.permissions import Capability, can
 from vendorcheck.web import database
+from vendorcheck.web.security import CSRF_FIELD
 
 PUBLIC = "public"
 # Where a signed-in user may still go while a password change or MFA enrollment is owed.
@@ -75,7 +76,7 @@ def start_session(user: User, record: UserSession | None = None, token: str | No
     session.permanent = True
     # A new CSRF secret with the new session (Flask-WTF keeps this request's token in g: forget it first), so
     # that the first page after sign-in can be kept by the page cache (web.pagecache) too.
-    g.pop("csrf_token", None)
+    g.pop(CSRF_FIELD, None)
     generate_csrf()
     if record is None or token is None:
         record, token = user_sessions.start(database.session(), user, *client_details())

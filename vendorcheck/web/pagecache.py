@@ -36,20 +36,14 @@ from flask_login import current_user
 from sqlalchemy import bindparam, select
 
 from vendorcheck import horizon
-from vendorcheck.audit import SYSTEM_CHAIN
+from vendorcheck.audit.log import head_columns
 from vendorcheck.db import Prepared
-from vendorcheck.models import AuditHead, utcnow
+from vendorcheck.models import utcnow
 from vendorcheck.web import database
+from vendorcheck.web.security import CSRF_FIELD
 
-CSRF_FIELD = "csrf_token"  # where Flask-WTF keeps the session's CSRF secret (WTF_CSRF_FIELD_NAME's default)
-_heads = AuditHead.__table__.c
-# Both heads in one statement (one snapshot): the organization's chain and the system chain.
-_HEADS = Prepared(
-    select(
-        select(_heads.seq).where(_heads.chain == bindparam("org")).scalar_subquery(),
-        select(_heads.seq).where(_heads.chain == SYSTEM_CHAIN).scalar_subquery(),
-    )
-)
+# Both heads in one statement, for a request whose session check had to write (and so did not read them).
+_HEADS = Prepared(select(*head_columns(bindparam("org"))))
 
 
 @dataclass(frozen=True, slots=True)

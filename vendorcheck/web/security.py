@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFProtect
 from itsdangerous import URLSafeTimedSerializer
 
 csrf = CSRFProtect()
+CSRF_FIELD = "csrf_token"  # Flask-WTF's name for the session's CSRF secret and this request's token in g
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
